@@ -1,0 +1,171 @@
+import { z } from 'zod';
+import { ConfigError } from './lib/errors.ts';
+
+/**
+ * Every environment variable the product reads, validated once at start and passed in from there.
+ * Each rule carries the sentence an operator needs to fix it; `parseConfig` joins all failures
+ * into one message so a bad deployment is fixed in one round, not one variable at a time.
+ */
+
+const GENERATE_SECRET = 'generate one with: openssl rand -hex 32';
+const GENERATE_KEY = 'generate one with: echo "k1:$(openssl rand -base64 32)"';
+
+/** Values from documentation and examples that must never protect a production deployment. */
+const KNOWN_INSECURE = new Set(['changeme', 'secret', 'development', 'test', 'keyboard cat']);
+
+const optionalUrl = (hint: string) =>
+  z
+    .string()
+    .trim()
+    .transform((v) => (v === '' ? undefined : v))
+    .pipe(z.url({ message: `must be an absolute URL (${hint})` }).optional())
+    .optional();
+
+const tokenKeys = z
+  .string({ message: `is required: one or more "id:base64key" pairs separated by commas; ${GENERATE_KEY}` })
+  .transform((raw, ctx) => {
+    const keys: TokenKey[] = [];
+    for (const part of raw
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
+      const [id, b64] = part.split(/:(.*)/s, 2);
+      const key = b64 ? Buffer.from(b64, 'base64') : Buffer.alloc(0);
+      if (!id || !/^[A-Za-z0-9_-]{1,32}$/.test(id) || key.length !== 32) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `each entry must be "id:base64key" with a 32-byte key (got an invalid entry); ${GENERATE_KEY}`,
+        });
+        return z.NEVER;
+      }
+      keys.push({ id, key });
+    }
+    if (keys.length === 0) {
+      ctx.addIssue({ code: 'custom', message: `must hold at least one key; ${GENERATE_KEY}` });
+      return z.NEVER;
+    }
+    if (new Set(keys.map((k) => k.id)).size !== keys.length) {
+      ctx.addIssue({ code: 'custom', message: 'key ids must be unique' });
+      return z.NEVER;
+    }
+    return keys;
+  });
+
+export interface TokenKey {
+  id: string;
+  key: Buffer;
+}
+
+const databaseUrl = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .pipe(
+    z
+      .string()
+      .regex(/^(postgres(ql)?|mongodb(\+srv)?):\/\//, {
+        message: 'must start with postgres://, postgresql://, mongodb:// or mongodb+srv://',
+      })
+      .optional(),
+  )
+  .optional();
+
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce
+      .number({ message: 'must be a port number, e.g. 3000' })
+      .int()
+      .min(0)
+      .max(65535, { message: 'must be a port number between 0 and 65535' })
+      .default(3000),
+    BASE_URL: optionalUrl('the public address of this server, e.g. https://archiver.example.com'),
+    DATABASE_URL: databaseUrl,
+    DATA_DIR: z.string().default('./data'),
+    REDIS_URL: z
+      .string()
+      .trim()
+      .transform((v) => (v === '' ? undefined : v))
+      .pipe(
+        z
+          .string()
+          .regex(/^rediss?:\/\//, { message: 'must start with redis:// or rediss://' })
+          .optional(),
+      )
+      .optional(),
+    SESSION_SECRET: z
+      .string({ message: `is required; ${GENERATE_SECRET}` })
+      .min(32, { message: `must be at least 32 characters; ${GENERATE_SECRET}` }),
+    TOKEN_KEYS: tokenKeys,
+    RINGCENTRAL_SERVER: z
+      .url({ message: 'must be an absolute URL' })
+      .default('https://platform.ringcentral.com'),
+    RINGCENTRAL_CLIENT_ID: z
+      .string({ message: 'is required: the Client ID of your RingCentral app (developers.ringcentral.com)' })
+      .min(1, { message: 'is required: the Client ID of your RingCentral app' }),
+    RINGCENTRAL_CLIENT_SECRET: z
+      .string({ message: 'is required: the Client Secret of your RingCentral app' })
+      .min(1, { message: 'is required: the Client Secret of your RingCentral app' }),
+    DROPBOX_APP_KEY: z
+      .string({ message: 'is required: the App key of your Dropbox app (dropbox.com/developers/apps)' })
+      .min(1, { message: 'is required: the App key of your Dropbox app' }),
+    DROPBOX_APP_SECRET: z
+      .string({ message: 'is required: the App secret of your Dropbox app' })
+      .min(1, { message: 'is required: the App secret of your Dropbox app' }),
+    DROPBOX_SIMULATOR_URL: optionalUrl('the Dropbox simulator, e.g. http://127.0.0.1:4020'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    SESSION_PREFIX: z.string().default('sess:'),
+    /** Minutes a run may work before it stops itself and resumes from its cursor next time. */
+    RUN_TIME_BOX_MINUTES: z.coerce.number().positive().default(45),
+    /** Tenants one worker process archives at the same time. */
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
+    /** Seconds SIGTERM waits for running jobs before releasing them to another worker. */
+    SHUTDOWN_GRACE_SECONDS: z.coerce.number().positive().default(25),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== 'production') return;
+    const fail = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (!env.DATABASE_URL)
+      fail(
+        'DATABASE_URL',
+        'is required in production; the embedded database is for the demo and development only',
+      );
+    if (!env.REDIS_URL)
+      fail('REDIS_URL', 'is required in production: sessions and rate limits live in Redis');
+    if (!env.BASE_URL) fail('BASE_URL', 'is required in production: OAuth redirect URIs are built from it');
+    else if (!env.BASE_URL.startsWith('https://')) fail('BASE_URL', 'must use https:// in production');
+    if (KNOWN_INSECURE.has(env.SESSION_SECRET) || /^(.)\1+$/.test(env.SESSION_SECRET))
+      fail('SESSION_SECRET', `is a known or trivial value; ${GENERATE_SECRET}`);
+  });
+
+type ParsedEnv = z.output<typeof configSchema>;
+
+export interface Config extends Omit<ParsedEnv, 'BASE_URL'> {
+  BASE_URL: string;
+  /** True when DATABASE_URL is unset and PGlite under DATA_DIR serves the Postgres adapter. */
+  embeddedDatabase: boolean;
+}
+
+/** Parses the environment or throws one ConfigError naming every bad variable and its fix. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const name = issue.path.join('.') || 'configuration';
+      const message =
+        issue.code === 'invalid_type' && env[name] === undefined ? issueForMissing(issue) : issue.message;
+      return `  - ${name}: ${message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const parsed = result.data;
+  return {
+    ...parsed,
+    BASE_URL: (parsed.BASE_URL ?? `http://localhost:${parsed.PORT}`).replace(/\/+$/, ''),
+    embeddedDatabase: !parsed.DATABASE_URL,
+  };
+}
+
+function issueForMissing(issue: z.core.$ZodIssue): string {
+  return issue.message.startsWith('is required') ? issue.message : `is required (${issue.message})`;
+}

@@ -1,0 +1,47 @@
+import pg from 'pg';
+import { createDb } from './db.ts';
+import { runMigrations } from './migrations.ts';
+import { tenantMethods } from './tenants.ts';
+import { connectionMethods } from './connections.ts';
+import { cursorMethods } from './cursors.ts';
+import { ledgerMethods } from './ledger.ts';
+import { outstandingMethods } from './outstanding.ts';
+import { runMethods } from './runs.ts';
+import { auditMethods } from './audit.ts';
+import type { Store } from '../types.ts';
+
+export interface PostgresStore extends Store {
+  readonly pool: pg.Pool;
+}
+
+export function createPostgresStore(
+  connectionString: string,
+  options: { maxConnections?: number } = {},
+): PostgresStore {
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.maxConnections ?? 10,
+    // Fail fast while the database is down so readiness and jobs see the outage instead of hanging.
+    connectionTimeoutMillis: 5_000,
+  });
+  // An idle client losing its server must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  const db = createDb(pool);
+  return {
+    kind: 'postgres',
+    pool,
+    migrate: () => runMigrations(db),
+    async ping() {
+      await db.query('SELECT 1');
+    },
+    close: () => pool.end(),
+    queryCount: () => db.count(),
+    ...tenantMethods(db),
+    ...connectionMethods(db),
+    ...cursorMethods(db),
+    ...ledgerMethods(db),
+    ...outstandingMethods(db),
+    ...runMethods(db),
+    ...auditMethods(db),
+  };
+}

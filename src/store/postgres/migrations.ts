@@ -1,0 +1,169 @@
+import {
+  getCreateIndexesSQL,
+  getCreateTableSQL,
+  getUpdateTimestampTriggerSQL,
+} from '@agendajs/postgres-backend';
+import type { Db } from './db.ts';
+
+/**
+ * Versioned schema changes, applied in order at start. Never edit a shipped migration; add one.
+ * Concurrent starts take turns (see runMigrations), so two processes starting at once end with one
+ * schema and each migration applied once.
+ */
+
+export const JOBS_TABLE = 'agenda_jobs';
+const MIGRATION_LOCK_KEY = 7_242_001; // arbitrary, unique to this product
+
+interface Migration {
+  id: number;
+  name: string;
+  statements: string[];
+}
+
+export const migrations: Migration[] = [
+  {
+    id: 1,
+    name: 'core tables',
+    statements: [
+      `CREATE TABLE tenants (
+        id text PRIMARY KEY,
+        company_name text NOT NULL,
+        installed_by jsonb NOT NULL,
+        status text NOT NULL DEFAULT 'active',
+        status_reason text,
+        settings jsonb NOT NULL DEFAULT '{}',
+        run_lease_owner text,
+        run_lease_until timestamptz,
+        run_lease_token bigint NOT NULL DEFAULT 0,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now()
+      )`,
+      `CREATE TABLE connections (
+        tenant_id text NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+        provider text NOT NULL,
+        account_id text NOT NULL,
+        account_label text NOT NULL DEFAULT '',
+        token_ciphertext text NOT NULL,
+        key_id text NOT NULL,
+        access_expires_at timestamptz,
+        refresh_expires_at timestamptz,
+        version integer NOT NULL DEFAULT 1,
+        refresh_lease_until timestamptz,
+        last_refresh_error text,
+        last_refreshed_at timestamptz,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (tenant_id, provider)
+      )`,
+      `CREATE TABLE cursors (
+        tenant_id text NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+        stream text NOT NULL,
+        position jsonb NOT NULL,
+        version integer NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (tenant_id, stream)
+      )`,
+      `CREATE TABLE ledger (
+        tenant_id text NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+        kind text NOT NULL,
+        source_id text NOT NULL,
+        attachment_id text NOT NULL DEFAULT '',
+        path text NOT NULL,
+        size bigint NOT NULL,
+        sha256 text NOT NULL,
+        content_hash text NOT NULL,
+        source_modified_at timestamptz,
+        archived_at timestamptz NOT NULL,
+        PRIMARY KEY (tenant_id, kind, source_id, attachment_id)
+      )`,
+      `CREATE TABLE outstanding_items (
+        tenant_id text NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+        kind text NOT NULL,
+        source_id text NOT NULL,
+        attachment_id text NOT NULL DEFAULT '',
+        status text NOT NULL,
+        attempts integer NOT NULL DEFAULT 0,
+        last_error text,
+        next_attempt_at timestamptz,
+        descriptor jsonb NOT NULL DEFAULT '{}',
+        first_seen_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (tenant_id, kind, source_id, attachment_id)
+      )`,
+      `CREATE INDEX outstanding_items_due ON outstanding_items (tenant_id, status, next_attempt_at)`,
+      `CREATE TABLE runs (
+        id bigserial PRIMARY KEY,
+        tenant_id text NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+        trigger text NOT NULL,
+        status text NOT NULL,
+        started_at timestamptz NOT NULL,
+        finished_at timestamptz,
+        stats jsonb NOT NULL DEFAULT '{}',
+        errors jsonb NOT NULL DEFAULT '[]',
+        time_boxed boolean NOT NULL DEFAULT false
+      )`,
+      `CREATE INDEX runs_by_tenant ON runs (tenant_id, id DESC)`,
+      `CREATE INDEX runs_running ON runs (status, started_at) WHERE status = 'running'`,
+      // No foreign key: the audit trail outlives an uninstall.
+      `CREATE TABLE audit_log (
+        tenant_id text NOT NULL,
+        seq bigint NOT NULL,
+        at timestamptz NOT NULL,
+        actor text NOT NULL,
+        action text NOT NULL,
+        details jsonb NOT NULL,
+        prev_hash text NOT NULL,
+        hash text NOT NULL,
+        PRIMARY KEY (tenant_id, seq)
+      )`,
+      `CREATE TABLE key_fingerprints (
+        key_id text PRIMARY KEY,
+        fingerprint text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      )`,
+    ],
+  },
+  {
+    id: 2,
+    name: 'job table with one archive job per tenant',
+    statements: [
+      // The job library's own DDL, run here so it happens under the migration lock.
+      getCreateTableSQL(JOBS_TABLE),
+      ...getCreateIndexesSQL(JOBS_TABLE),
+      getUpdateTimestampTriggerSQL(JOBS_TABLE),
+      // Agenda's unique() is a read-then-write: two processes scheduling the same tenant at once
+      // could both insert. This index makes the second insert fail instead.
+      `CREATE UNIQUE INDEX ${JOBS_TABLE}_one_per_tenant ON ${JOBS_TABLE} (name, (data->>'tenantId'))
+        WHERE type = 'normal' AND data ? 'tenantId' AND repeat_interval IS NOT NULL`,
+    ],
+  },
+];
+
+export async function runMigrations(db: Db): Promise<void> {
+  // Each step takes a transaction-scoped advisory lock and re-checks what is applied inside it, so
+  // concurrent starts take turns (and PGlite, whose connections share one session, pins the
+  // transaction to one connection and gets the same effect).
+  await db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+    await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      id integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+  });
+  for (const migration of migrations) {
+    await db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+      const applied = await tx.query('SELECT 1 FROM schema_migrations WHERE id = $1', [migration.id]);
+      if (applied.rowCount) return;
+      try {
+        for (const statement of migration.statements) await tx.query(statement);
+      } catch (error) {
+        throw new Error(`Migration ${migration.id} (${migration.name}) failed: ${(error as Error).message}`, {
+          cause: error,
+        });
+      }
+      await tx.query('INSERT INTO schema_migrations (id, name) VALUES ($1, $2)', [
+        migration.id,
+        migration.name,
+      ]);
+    });
+  }
+}

@@ -1,0 +1,342 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyAuditChain } from '../../../src/lib/audit-chain.ts';
+import type { LedgerEntry, Store } from '../../../src/store/types.ts';
+
+/**
+ * The behaviour every Store adapter must have. Each adapter's test file calls this with a factory
+ * that opens a store on a fresh, empty database (schema not yet created).
+ */
+export interface StoreUnderTest {
+  /** A store on the fresh database; migrate() not yet called. */
+  open(): Promise<Store>;
+  cleanup(): Promise<void>;
+}
+
+export function describeStoreContract(name: string, makeDatabase: () => Promise<StoreUnderTest>): void {
+  describe(`Store contract: ${name}`, () => {
+    let database: StoreUnderTest;
+    let store: Store;
+    let other: Store;
+
+    beforeAll(async () => {
+      database = await makeDatabase();
+      store = await database.open();
+      other = await database.open();
+      // Two processes starting at once: both migrate concurrently and must end with one schema.
+      await Promise.all([store.migrate(), other.migrate()]);
+    });
+
+    afterAll(async () => {
+      await store?.close();
+      await other?.close();
+      await database?.cleanup();
+    });
+
+    const tenant = (id: string) =>
+      store.createTenant({
+        id,
+        companyName: `Company ${id}`,
+        installedBy: { extensionId: '101', name: 'Ada Admin', email: 'ada@example.com' },
+        settings: { lookbackHours: 48 },
+      });
+
+    it('migrating twice, concurrently and again later, leaves one working schema', async () => {
+      await Promise.all([store.migrate(), other.migrate()]);
+      await store.migrate();
+      await tenant('migrated');
+      expect((await other.getTenant('migrated'))?.companyName).toBe('Company migrated');
+    });
+
+    it('creates, reads, lists, updates and deletes tenants', async () => {
+      const created = await tenant('t-crud');
+      expect(created).toMatchObject({
+        id: 't-crud',
+        status: 'active',
+        statusReason: null,
+        settings: { lookbackHours: 48 },
+      });
+      expect(created.createdAt).toBeInstanceOf(Date);
+      await expect(tenant('t-crud')).rejects.toThrow();
+
+      const updated = await store.updateTenant('t-crud', {
+        status: 'needs_reconnect',
+        statusReason: 'RingCentral access was revoked',
+        settings: { lookbackHours: 72 },
+      });
+      expect(updated).toMatchObject({
+        status: 'needs_reconnect',
+        statusReason: 'RingCentral access was revoked',
+      });
+      expect(updated?.settings).toEqual({ lookbackHours: 72 });
+      const cleared = await store.updateTenant('t-crud', { status: 'active', statusReason: null });
+      expect(cleared).toMatchObject({ status: 'active', statusReason: null, companyName: 'Company t-crud' });
+
+      expect((await store.listTenants({ status: ['active'] })).map((t) => t.id)).toContain('t-crud');
+      expect((await store.listTenants({ status: ['paused'] })).map((t) => t.id)).not.toContain('t-crud');
+      expect(await store.updateTenant('missing', { status: 'paused' })).toBeNull();
+
+      await store.deleteTenant('t-crud');
+      expect(await store.getTenant('t-crud')).toBeNull();
+    });
+
+    it('lets exactly one of two concurrent compare-and-swap writes on a connection win', async () => {
+      await tenant('t-cas');
+      const saved = await store.saveConnection({
+        tenantId: 't-cas',
+        provider: 'ringcentral',
+        accountId: 'acc-1',
+        accountLabel: 'Ada Admin',
+        tokenCiphertext: 'sealed-1',
+        keyId: 'k1',
+        accessExpiresAt: new Date(Date.now() + 3600_000),
+        refreshExpiresAt: null,
+      });
+      const results = await Promise.all([
+        store.updateConnection('t-cas', 'ringcentral', saved.version, { tokenCiphertext: 'from-a' }),
+        other.updateConnection('t-cas', 'ringcentral', saved.version, { tokenCiphertext: 'from-b' }),
+      ]);
+      const winners = results.filter((r) => r !== null);
+      expect(winners).toHaveLength(1);
+      const stored = await store.getConnection('t-cas', 'ringcentral');
+      expect(stored?.version).toBe(saved.version + 1);
+      expect(stored?.tokenCiphertext).toBe(winners[0]!.tokenCiphertext);
+
+      // A stale version never writes; a re-authorization replaces and keeps counting up.
+      expect(await store.updateConnection('t-cas', 'ringcentral', saved.version, { keyId: 'k2' })).toBeNull();
+      const replaced = await store.saveConnection({ ...saved, tokenCiphertext: 'sealed-2' });
+      expect(replaced.version).toBeGreaterThan(stored!.version);
+      expect(replaced.lastRefreshError).toBeNull();
+
+      const withLease = await store.updateConnection('t-cas', 'ringcentral', replaced.version, {
+        refreshLeaseUntil: new Date(Date.now() + 30_000),
+        lastRefreshError: 'temporary',
+      });
+      expect(withLease?.refreshLeaseUntil).toBeInstanceOf(Date);
+      expect(withLease?.lastRefreshError).toBe('temporary');
+      expect(withLease?.tokenCiphertext).toBe('sealed-2');
+      expect((await store.listConnections({ provider: 'ringcentral' })).map((c) => c.tenantId)).toContain(
+        't-cas',
+      );
+
+      await store.deleteConnection('t-cas', 'ringcentral');
+      expect(await store.getConnection('t-cas', 'ringcentral')).toBeNull();
+    });
+
+    it('versions cursors: create once, then move only from the version read', async () => {
+      await tenant('t-cursor');
+      const first = await store.saveCursor('t-cursor', 'calllog', { until: '2026-01-01T00:00:00Z' }, null);
+      expect(first?.version).toBe(1);
+      expect(await other.saveCursor('t-cursor', 'calllog', { until: 'other' }, null)).toBeNull();
+
+      const [a, b] = await Promise.all([
+        store.saveCursor('t-cursor', 'calllog', { until: 'a' }, 1),
+        other.saveCursor('t-cursor', 'calllog', { until: 'b' }, 1),
+      ]);
+      expect([a, b].filter(Boolean)).toHaveLength(1);
+      const current = await store.getCursor('t-cursor', 'calllog');
+      expect(current?.version).toBe(2);
+      expect(await store.saveCursor('t-cursor', 'calllog', { until: 'stale' }, 1)).toBeNull();
+      expect((await store.listCursors('t-cursor')).map((c) => c.stream)).toEqual(['calllog']);
+    });
+
+    it('keeps one ledger row per key, updated in place, and clears the outstanding row', async () => {
+      await tenant('t-ledger');
+      const entry: LedgerEntry = {
+        tenantId: 't-ledger',
+        kind: 'recording',
+        sourceId: 'rec-1',
+        attachmentId: '',
+        path: '/Co/2026/rec-1.mp3',
+        size: 1234,
+        sha256: 'a'.repeat(64),
+        contentHash: 'b'.repeat(64),
+        sourceModifiedAt: new Date('2026-01-01T00:00:00Z'),
+        archivedAt: new Date('2026-01-02T00:00:00Z'),
+      };
+      await store.saveOutstanding({
+        tenantId: 't-ledger',
+        kind: 'recording',
+        sourceId: 'rec-1',
+        attachmentId: '',
+        status: 'pending',
+        attempts: 1,
+        lastError: 'timeout',
+        nextAttemptAt: new Date(),
+        descriptor: { uri: 'x' },
+      });
+      await Promise.all([store.recordArchived(entry), other.recordArchived(entry)]);
+      await store.recordArchived({ ...entry, sourceModifiedAt: new Date('2026-01-03T00:00:00Z') });
+
+      const page = await store.listLedger('t-ledger');
+      expect(page.items).toHaveLength(1);
+      expect(page.items[0]?.sourceModifiedAt?.toISOString()).toBe('2026-01-03T00:00:00.000Z');
+      expect(await store.getOutstanding('t-ledger', entry)).toBeNull();
+      expect(await store.ledgerTotals('t-ledger')).toEqual({ recording: { count: 1, bytes: 1234 } });
+
+      const found = await store.getLedgerEntries('t-ledger', [
+        { kind: 'recording', sourceId: 'rec-1', attachmentId: '' },
+        { kind: 'recording', sourceId: 'absent', attachmentId: '' },
+      ]);
+      expect(found.map((e) => e.sourceId)).toEqual(['rec-1']);
+      expect(await store.getLedgerEntries('other-tenant', [entry])).toEqual([]);
+
+      for (let i = 0; i < 25; i += 1)
+        await store.recordArchived({ ...entry, kind: 'sms', sourceId: `m-${String(i).padStart(2, '0')}` });
+      const seen: string[] = [];
+      let after: string | null = null;
+      do {
+        const p = await store.listLedger('t-ledger', { kind: 'sms', limit: 10, after });
+        seen.push(...p.items.map((e) => e.sourceId));
+        after = p.next;
+      } while (after);
+      expect(seen).toHaveLength(25);
+      expect(new Set(seen).size).toBe(25);
+
+      await store.deleteLedgerEntry('t-ledger', entry);
+      expect(await store.getLedgerEntries('t-ledger', [entry])).toEqual([]);
+    });
+
+    it('tracks outstanding items with their next attempt', async () => {
+      await tenant('t-out');
+      const base = {
+        tenantId: 't-out',
+        kind: 'fax',
+        attachmentId: '1',
+        attempts: 1,
+        lastError: 'boom',
+        descriptor: {},
+      };
+      const now = new Date();
+      await store.saveOutstanding({
+        ...base,
+        sourceId: 'due',
+        status: 'pending',
+        nextAttemptAt: new Date(now.getTime() - 1000),
+      });
+      await store.saveOutstanding({
+        ...base,
+        sourceId: 'later',
+        status: 'pending',
+        nextAttemptAt: new Date(now.getTime() + 3600_000),
+      });
+      await store.saveOutstanding({ ...base, sourceId: 'gave-up', status: 'failed', nextAttemptAt: null });
+      await store.saveOutstanding({
+        ...base,
+        sourceId: 'gone',
+        status: 'skipped',
+        nextAttemptAt: null,
+        lastError: 'deleted at source',
+      });
+
+      expect((await store.listDueOutstanding('t-out', now, 10)).map((i) => i.sourceId)).toEqual(['due']);
+      expect(await store.countOutstanding('t-out')).toEqual({ pending: 2, failed: 1, skipped: 1 });
+      expect(
+        (await store.listOutstanding('t-out', { status: 'failed' })).items.map((i) => i.sourceId),
+      ).toEqual(['gave-up']);
+
+      await store.saveOutstanding({
+        ...base,
+        sourceId: 'due',
+        status: 'pending',
+        attempts: 2,
+        nextAttemptAt: null,
+      });
+      const updated = await store.getOutstanding('t-out', {
+        kind: 'fax',
+        sourceId: 'due',
+        attachmentId: '1',
+      });
+      expect(updated?.attempts).toBe(2);
+      await store.deleteOutstanding('t-out', { kind: 'fax', sourceId: 'due', attachmentId: '1' });
+      expect(await store.countOutstanding('t-out')).toEqual({ pending: 1, failed: 1, skipped: 1 });
+    });
+
+    it('lists runs newest first with paging', async () => {
+      await tenant('t-runs');
+      const ids: string[] = [];
+      for (let i = 0; i < 7; i += 1) {
+        const run = await store.startRun({ tenantId: 't-runs', trigger: i % 2 ? 'manual' : 'schedule' });
+        ids.push(run.id);
+      }
+      await store.updateRun(ids[6]!, {
+        status: 'succeeded',
+        finishedAt: new Date(),
+        stats: { recording: { items: 3 } },
+      });
+
+      const first = await store.listRuns('t-runs', { limit: 3 });
+      expect(first.items.map((r) => r.id)).toEqual([ids[6], ids[5], ids[4]]);
+      expect(first.items[0]).toMatchObject({ status: 'succeeded', stats: { recording: { items: 3 } } });
+      const second = await store.listRuns('t-runs', { limit: 3, before: first.next });
+      expect(second.items.map((r) => r.id)).toEqual([ids[3], ids[2], ids[1]]);
+      const third = await store.listRuns('t-runs', { limit: 3, before: second.next });
+      expect(third.items.map((r) => r.id)).toEqual([ids[0]]);
+      expect(third.next).toBeNull();
+
+      expect(await store.getRun('t-runs', ids[0]!)).toMatchObject({ status: 'running', trigger: 'schedule' });
+      expect(await store.getRun('another-tenant', ids[0]!)).toBeNull();
+      expect(await store.interruptStaleRuns(new Date(Date.now() + 1000))).toBeGreaterThanOrEqual(6);
+      expect((await store.getRun('t-runs', ids[0]!))?.status).toBe('interrupted');
+    });
+
+    it('hands the run lease to one holder at a time, with growing fencing tokens', async () => {
+      await tenant('t-lease');
+      const [a, b] = await Promise.all([
+        store.acquireRunLease('t-lease', 'worker-a', 60_000),
+        other.acquireRunLease('t-lease', 'worker-b', 60_000),
+      ]);
+      const holder = a ?? b;
+      expect([a, b].filter(Boolean)).toHaveLength(1);
+      expect(await store.renewRunLease('t-lease', holder!.token, 60_000)).toBe(true);
+      await store.releaseRunLease('t-lease', holder!.token);
+      const next = await store.acquireRunLease('t-lease', 'worker-b', 1);
+      expect(next!.token).toBeGreaterThan(holder!.token);
+      await new Promise((r) => setTimeout(r, 20));
+      // An expired lease is free for the next worker, and the stale holder can no longer renew it.
+      const taken = await other.acquireRunLease('t-lease', 'worker-a', 60_000);
+      expect(taken!.token).toBeGreaterThan(next!.token);
+      expect(await store.renewRunLease('t-lease', next!.token, 60_000)).toBe(false);
+    });
+
+    it('chains audit entries, even when appended concurrently', async () => {
+      await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          (i % 2 ? store : other).appendAudit('t-audit', {
+            actor: 'ada',
+            action: `action-${i}`,
+            details: { i },
+          }),
+        ),
+      );
+      const entries = await store.listAudit('t-audit');
+      expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+      expect(verifyAuditChain(entries)).toEqual({ ok: true, entries: 12 });
+      const tampered = entries.map((e, i) => (i === 4 ? { ...e, details: { i: 999 } } : e));
+      expect(verifyAuditChain(tampered)).toMatchObject({ ok: false, brokenAtSeq: 5 });
+    });
+
+    it('remembers key fingerprints', async () => {
+      await store.saveKeyFingerprint('k1', 'fp-1');
+      await other.saveKeyFingerprint('k1', 'fp-other');
+      expect(await store.getKeyFingerprints()).toMatchObject({ k1: 'fp-1' });
+    });
+
+    it('deleting a tenant removes what hangs off it but keeps the audit trail', async () => {
+      await tenant('t-gone');
+      await store.saveCursor('t-gone', 'calllog', { a: 1 }, null);
+      await store.startRun({ tenantId: 't-gone', trigger: 'manual' });
+      await store.appendAudit('t-gone', { actor: 'ada', action: 'uninstall', details: {} });
+      await store.deleteTenant('t-gone');
+      expect(await store.listCursors('t-gone')).toEqual([]);
+      expect((await store.listRuns('t-gone')).items).toEqual([]);
+      expect(await store.listAudit('t-gone')).toHaveLength(1);
+    });
+
+    it('counts its queries', async () => {
+      const before = store.queryCount();
+      await store.getTenant('t-none');
+      expect(store.queryCount()).toBeGreaterThan(before);
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+  });
+}
