@@ -1,0 +1,53 @@
+import { MongoClient, type Collection, type Db, type Document } from 'mongodb';
+
+/**
+ * The one door to MongoDB: the client, the database, the collection names, and a counter of the
+ * operations the store issues (the benchmark reports queries per tenant-run). Counting happens in
+ * `run` rather than through command monitoring because the job library shares this client, and its
+ * polling must not show up in the store's numbers.
+ */
+export interface Database {
+  readonly client: MongoClient;
+  readonly db: Db;
+  collection<T extends Document>(name: CollectionName): Collection<T>;
+  /** Awaits one database operation and counts it. */
+  run<T>(operation: Promise<T>): Promise<T>;
+  count(): number;
+}
+
+export const COLLECTIONS = {
+  tenants: 'tenants',
+  connections: 'connections',
+  cursors: 'cursors',
+  ledger: 'ledger',
+  outstanding: 'outstandingItems',
+  runs: 'runs',
+  audit: 'auditLog',
+  keyFingerprints: 'keyFingerprints',
+  meta: 'storeMeta',
+  /** The job library's collection (the default of @agendajs/mongo-backend). */
+  jobs: 'agendaJobs',
+} as const;
+
+export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
+
+export function createDatabase(url: string, dbName: string | undefined): Database {
+  const client = new MongoClient(url, {
+    appName: 'rc-dropbox-archiver',
+    // Fail fast while the database is down so readiness and jobs see the outage instead of hanging.
+    serverSelectionTimeoutMS: 5_000,
+  });
+  // Without a name the driver uses the database in the URL's path (or "test").
+  const db = client.db(dbName);
+  let operations = 0;
+  return {
+    client,
+    db,
+    collection: <T extends Document>(name: CollectionName) => db.collection<T>(name),
+    run(operation) {
+      operations += 1;
+      return operation;
+    },
+    count: () => operations,
+  };
+}
