@@ -36,6 +36,9 @@ export function createDatabase(url: string, dbName: string | undefined): Databas
     appName: 'rc-dropbox-archiver',
     // Fail fast while the database is down so readiness and jobs see the outage instead of hanging.
     serverSelectionTimeoutMS: 5_000,
+    // Compare-and-swap callers read a version and write against it, and the audit chain reads its
+    // head before appending: all of that needs the latest data, which only the primary has.
+    readPreference: 'primary',
   });
   // Without a name the driver uses the database in the URL's path (or "test").
   const db = client.db(dbName);
