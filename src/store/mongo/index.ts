@@ -1,0 +1,49 @@
+import type { Db, MongoClient } from 'mongodb';
+import { createDatabase } from './db.ts';
+import { runMigrations } from './migrations.ts';
+import { tenantMethods } from './tenants.ts';
+import { connectionMethods } from './connections.ts';
+import { cursorMethods } from './cursors.ts';
+import { ledgerMethods } from './ledger.ts';
+import { outstandingMethods } from './outstanding.ts';
+import { runMethods } from './runs.ts';
+import { auditMethods } from './audit.ts';
+import type { Store } from '../types.ts';
+
+export { JOBS_COLLECTION } from './migrations.ts';
+
+/**
+ * The Store on MongoDB (4.2 or later: the run lease uses update pipelines and $$NOW). The client
+ * and database are exposed so the job library's Mongo backend shares this connection pool.
+ *
+ * Works on a standalone server as well as a replica set, so no method relies on transactions; the
+ * two places that write twice (recordArchived, deleteTenant) order their writes so an interruption
+ * leaves a state the next call repairs. Timestamps the store writes come from this process's clock;
+ * only the run lease uses the server's clock (see tenants.ts).
+ */
+export interface MongoStore extends Store {
+  readonly client: MongoClient;
+  readonly db: Db;
+}
+
+export function createMongoStore(url: string, options: { dbName?: string } = {}): MongoStore {
+  const database = createDatabase(url, options.dbName);
+  return {
+    kind: 'mongo',
+    client: database.client,
+    db: database.db,
+    migrate: () => runMigrations(database),
+    async ping() {
+      await database.run(database.db.command({ ping: 1 }));
+    },
+    close: () => database.client.close(),
+    queryCount: () => database.count(),
+    ...tenantMethods(database),
+    ...connectionMethods(database),
+    ...cursorMethods(database),
+    ...ledgerMethods(database),
+    ...outstandingMethods(database),
+    ...runMethods(database),
+    ...auditMethods(database),
+  };
+}

@@ -1,0 +1,124 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { IndexDescription } from 'mongodb';
+import { COLLECTIONS, type CollectionName, type Database } from './db.ts';
+import { retryOnDuplicateKey } from './mapping.ts';
+
+/**
+ * MongoDB has no schema to migrate; what the store relies on is its indexes. The unique ones are the
+ * store's integrity rules (one connection per provider, one cursor per stream, one ledger row per
+ * key, one audit entry per seq), the others serve its queries. createIndexes is a no-op for an
+ * index that already exists with the same definition, and the few errors two processes building
+ * the same index at the same moment can meet are retried, so any number of processes can run this
+ * at once. Never change a shipped index in place: add one with a new name and bump
+ * SCHEMA_VERSION.
+ */
+
+export const SCHEMA_VERSION = 1;
+
+/** The job library's collection; @agendajs/mongo-backend creates its own lookup index there. */
+export const JOBS_COLLECTION = COLLECTIONS.jobs;
+
+const key = { tenantId: 1, kind: 1, sourceId: 1, attachmentId: 1 } as const;
+
+export const INDEXES: ReadonlyArray<[CollectionName, IndexDescription[]]> = [
+  // tenants: _id is the tenant id, unique by nature.
+  [COLLECTIONS.tenants, [{ key: { status: 1 }, name: 'by_status' }]],
+  [
+    COLLECTIONS.connections,
+    [
+      { key: { tenantId: 1, provider: 1 }, name: 'one_per_provider', unique: true },
+      { key: { provider: 1, tenantId: 1 }, name: 'by_provider' },
+    ],
+  ],
+  [COLLECTIONS.cursors, [{ key: { tenantId: 1, stream: 1 }, name: 'one_per_stream', unique: true }]],
+  [COLLECTIONS.ledger, [{ key, name: 'one_per_key', unique: true }]],
+  [
+    COLLECTIONS.outstanding,
+    [
+      { key, name: 'one_per_key', unique: true },
+      { key: { tenantId: 1, status: 1, nextAttemptAt: 1 }, name: 'due' },
+    ],
+  ],
+  [
+    COLLECTIONS.runs,
+    [
+      { key: { tenantId: 1, _id: -1 }, name: 'by_tenant_newest_first' },
+      {
+        key: { status: 1, startedAt: 1 },
+        name: 'running',
+        partialFilterExpression: { status: 'running' },
+      },
+    ],
+  ],
+  [COLLECTIONS.audit, [{ key: { tenantId: 1, seq: 1 }, name: 'one_per_seq', unique: true }]],
+  // keyFingerprints: _id is the key id, unique by nature; the collection appears on first write.
+  [
+    COLLECTIONS.jobs,
+    [
+      {
+        // Agenda's unique() is a read-then-upsert without an index behind it: two processes
+        // scheduling the same tenant at once could both insert. This index makes the second fail.
+        // The fields are what @agendajs/mongo-backend stores: `type` ('normal' for jobs made with
+        // create(), as per-tenant jobs are), the job's `data`, and `repeatInterval`, which it
+        // writes as null on one-off jobs. So "repeating" must be a $type test: $exists would also
+        // match those nulls and refuse an "archive now" job next to the tenant's hourly one.
+        key: { name: 1, 'data.tenantId': 1 },
+        name: 'one_repeating_job_per_tenant',
+        unique: true,
+        partialFilterExpression: {
+          type: 'normal',
+          'data.tenantId': { $exists: true },
+          repeatInterval: { $type: ['string', 'number'] },
+        },
+      },
+    ],
+  ],
+];
+
+/** Index errors that a concurrent first start can cause and that a second try resolves. */
+const RACE_CODES = new Set([
+  48, // NamespaceExists: two processes implicitly created the same collection
+  68, // IndexAlreadyExists: seen while another process's identical build finishes
+  276, // IndexBuildAborted
+  285, // IndexBuildAlreadyInProgress: another process is building the same index right now
+  11602, // InterruptedDueToReplStateChange
+]);
+const MAX_ATTEMPTS = 10;
+
+const codeOf = (error: unknown): number | undefined =>
+  typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'number'
+    ? error.code
+    : undefined;
+
+export async function runMigrations(db: Database): Promise<void> {
+  for (const [collection, indexes] of INDEXES) {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await db.run(db.collection(collection).createIndexes(indexes));
+        break;
+      } catch (error) {
+        // Anything else (IndexOptionsConflict, IndexKeySpecsConflict) means an index of that name
+        // exists with another definition: a real problem that must stop the start.
+        if (attempt >= MAX_ATTEMPTS || !RACE_CODES.has(codeOf(error) ?? 0)) {
+          throw new Error(
+            `Creating the indexes of ${collection} failed: ${error instanceof Error ? error.message : String(error)}`,
+            { cause: error },
+          );
+        }
+        await sleep(100 * attempt);
+      }
+    }
+  }
+  // Where later versions will look to decide which data migrations still have to run. $max keeps an
+  // older process that starts late from turning the recorded version back.
+  const meta = db.collection<{ _id: string; version: number; updatedAt: Date }>(COLLECTIONS.meta);
+  await retryOnDuplicateKey(() =>
+    db.run(
+      meta.updateOne(
+        { _id: 'schema' },
+        { $max: { version: SCHEMA_VERSION }, $set: { updatedAt: new Date() } },
+        { upsert: true },
+      ),
+    ),
+  );
+}
