@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import { MongoBackend } from '@agendajs/mongo-backend';
+import { Agenda } from 'agenda';
+import { MongoClient } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMongoStore, type MongoStore } from '../../../src/store/mongo/index.ts';
+import { describeStoreContract } from './store-contract.ts';
+
+/**
+ * The MongoDB adapter against a real MongoDB server. None can be installed on our development
+ * machines, so this file runs only where TEST_MONGODB_URL points at one; elsewhere every test below
+ * is reported as skipped, never as passed.
+ */
+const url = process.env.TEST_MONGODB_URL;
+
+/** A fresh, empty database per run, dropped afterwards, so runs never share documents. */
+function freshDatabase(label: string) {
+  if (!url) throw new Error('TEST_MONGODB_URL is not set');
+  const dbName = `archiver_${label}_${randomBytes(4).toString('hex')}`;
+  return {
+    open: () => createMongoStore(url, { dbName }),
+    async drop() {
+      const admin = new MongoClient(url);
+      try {
+        await admin.db(dbName).dropDatabase();
+      } finally {
+        await admin.close();
+      }
+    },
+  };
+}
+
+describe.skipIf(!url)('MongoDB (set TEST_MONGODB_URL to run)', () => {
+  describeStoreContract('MongoDB', () => {
+    const database = freshDatabase('store');
+    return Promise.resolve({ open: () => Promise.resolve(database.open()), cleanup: () => database.drop() });
+  });
+
+  describe('job collection: one repeating archive job per tenant', () => {
+    const database = url ? freshDatabase('jobs') : null;
+    let store: MongoStore;
+    let agenda: Agenda;
+
+    beforeAll(async () => {
+      store = database!.open();
+      await store.migrate();
+      // The job library on the store's own connection, storing jobs as it does in production.
+      agenda = new Agenda({ backend: new MongoBackend({ mongo: store.db }) });
+      await agenda.ready;
+    });
+
+    afterAll(async () => {
+      await agenda?.stop();
+      await store?.close();
+      await database?.drop();
+    });
+
+    const hourly = (tenantId: string) =>
+      agenda.create('archive-tenant', { tenantId }).repeatEvery('1 hour').save();
+
+    it('refuses a second repeating job for the same tenant', async () => {
+      await hourly('t1');
+      await expect(hourly('t1')).rejects.toMatchObject({ code: 11000 });
+      await hourly('t2');
+    });
+
+    it('lets the scheduler upsert the existing job and leaves one-off jobs alone', async () => {
+      // What the scheduler does on every "schedule" and "run now": it updates the one job in place.
+      await agenda
+        .create('archive-tenant', { tenantId: 't2' })
+        .unique({ 'data.tenantId': 't2' })
+        .repeatEvery('1 hour')
+        .save();
+      const jobs = store.db.collection('agendaJobs');
+      expect(await jobs.countDocuments({ 'data.tenantId': 't2' })).toBe(1);
+
+      // Agenda writes repeatInterval: null on one-off jobs; the index must not count them.
+      await agenda.now('archive-tenant', { tenantId: 't1' });
+      await agenda.now('archive-tenant', { tenantId: 't1' });
+      expect(await jobs.countDocuments({ 'data.tenantId': 't1' })).toBe(3);
+      expect(await jobs.countDocuments({ 'data.tenantId': 't1', repeatInterval: { $type: 'string' } })).toBe(
+        1,
+      );
+    });
+  });
+});
