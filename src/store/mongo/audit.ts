@@ -45,8 +45,8 @@ export function auditMethods(
         );
         const seq = (head ? toNumber(head.seq) : 0) + 1;
         const prevHash = head?.hash ?? GENESIS_HASH;
-        // Taken per attempt so that entries appended under contention keep their times in seq order.
-        // BSON dates hold milliseconds, so the hashed timestamp survives the round trip unchanged.
+        // Taken per attempt, so an entry that waited under contention is stamped when it joins the
+        // chain. BSON dates hold milliseconds, so the hashed timestamp survives the round trip.
         const at = new Date(Math.floor((input.at ?? new Date()).getTime()));
         const fields = { tenantId, seq, at, actor: input.actor, action: input.action, details };
         const entry: AuditDoc = { ...fields, prevHash, hash: auditHash(prevHash, fields) };

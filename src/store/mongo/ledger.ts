@@ -61,8 +61,8 @@ export function ledgerMethods(db: Database): LedgerMethods {
         ),
       );
       // Two writes without a transaction (a standalone server has none). The ledger row goes first:
-      // if the process dies in between, a leftover outstanding row is retried, finds the key in the
-      // ledger and is cleared then; the other order could lose the fact that the item is archived.
+      // if the process dies in between, the leftover outstanding row only means one more attempt,
+      // whose recordArchived clears it; the other order could leave the item recorded nowhere.
       await db.run(outstanding.deleteOne(key));
     },
 

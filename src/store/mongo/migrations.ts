@@ -56,8 +56,9 @@ export const INDEXES: ReadonlyArray<[CollectionName, IndexDescription[]]> = [
     COLLECTIONS.jobs,
     [
       {
-        // Agenda's unique() is a read-then-upsert without an index behind it: two processes
-        // scheduling the same tenant at once could both insert. This index makes the second fail.
+        // Agenda's unique() is an upsert on a query with no unique index behind it, so two
+        // processes scheduling the same tenant at once could both insert. This index makes the
+        // second insert fail instead (the scheduler treats that as "already scheduled").
         // The fields are what @agendajs/mongo-backend stores: `type` ('normal' for jobs made with
         // create(), as per-tenant jobs are), the job's `data`, and `repeatInterval`, which it
         // writes as null on one-off jobs. So "repeating" must be a $type test: $exists would also
