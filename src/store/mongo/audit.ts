@@ -40,7 +40,7 @@ export function auditMethods(
       // and tries again. Two entries can never share a seq, so the chain never forks.
       const details = toStoredJson(input.details);
       for (let attempt = 1; ; attempt += 1) {
-        const head = await db.run(
+        const head = await db.run(() =>
           audit.findOne({ tenantId }, { sort: { seq: -1 }, projection: { seq: 1, hash: 1 } }),
         );
         const seq = (head ? toNumber(head.seq) : 0) + 1;
@@ -51,7 +51,7 @@ export function auditMethods(
         const fields = { tenantId, seq, at, actor: input.actor, action: input.action, details };
         const entry: AuditDoc = { ...fields, prevHash, hash: auditHash(prevHash, fields) };
         try {
-          await db.run(audit.insertOne({ ...entry }));
+          await db.run(() => audit.insertOne({ ...entry }));
           return entry;
         } catch (error) {
           if (!isDuplicateKeyError(error) || attempt >= MAX_APPEND_ATTEMPTS) throw error;
@@ -65,7 +65,7 @@ export function auditMethods(
       const limit = options.limit ?? 10_000;
       // limit(0) would mean "no limit" to MongoDB; to the port it means none.
       if (limit <= 0) return [];
-      const docs = await db.run(
+      const docs = await db.run(() =>
         audit
           .find({ tenantId, seq: { $gt: options.afterSeq ?? 0 } })
           .sort({ seq: 1 })
@@ -76,14 +76,14 @@ export function auditMethods(
     },
 
     async getKeyFingerprints() {
-      const docs = await db.run(fingerprints.find({}).toArray());
+      const docs = await db.run(() => fingerprints.find({}).toArray());
       return Object.fromEntries(docs.map((d) => [d._id, d.fingerprint]));
     },
 
     async saveKeyFingerprint(keyId, fingerprint) {
       // The first fingerprint recorded for a key id stays: that is what a later start compares with.
       await retryOnDuplicateKey(() =>
-        db.run(
+        db.run(() =>
           fingerprints.updateOne(
             { _id: keyId },
             { $setOnInsert: { fingerprint, createdAt: new Date() } },

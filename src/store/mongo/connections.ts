@@ -67,13 +67,13 @@ export function connectionMethods(db: Database): ConnectionMethods {
   const connections = db.collection<ConnectionDoc>(COLLECTIONS.connections);
   return {
     async getConnection(tenantId, provider) {
-      const doc = await db.run(connections.findOne({ tenantId, provider }));
+      const doc = await db.run(() => connections.findOne({ tenantId, provider }));
       return doc ? toConnection(doc) : null;
     },
 
     async listConnections(filter = {}) {
       const query = filter.provider ? { provider: filter.provider } : {};
-      const docs = await db.run(connections.find(query).sort({ tenantId: 1, provider: 1 }).toArray());
+      const docs = await db.run(() => connections.find(query).sort({ tenantId: 1, provider: 1 }).toArray());
       return docs.map(toConnection);
     },
 
@@ -83,7 +83,7 @@ export function connectionMethods(db: Database): ConnectionMethods {
       // refresh that read the old version can never overwrite the new tokens.
       const now = new Date();
       const doc = await retryOnDuplicateKey(() =>
-        db.run(
+        db.run(() =>
           connections.findOneAndUpdate(
             { tenantId: c.tenantId, provider: c.provider },
             {
@@ -112,7 +112,7 @@ export function connectionMethods(db: Database): ConnectionMethods {
 
     async updateConnection(tenantId, provider, expectedVersion, patch) {
       // Compare-and-swap: the version in the filter makes the read-check-write one atomic step.
-      const doc = await db.run(
+      const doc = await db.run(() =>
         connections.findOneAndUpdate(
           { tenantId, provider, version: expectedVersion },
           { $set: { ...connectionPatchSet(patch), updatedAt: new Date() }, $inc: { version: 1 } },
@@ -123,7 +123,7 @@ export function connectionMethods(db: Database): ConnectionMethods {
     },
 
     async deleteConnection(tenantId, provider) {
-      await db.run(connections.deleteOne({ tenantId, provider }));
+      await db.run(() => connections.deleteOne({ tenantId, provider }));
     },
   };
 }

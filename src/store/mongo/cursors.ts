@@ -23,12 +23,12 @@ export function cursorMethods(db: Database): Pick<Store, 'getCursor' | 'listCurs
   const cursors = db.collection<CursorDoc>(COLLECTIONS.cursors);
   return {
     async getCursor(tenantId, stream) {
-      const doc = await db.run(cursors.findOne({ tenantId, stream }));
+      const doc = await db.run(() => cursors.findOne({ tenantId, stream }));
       return doc ? toCursor(doc) : null;
     },
 
     async listCursors(tenantId) {
-      const docs = await db.run(cursors.find({ tenantId }).sort({ stream: 1 }).toArray());
+      const docs = await db.run(() => cursors.find({ tenantId }).sort({ stream: 1 }).toArray());
       return docs.map(toCursor);
     },
 
@@ -44,7 +44,7 @@ export function cursorMethods(db: Database): Pick<Store, 'getCursor' | 'listCurs
           updatedAt: new Date(),
         };
         try {
-          await db.run(cursors.insertOne(doc));
+          await db.run(() => cursors.insertOne(doc));
         } catch (error) {
           if (isDuplicateKeyError(error)) return null;
           throw error;
@@ -52,7 +52,7 @@ export function cursorMethods(db: Database): Pick<Store, 'getCursor' | 'listCurs
         return toCursor(doc);
       }
       // Move: only from the version the caller read.
-      const doc = await db.run(
+      const doc = await db.run(() =>
         cursors.findOneAndUpdate(
           { tenantId, stream, version: expectedVersion },
           { $set: { position: toStoredJson(position), updatedAt: new Date() }, $inc: { version: 1 } },

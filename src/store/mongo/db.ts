@@ -10,9 +10,10 @@ export interface Database {
   readonly client: MongoClient;
   readonly db: Db;
   collection<T extends Document>(name: CollectionName): Collection<T>;
-  /** Awaits one database operation and counts it. */
-  run<T>(operation: Promise<T>): Promise<T>;
+  /** Starts one database operation (connecting first if needed), counts it and awaits it. */
+  run<T>(operation: () => Promise<T>): Promise<T>;
   count(): number;
+  close(): Promise<void>;
 }
 
 export const COLLECTIONS = {
@@ -43,14 +44,25 @@ export function createDatabase(url: string, dbName: string | undefined): Databas
   // Without a name the driver uses the database in the URL's path (or "test").
   const db = client.db(dbName);
   let operations = 0;
+  let closed = false;
   return {
     client,
     db,
     collection: <T extends Document>(name: CollectionName) => db.collection<T>(name),
-    run(operation) {
+    async run(operation) {
       operations += 1;
-      return operation;
+      // The driver connects on first use, but if that first attempt fails (the database was still
+      // starting) it keeps the failed topology and every later operation reports "Topology is
+      // closed" for the life of the process. An explicit connect() makes a fresh attempt each time
+      // until one succeeds; once connected it returns at once, and the driver itself rides out
+      // later outages. After close() the driver's own "not connected" error is the right answer.
+      if (!closed) await client.connect();
+      return operation();
     },
     count: () => operations,
+    async close() {
+      closed = true;
+      await client.close();
+    },
   };
 }

@@ -34,9 +34,9 @@ export function createMongoStore(url: string, options: { dbName?: string } = {})
     db: database.db,
     migrate: () => runMigrations(database),
     async ping() {
-      await database.run(database.db.command({ ping: 1 }));
+      await database.run(() => database.db.command({ ping: 1 }));
     },
-    close: () => database.client.close(),
+    close: () => database.close(),
     queryCount: () => database.count(),
     ...tenantMethods(database),
     ...connectionMethods(database),

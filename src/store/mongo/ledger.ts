@@ -43,7 +43,7 @@ export function ledgerMethods(db: Database): LedgerMethods {
     async recordArchived(e) {
       const key = keyMatch(e.tenantId, e);
       await retryOnDuplicateKey(() =>
-        db.run(
+        db.run(() =>
           ledger.updateOne(
             key,
             {
@@ -63,12 +63,12 @@ export function ledgerMethods(db: Database): LedgerMethods {
       // Two writes without a transaction (a standalone server has none). The ledger row goes first:
       // if the process dies in between, the leftover outstanding row only means one more attempt,
       // whose recordArchived clears it; the other order could leave the item recorded nowhere.
-      await db.run(outstanding.deleteOne(key));
+      await db.run(() => outstanding.deleteOne(key));
     },
 
     async getLedgerEntries(tenantId, keys) {
       if (keys.length === 0) return [];
-      const docs = await db.run(
+      const docs = await db.run(() =>
         ledger
           .find({
             tenantId,
@@ -86,7 +86,7 @@ export function ledgerMethods(db: Database): LedgerMethods {
         ...(options.kind ? { kind: options.kind } : {}),
         ...afterKeyFilter<LedgerDoc>(decodeKeyToken(options.after)),
       };
-      const docs = await db.run(
+      const docs = await db.run(() =>
         ledger
           .find(filter)
           .sort(SORT)
@@ -99,7 +99,7 @@ export function ledgerMethods(db: Database): LedgerMethods {
     },
 
     async ledgerTotals(tenantId) {
-      const rows = await db.run(
+      const rows = await db.run(() =>
         ledger
           .aggregate<{ _id: string; count: number; bytes: number }>([
             { $match: { tenantId } },
@@ -112,7 +112,7 @@ export function ledgerMethods(db: Database): LedgerMethods {
     },
 
     async deleteLedgerEntry(tenantId, key) {
-      await db.run(ledger.deleteOne(keyMatch(tenantId, key)));
+      await db.run(() => ledger.deleteOne(keyMatch(tenantId, key)));
     },
   };
 }

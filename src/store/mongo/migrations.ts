@@ -95,7 +95,7 @@ export async function runMigrations(db: Database): Promise<void> {
   for (const [collection, indexes] of INDEXES) {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await db.run(db.collection(collection).createIndexes(indexes));
+        await db.run(() => db.collection(collection).createIndexes(indexes));
         break;
       } catch (error) {
         // Anything else (IndexOptionsConflict, IndexKeySpecsConflict) means an index of that name
@@ -114,7 +114,7 @@ export async function runMigrations(db: Database): Promise<void> {
   // older process that starts late from turning the recorded version back.
   const meta = db.collection<{ _id: string; version: number; updatedAt: Date }>(COLLECTIONS.meta);
   await retryOnDuplicateKey(() =>
-    db.run(
+    db.run(() =>
       meta.updateOne(
         { _id: 'schema' },
         { $max: { version: SCHEMA_VERSION }, $set: { updatedAt: new Date() } },

@@ -46,7 +46,7 @@ export function outstandingMethods(db: Database): OutstandingMethods {
     async saveOutstanding(item) {
       const now = new Date();
       await retryOnDuplicateKey(() =>
-        db.run(
+        db.run(() =>
           items.updateOne(
             keyMatch(item.tenantId, item),
             {
@@ -68,7 +68,7 @@ export function outstandingMethods(db: Database): OutstandingMethods {
     },
 
     async getOutstanding(tenantId, key) {
-      const doc = await db.run(items.findOne(keyMatch(tenantId, key)));
+      const doc = await db.run(() => items.findOne(keyMatch(tenantId, key)));
       return doc ? toItem(doc) : null;
     },
 
@@ -77,7 +77,7 @@ export function outstandingMethods(db: Database): OutstandingMethods {
       if (limit <= 0) return [];
       // { nextAttemptAt: null } also matches a missing field; null sorts before every date, so the
       // order is the Postgres adapter's NULLS FIRST.
-      const docs = await db.run(
+      const docs = await db.run(() =>
         items
           .find({
             tenantId,
@@ -99,7 +99,7 @@ export function outstandingMethods(db: Database): OutstandingMethods {
         ...(options.kind ? { kind: options.kind } : {}),
         ...afterKeyFilter<OutstandingDoc>(decodeKeyToken(options.after)),
       };
-      const docs = await db.run(
+      const docs = await db.run(() =>
         items
           .find(filter)
           .sort(KEY_SORT)
@@ -112,7 +112,7 @@ export function outstandingMethods(db: Database): OutstandingMethods {
     },
 
     async countOutstanding(tenantId) {
-      const rows = await db.run(
+      const rows = await db.run(() =>
         items
           .aggregate<{ _id: string; count: number }>([
             { $match: { tenantId } },
@@ -124,7 +124,7 @@ export function outstandingMethods(db: Database): OutstandingMethods {
     },
 
     async deleteOutstanding(tenantId, key) {
-      await db.run(items.deleteOne(keyMatch(tenantId, key)));
+      await db.run(() => items.deleteOne(keyMatch(tenantId, key)));
     },
   };
 }

@@ -62,7 +62,7 @@ export function runMethods(
         errors: [],
         timeBoxed: false,
       };
-      await db.run(runs.insertOne(doc));
+      await db.run(() => runs.insertOne(doc));
       return toRun(doc);
     },
 
@@ -70,20 +70,20 @@ export function runMethods(
       const _id = parseObjectId(id);
       const set = runPatchSet(patch);
       if (!_id || Object.keys(set).length === 0) return;
-      await db.run(runs.updateOne({ _id }, { $set: set }));
+      await db.run(() => runs.updateOne({ _id }, { $set: set }));
     },
 
     async getRun(tenantId, id) {
       const _id = parseObjectId(id);
       if (!_id) return null;
-      const doc = await db.run(runs.findOne({ _id, tenantId }));
+      const doc = await db.run(() => runs.findOne({ _id, tenantId }));
       return doc ? toRun(doc) : null;
     },
 
     async listRuns(tenantId, options = {}) {
       const limit = pageSize(options.limit);
       const before = parseObjectId(options.before);
-      const docs = await db.run(
+      const docs = await db.run(() =>
         runs
           .find(before ? { tenantId, _id: { $lt: before } } : { tenantId })
           .sort({ _id: -1 })
@@ -96,7 +96,7 @@ export function runMethods(
     },
 
     async interruptStaleRuns(olderThan) {
-      const result = await db.run(
+      const result = await db.run(() =>
         runs.updateMany(
           { status: 'running', startedAt: { $lt: olderThan } },
           { $set: { status: 'interrupted', finishedAt: new Date() } },

@@ -71,18 +71,18 @@ export function tenantMethods(db: Database): TenantMethods {
         updatedAt: now,
       };
       // A second install of the same account fails on _id, like the Postgres primary key.
-      await db.run(tenants.insertOne(doc));
+      await db.run(() => tenants.insertOne(doc));
       return toTenant(doc);
     },
 
     async getTenant(id) {
-      const doc = await db.run(tenants.findOne({ _id: id }, HIDE_LEASE));
+      const doc = await db.run(() => tenants.findOne({ _id: id }, HIDE_LEASE));
       return doc ? toTenant(doc) : null;
     },
 
     async listTenants(filter = {}) {
       const query = filter.status ? { status: { $in: filter.status } } : {};
-      const docs = await db.run(tenants.find(query, HIDE_LEASE).sort({ _id: 1 }).toArray());
+      const docs = await db.run(() => tenants.find(query, HIDE_LEASE).sort({ _id: 1 }).toArray());
       return docs.map(toTenant);
     },
 
@@ -94,7 +94,7 @@ export function tenantMethods(db: Database): TenantMethods {
       if (patch.status != null) set.status = patch.status;
       if ('statusReason' in patch) set.statusReason = patch.statusReason ?? null;
       if (patch.settings != null) set.settings = toStoredJson(patch.settings);
-      const doc = await db.run(
+      const doc = await db.run(() =>
         tenants.findOneAndUpdate({ _id: id }, { $set: set }, { ...HIDE_LEASE, returnDocument: 'after' }),
       );
       return doc ? toTenant(doc) : null;
@@ -111,14 +111,16 @@ export function tenantMethods(db: Database): TenantMethods {
         COLLECTIONS.outstanding,
         COLLECTIONS.runs,
       ] as const;
-      await Promise.all(children.map((name) => db.run(db.collection(name).deleteMany({ tenantId: id }))));
-      await db.run(tenants.deleteOne({ _id: id }));
+      await Promise.all(
+        children.map((name) => db.run(() => db.collection(name).deleteMany({ tenantId: id }))),
+      );
+      await db.run(() => tenants.deleteOne({ _id: id }));
     },
 
     async acquireRunLease(tenantId, owner, ttlMs): Promise<RunLease | null> {
       // An update pipeline so that expiry and the new deadline both come from the server's clock,
       // and the token grows in the same atomic write that takes the lease.
-      const doc = await db.run(
+      const doc = await db.run(() =>
         tenants.findOneAndUpdate(
           { _id: tenantId, ...LEASE_IS_FREE },
           [
@@ -139,7 +141,7 @@ export function tenantMethods(db: Database): TenantMethods {
 
     async renewRunLease(tenantId, token, ttlMs) {
       // Only the current holder may extend; a stale holder's smaller token matches nothing.
-      const result = await db.run(
+      const result = await db.run(() =>
         tenants.updateOne({ _id: tenantId, runLeaseToken: token, runLeaseUntil: { $ne: null } }, [
           { $set: { runLeaseUntil: { $add: ['$$NOW', ttlMs] } } },
         ]),
@@ -149,7 +151,7 @@ export function tenantMethods(db: Database): TenantMethods {
 
     async releaseRunLease(tenantId, token) {
       // The token stays, so the next acquisition still counts up from it.
-      await db.run(
+      await db.run(() =>
         tenants.updateOne(
           { _id: tenantId, runLeaseToken: token },
           { $set: { runLeaseOwner: null, runLeaseUntil: null } },
