@@ -29,8 +29,14 @@ const tokenKeys = z
       .split(',')
       .map((p) => p.trim())
       .filter(Boolean)) {
-      const [id, b64] = part.split(/:(.*)/s, 2);
-      const key = b64 ? Buffer.from(b64, 'base64') : Buffer.alloc(0);
+      // "id:key" or a bare key (id "k1", e.g. from a platform's secret generator); the key is
+      // 64 hex characters or base64, and must be 32 bytes either way.
+      const [id, encoded] = part.includes(':') ? part.split(/:(.*)/s, 2) : ['k1', part];
+      const key = !encoded
+        ? Buffer.alloc(0)
+        : /^[0-9a-f]{64}$/i.test(encoded)
+          ? Buffer.from(encoded, 'hex')
+          : Buffer.from(encoded, 'base64');
       if (!id || !/^[A-Za-z0-9_-]{1,32}$/.test(id) || key.length !== 32) {
         ctx.addIssue({
           code: 'custom',
@@ -81,6 +87,8 @@ export const configSchema = z
       .default(3000),
     BASE_URL: optionalUrl('the public address of this server, e.g. https://archiver.example.com'),
     DATABASE_URL: databaseUrl,
+    /** TLS to PostgreSQL: off, require (verify the server), or no-verify (managed hosts with their own CA, e.g. Heroku). */
+    DATABASE_SSL: z.enum(['off', 'require', 'no-verify']).default('off'),
     DATA_DIR: z.string().default('./data'),
     REDIS_URL: z
       .string()
@@ -93,6 +101,11 @@ export const configSchema = z
           .optional(),
       )
       .optional(),
+    /** Set to false for managed Redis with self-signed certificates (Heroku Redis). */
+    REDIS_TLS_VERIFY: z
+      .enum(['true', 'false'], { message: 'must be true or false' })
+      .default('true')
+      .transform((v) => v === 'true'),
     SESSION_SECRET: z
       .string({ message: `is required; ${GENERATE_SECRET}` })
       .min(32, { message: `must be at least 32 characters; ${GENERATE_SECRET}` }),
@@ -119,6 +132,8 @@ export const configSchema = z
     RUN_TIME_BOX_MINUTES: z.coerce.number().positive().default(45),
     /** Tenants one worker process archives at the same time. */
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
+    /** Seconds between a worker's looks for due jobs (new jobs also start at once via LISTEN/NOTIFY). */
+    JOB_POLL_SECONDS: z.coerce.number().positive().default(5),
     /** Seconds SIGTERM waits for running jobs before releasing them to another worker. */
     SHUTDOWN_GRACE_SECONDS: z.coerce.number().positive().default(25),
   })

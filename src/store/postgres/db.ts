@@ -17,11 +17,12 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
 export function createDb(pool: pg.Pool): Db {
   let queries = 0;
-  const wrap = (runner: pg.Pool | pg.PoolClient): Db['query'] =>
-    ((text: string, values?: unknown[]) => {
+  const wrap =
+    (runner: pg.Pool | pg.PoolClient): Db['query'] =>
+    (text: string, values?: unknown[]) => {
       queries += 1;
       return runner.query(text, values);
-    }) as Db['query'];
+    };
 
   return {
     pool,

@@ -14,13 +14,17 @@ export interface PostgresStore extends Store {
   readonly pool: pg.Pool;
 }
 
-export function createPostgresStore(
-  connectionString: string,
-  options: { maxConnections?: number } = {},
-): PostgresStore {
+export interface PostgresOptions {
+  maxConnections?: number;
+  ssl?: 'off' | 'require' | 'no-verify';
+}
+
+export function createPostgresStore(connectionString: string, options: PostgresOptions = {}): PostgresStore {
   const pool = new pg.Pool({
     connectionString,
     max: options.maxConnections ?? 10,
+    ssl:
+      !options.ssl || options.ssl === 'off' ? undefined : { rejectUnauthorized: options.ssl === 'require' },
     // Fail fast while the database is down so readiness and jobs see the outage instead of hanging.
     connectionTimeoutMillis: 5_000,
   });

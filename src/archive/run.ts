@@ -1,0 +1,143 @@
+import type { Clock } from '../lib/clock.ts';
+import { errorMessage } from '../lib/errors.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { Metrics } from '../lib/metrics.ts';
+import type { JsonObject, Run, RunStatus, Store, Tenant } from '../store/types.ts';
+
+/**
+ * One archive run for one tenant: the body of the hourly job, a plain function that tests call
+ * without the job system. It holds the tenant's run lease for its whole duration (renewed by a
+ * heartbeat), so two workers can never archive the same tenant at once, records a run row, and
+ * stops itself at the time box or when the process is shutting down.
+ */
+
+export interface RunContext {
+  tenant: Tenant;
+  run: Run;
+  /** Aborted at the time box or on shutdown: stop at the next item boundary. */
+  signal: AbortSignal;
+  /** Why the signal fired, once it has. */
+  stopReason(): 'time-box' | 'shutdown' | null;
+  /** Merges figures into the run row (persisted at the end and at checkpoints). */
+  report(stats: JsonObject): void;
+  fail(error: JsonObject): void;
+  checkpoint(): Promise<void>;
+}
+
+/** The work itself (the archive pipeline); returns whether work is left for the next run. */
+export type TenantWork = (
+  ctx: RunContext,
+) => Promise<{ status: Exclude<RunStatus, 'running'>; moreWork: boolean }>;
+
+export interface ArchiveDeps {
+  store: Store;
+  logger: Logger;
+  clock: Clock;
+  metrics: Metrics;
+  work: TenantWork;
+  timeBoxMs: number;
+  /** How long a lease lasts without a heartbeat: a crashed worker's tenant is free again after it. */
+  leaseTtlMs?: number;
+}
+
+export interface ArchiveOptions {
+  trigger: string;
+  workerId: string;
+  signal?: AbortSignal;
+}
+
+export type ArchiveOutcome =
+  | { outcome: 'skipped'; reason: string }
+  | { outcome: 'busy'; retryAfterMs: number }
+  | {
+      outcome: 'finished';
+      runId: string;
+      status: RunStatus;
+      moreWork: boolean;
+      stopped: 'time-box' | 'shutdown' | null;
+    };
+
+const DEFAULT_LEASE_TTL_MS = 2 * 60_000;
+
+export async function archiveTenant(
+  tenantId: string,
+  deps: ArchiveDeps,
+  options: ArchiveOptions,
+): Promise<ArchiveOutcome> {
+  const { store, logger } = deps;
+  const tenant = await store.getTenant(tenantId);
+  if (!tenant) return { outcome: 'skipped', reason: 'tenant not found' };
+  if (tenant.status !== 'active') return { outcome: 'skipped', reason: `tenant is ${tenant.status}` };
+
+  const leaseTtl = deps.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
+  const lease = await store.acquireRunLease(tenantId, options.workerId, leaseTtl);
+  if (!lease) return { outcome: 'busy', retryAfterMs: leaseTtl };
+
+  const log = logger.child({ tenantId });
+  const started = deps.clock.now();
+  const run = await store.startRun({ tenantId, trigger: options.trigger, startedAt: new Date(started) });
+  const stopper = new AbortController();
+  let stopReason: 'time-box' | 'shutdown' | null = null;
+  const stop = (reason: 'time-box' | 'shutdown') => {
+    stopReason ??= reason;
+    stopper.abort(new Error(`run stopped: ${reason}`));
+  };
+  const timeBox = setTimeout(() => stop('time-box'), deps.timeBoxMs);
+  const onShutdown = () => stop('shutdown');
+  options.signal?.addEventListener('abort', onShutdown, { once: true });
+  if (options.signal?.aborted) stop('shutdown');
+  const heartbeat = setInterval(
+    () => {
+      store.renewRunLease(tenantId, lease.token, leaseTtl).then(
+        (held) => {
+          // Someone else holds the tenant now (we stalled past the lease): stop before writing more.
+          if (!held) stop('shutdown');
+        },
+        (error: unknown) => log.warn({ err: { message: errorMessage(error) } }, 'could not renew run lease'),
+      );
+    },
+    Math.max(1_000, Math.floor(leaseTtl / 4)),
+  );
+
+  let stats: JsonObject = {};
+  const errors: JsonObject[] = [];
+  const ctx: RunContext = {
+    tenant,
+    run,
+    signal: stopper.signal,
+    stopReason: () => stopReason,
+    report: (more) => {
+      stats = { ...stats, ...more };
+    },
+    fail: (error) => {
+      if (errors.length < 500) errors.push(error);
+    },
+    checkpoint: () => store.updateRun(run.id, { stats, errors }),
+  };
+
+  const result = await deps.work(ctx).catch((error: unknown) => {
+    log.error({ err: error }, 'archive run failed');
+    ctx.fail({ reason: errorMessage(error) });
+    return { status: 'failed' as const, moreWork: true };
+  });
+  let status: RunStatus = result.status;
+  if (stopReason === 'shutdown' && status === 'succeeded') status = 'interrupted';
+  try {
+    clearTimeout(timeBox);
+    clearInterval(heartbeat);
+    options.signal?.removeEventListener('abort', onShutdown);
+    await store.updateRun(run.id, {
+      status,
+      finishedAt: new Date(deps.clock.now()),
+      stats: { ...stats, durationMs: deps.clock.now() - started },
+      errors,
+      timeBoxed: stopReason === 'time-box',
+    });
+  } finally {
+    await store.releaseRunLease(tenantId, lease.token).catch(() => undefined);
+    deps.metrics.jobRuns.inc({ status, trigger: options.trigger });
+    deps.metrics.jobDuration.observe({ status }, (deps.clock.now() - started) / 1000);
+  }
+  log.info({ runId: run.id, status, stopped: stopReason }, 'archive run finished');
+  return { outcome: 'finished', runId: run.id, status, moreWork: result.moreWork, stopped: stopReason };
+}

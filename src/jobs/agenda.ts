@@ -1,0 +1,29 @@
+import { Agenda, type AgendaBackend } from 'agenda';
+
+export const ARCHIVE_JOB = 'archive-tenant';
+export const KEEPALIVE_JOB = 'keep-tokens-alive';
+
+export interface AgendaOptions {
+  /** How often the worker looks for due jobs; notifications make new jobs start sooner. */
+  processEvery?: string | number;
+  maxConcurrency?: number;
+  lockLifetimeMs: number;
+}
+
+/**
+ * Agenda on the backend that matches the store (see store/index.ts). Agenda locks each job in the
+ * shared database, which is what lets several worker processes share the tenants safely.
+ */
+export function createAgenda(backend: AgendaBackend, name: string, options: AgendaOptions): Agenda {
+  const concurrency = options.maxConcurrency ?? 20;
+  return new Agenda({
+    backend,
+    name,
+    processEvery: options.processEvery ?? '5 seconds',
+    maxConcurrency: concurrency,
+    defaultConcurrency: concurrency,
+    defaultLockLimit: concurrency,
+    lockLimit: concurrency,
+    defaultLockLifetime: options.lockLifetimeMs,
+  });
+}

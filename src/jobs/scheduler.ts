@@ -1,0 +1,78 @@
+import type { Agenda } from 'agenda';
+import type { Clock } from '../lib/clock.ts';
+import { isDuplicateKeyError } from '../store/errors.ts';
+import { ARCHIVE_JOB } from './agenda.ts';
+
+export const ARCHIVE_INTERVAL = '1 hour';
+
+export interface ArchiveJobData {
+  tenantId: string;
+  /** Set by "Back up now"; a run that started before it is followed by another one. */
+  requestedAt?: string;
+}
+
+export interface TenantSchedule {
+  nextRunAt: Date | null;
+  lastRunAt: Date | null;
+  lastFinishedAt: Date | null;
+  running: boolean;
+}
+
+/** What web and tenants need from the job system, without knowing it is Agenda. */
+export interface Scheduler {
+  /** Creates the tenant's hourly job (first run now) unless it exists; safe from many processes. */
+  scheduleTenant(tenantId: string): Promise<void>;
+  /** Moves the tenant's next run to now (creating the job if needed). */
+  runNow(tenantId: string): Promise<void>;
+  unscheduleTenant(tenantId: string): Promise<void>;
+  status(tenantId: string): Promise<TenantSchedule | null>;
+}
+
+export function createScheduler(agenda: Agenda, clock: Clock): Scheduler {
+  const hourlyJob = (data: ArchiveJobData, insertOnly = false) =>
+    agenda
+      .create<ArchiveJobData>(ARCHIVE_JOB, data)
+      .unique({ 'data.tenantId': data.tenantId }, { insertOnly })
+      .repeatEvery(ARCHIVE_INTERVAL);
+
+  // The database's unique index (see migrations) turns a lost race into a duplicate-key error:
+  // the other process created the same job, which is the outcome we wanted.
+  const saveIgnoringRace = async (save: () => Promise<unknown>) => {
+    try {
+      await save();
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+  };
+
+  return {
+    async scheduleTenant(tenantId) {
+      await saveIgnoringRace(() => hourlyJob({ tenantId }, true).save());
+    },
+
+    async runNow(tenantId) {
+      const now = new Date(clock.now());
+      await saveIgnoringRace(() =>
+        hourlyJob({ tenantId, requestedAt: now.toISOString() }).schedule(now).save(),
+      );
+    },
+
+    async unscheduleTenant(tenantId) {
+      await agenda.cancel({ name: ARCHIVE_JOB, data: { tenantId } });
+    },
+
+    async status(tenantId) {
+      const { jobs } = await agenda.queryJobs({ name: ARCHIVE_JOB, data: { tenantId }, limit: 1 });
+      const job = jobs[0];
+      if (!job) return null;
+      const lastRun = job.lastRunAt ? new Date(job.lastRunAt) : null;
+      const lastFinished = job.lastFinishedAt ? new Date(job.lastFinishedAt) : null;
+      return {
+        nextRunAt: job.nextRunAt ? new Date(job.nextRunAt) : null,
+        lastRunAt: lastRun,
+        lastFinishedAt: lastFinished,
+        running: !!job.lockedAt && !!lastRun && (!lastFinished || lastFinished < lastRun),
+      };
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import { parseConfig, type Config } from './config.ts';
+import { ConfigError, errorMessage } from './lib/errors.ts';
+import { connectRedis } from './lib/redis.ts';
+import { buildServices } from './runtime/services.ts';
+import { startWeb } from './runtime/web.ts';
+import { startWorkerProcess } from './runtime/worker.ts';
+import { archivePipeline } from './archive/pipeline.ts';
+
+/**
+ * The one entry point: `node src/main.ts <command>`.
+ *   web          the install pages, OAuth callbacks, dashboard and health endpoints
+ *   worker       runs each tenant's archive job (hourly and on demand); run as many as you like
+ *   demo         web + worker + both simulators + embedded database in one process
+ *   sim          the RingCentral and Dropbox simulators, in the foreground
+ *   verify       reconciles a tenant's Dropbox archive with the ledger and RingCentral
+ *   rotate-keys  re-encrypts every stored token under the newest key in TOKEN_KEYS
+ */
+
+const USAGE = 'Usage: node src/main.ts <web|worker|demo|sim|verify|rotate-keys>';
+
+type Stop = () => Promise<void>;
+
+async function runWeb(config: Config): Promise<Stop> {
+  if (!config.REDIS_URL)
+    throw new ConfigError(
+      'Invalid configuration:\n  - REDIS_URL: is required for the web process (sessions and rate limits live in Redis); only `npm run demo` keeps sessions in memory',
+    );
+  const services = await buildServices(config, { role: 'web' });
+  const redis = await connectRedis(config.REDIS_URL, services.logger, { verifyTls: config.REDIS_TLS_VERIFY });
+  const web = await startWeb(services, redis);
+  return async () => {
+    await web.stop();
+    await redis.close().catch(() => undefined);
+    await services.close();
+  };
+}
+
+async function runWorker(config: Config): Promise<Stop> {
+  const services = await buildServices(config, { role: 'worker' });
+  const worker = await startWorkerProcess(services, archivePipeline(services));
+  return async () => {
+    await worker.shutdown(config.SHUTDOWN_GRACE_SECONDS * 1000);
+    await services.close();
+  };
+}
+
+const commands: Record<string, () => Promise<Stop>> = {
+  web: () => runWeb(parseConfig(process.env)),
+  worker: () => runWorker(parseConfig(process.env)),
+};
+
+async function main(): Promise<void> {
+  const command = process.argv[2] ?? '';
+  const start = commands[command];
+  if (!start) {
+    process.stderr.write(`${USAGE}\n`);
+    process.exit(2);
+  }
+  const stop = await start();
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`${signal} received: shutting down\n`);
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`shutdown failed: ${errorMessage(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  // Configuration problems are the operator's to fix: print the message alone, no stack.
+  process.stderr.write(
+    error instanceof ConfigError ? `${error.message}\n` : `Failed to start: ${errorMessage(error)}\n`,
+  );
+  process.exit(1);
+});

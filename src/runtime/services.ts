@@ -1,0 +1,63 @@
+import { hostname } from 'node:os';
+import type { Agenda } from 'agenda';
+import type { Config } from '../config.ts';
+import { systemClock, type Clock } from '../lib/clock.ts';
+import { createLogger, type Logger } from '../lib/logger.ts';
+import { createMetrics, type Metrics } from '../lib/metrics.ts';
+import { createAgenda } from '../jobs/agenda.ts';
+import { createScheduler, type Scheduler } from '../jobs/scheduler.ts';
+import { openStore } from '../store/index.ts';
+import type { Store } from '../store/types.ts';
+
+/**
+ * The service graph every process shares: built once from the parsed config and passed down.
+ * Nothing below this reads the environment.
+ */
+export interface Services {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  metrics: Metrics;
+  store: Store;
+  agenda: Agenda;
+  scheduler: Scheduler;
+  processId: string;
+  /** Lock lifetime of an archive job: longer than the run's time box, so a live run keeps it. */
+  lockLifetimeMs: number;
+  timeBoxMs: number;
+  close(): Promise<void>;
+}
+
+export async function buildServices(
+  config: Config,
+  options: { role: string; logger?: Logger; clock?: Clock } = { role: 'app' },
+): Promise<Services> {
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL, { name: options.role });
+  const clock = options.clock ?? systemClock;
+  const opened = await openStore(config, logger, { maxConnections: config.WORKER_CONCURRENCY + 5 });
+  const processId = `${options.role}:${hostname()}:${process.pid}`;
+  const timeBoxMs = config.RUN_TIME_BOX_MINUTES * 60_000;
+  const lockLifetimeMs = timeBoxMs + 10 * 60_000;
+  const agenda = createAgenda(opened.jobBackend(), processId, {
+    maxConcurrency: config.WORKER_CONCURRENCY,
+    processEvery: config.JOB_POLL_SECONDS * 1000,
+    lockLifetimeMs,
+  });
+  agenda.on('error', (error: Error) => logger.error({ err: error }, 'job system error'));
+  return {
+    config,
+    logger,
+    clock,
+    metrics: createMetrics(),
+    store: opened.store,
+    agenda,
+    scheduler: createScheduler(agenda, clock),
+    processId,
+    lockLifetimeMs,
+    timeBoxMs,
+    async close() {
+      await agenda.stop(false).catch(() => undefined);
+      await opened.close();
+    },
+  };
+}

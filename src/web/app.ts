@@ -1,0 +1,61 @@
+import express from 'express';
+import type { Config } from '../config.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { Metrics } from '../lib/metrics.ts';
+import type { RedisClient } from '../lib/redis.ts';
+import type { Store } from '../store/types.ts';
+import { errorHandler, notFound } from './middleware/errors.ts';
+import { httpMetrics } from './middleware/http-metrics.ts';
+import { requestLogging } from './middleware/request-logging.ts';
+import { securityHeaders } from './middleware/security.ts';
+import { sessions } from './middleware/session.ts';
+import { healthRoutes } from './routes/health.ts';
+import { pageRoutes } from './routes/pages.ts';
+import { createViews, VIEWS_DIR } from './views.ts';
+
+export interface WebDeps {
+  config: Config;
+  store: Store;
+  /** null only in the embedded demo (in-memory sessions). */
+  redis: RedisClient | null;
+  logger: Logger;
+  metrics: Metrics;
+  clock: Clock;
+}
+
+export function createApp(deps: WebDeps): express.Express {
+  const production = deps.config.NODE_ENV === 'production';
+  const views = createViews({ cache: production });
+  const app = express();
+  app.disable('x-powered-by');
+  // Behind Heroku's router (or any TLS-terminating proxy) the client's scheme comes in a header.
+  if (production) app.set('trust proxy', 1);
+
+  app.use(requestLogging(deps.logger));
+  app.use(httpMetrics(deps.metrics));
+  app.use(securityHeaders({ production }));
+  app.use('/static', express.static(`${VIEWS_DIR}/static`, { maxAge: production ? '1d' : 0, index: false }));
+  app.use(healthRoutes(deps));
+
+  app.use(
+    sessions({
+      secret: deps.config.SESSION_SECRET,
+      production,
+      prefix: deps.config.SESSION_PREFIX,
+      redis: deps.redis,
+      clock: deps.clock,
+    }),
+  );
+  app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
+  app.use((req, res, next) => {
+    res.locals.user = req.session.user ?? null;
+    next();
+  });
+
+  app.use(pageRoutes(views));
+
+  app.use(notFound(views));
+  app.use(errorHandler(views, deps.logger));
+  return app;
+}

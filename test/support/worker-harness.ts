@@ -1,0 +1,43 @@
+/**
+ * A real worker process for the job tests: the product's own services, Agenda wiring, worker and
+ * archiveTenant, with a work function that only takes time (WORK_MS), so the tests can watch
+ * scheduling, locking and shutdown without providers. Started with the project's Node 24.
+ *
+ * env: DATABASE_URL, TENANT_IDS (comma list to schedule at start), WORK_MS, IGNORE_ABORT=1,
+ *      LEASE_TTL_MS, GRACE_MS
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { buildServices } from '../../src/runtime/services.ts';
+import { startWorkerProcess } from '../../src/runtime/worker.ts';
+import { testConfig } from './config.ts';
+
+const env = process.env;
+const services = await buildServices(
+  testConfig({ DATABASE_URL: env.DATABASE_URL, WORKER_CONCURRENCY: '20', JOB_POLL_SECONDS: '0.5' }),
+  { role: `harness-${process.pid}` },
+);
+const workMs = Number(env.WORK_MS ?? 200);
+const ignoreAbort = env.IGNORE_ABORT === '1';
+
+const tenantIds = (env.TENANT_IDS ?? '').split(',').filter(Boolean);
+// Every harness schedules every tenant at the same moment, as two web processes might.
+await Promise.all(tenantIds.map((id) => services.scheduler.scheduleTenant(id)));
+
+const worker = await startWorkerProcess(
+  services,
+  async (ctx) => {
+    await sleep(workMs, undefined, ignoreAbort ? {} : { signal: ctx.signal }).catch(() => undefined);
+    return { status: 'succeeded', moreWork: false };
+  },
+  { leaseTtlMs: Number(env.LEASE_TTL_MS ?? 120_000) },
+);
+process.stdout.write('ready\n');
+
+process.once('SIGTERM', () => {
+  void (async () => {
+    const result = await worker.shutdown(Number(env.GRACE_MS ?? 5_000));
+    process.stdout.write(`drained timedOut=${result.timedOut}\n`);
+    await services.close();
+    process.exit(0);
+  })();
+});
