@@ -1,0 +1,152 @@
+/**
+ * Faults injected at run time through `POST /__sim/faults`. Random choices come from a seeded PRNG
+ * (`faultSeed`) so a chaos test that fails can be replayed.
+ */
+import { z } from 'zod';
+import { RATE_GROUPS, type RateGroup } from './options.ts';
+import { createRng, type Rng } from './seed/prng.ts';
+
+const groupSchema = z.enum(RATE_GROUPS as [RateGroup, ...RateGroup[]]);
+
+const stormSchema = z.object({
+  group: groupSchema,
+  count: z.number().int().min(0),
+  retryAfterSeconds: z.number().int().min(0).optional(),
+});
+
+export const faultsInputSchema = z
+  .object({
+    reset: z.boolean().optional(),
+    faultSeed: z.number().int().optional(),
+    latencyMs: z.number().min(0).optional(),
+    errorRate: z.number().min(0).max(1).optional(),
+    errorStatus: z.union([z.literal(500), z.literal(503)]).optional(),
+    rateLimitStorm: z.union([stormSchema, z.array(stormSchema)]).optional(),
+    truncateBodies: z
+      .union([z.number().min(0).max(1), z.object({ count: z.number().int().min(0) })])
+      .optional(),
+    revokeTokens: z.union([z.string(), z.array(z.string())]).optional(),
+    rateLimitWindowSeconds: z.number().positive().optional(),
+    adminCanReadOtherMailboxes: z.boolean().optional(),
+    forceFullSync: z.number().int().min(0).optional(),
+  })
+  .strict();
+
+export type FaultsInput = z.infer<typeof faultsInputSchema>;
+
+export interface FaultsView {
+  latencyMs: number;
+  errorRate: number;
+  errorStatus: 500 | 503 | null;
+  rateLimitStorm: Partial<Record<RateGroup, { remaining: number; retryAfterSeconds: number | null }>>;
+  truncateBodies: { share: number; remainingCount: number };
+  rateLimitWindowSeconds: number;
+  adminCanReadOtherMailboxes: boolean;
+  forceFullSync: number;
+}
+
+export class Faults {
+  latencyMs = 0;
+  errorRate = 0;
+  errorStatus: 500 | 503 | null = null;
+  storms = new Map<RateGroup, { remaining: number; retryAfterSeconds: number | null }>();
+  truncateShare = 0;
+  truncateCount = 0;
+  /** Next N sync requests in ISync mode are told to start over with a full sync. */
+  forceFullSync = 0;
+  rateLimitWindowSeconds: number;
+  adminCanReadOtherMailboxes: boolean;
+  private rng: Rng = createRng('faults');
+  private readonly defaults: { rateLimitWindowSeconds: number; adminCanReadOtherMailboxes: boolean };
+
+  constructor(defaults: { rateLimitWindowSeconds: number; adminCanReadOtherMailboxes: boolean }) {
+    this.defaults = defaults;
+    this.rateLimitWindowSeconds = defaults.rateLimitWindowSeconds;
+    this.adminCanReadOtherMailboxes = defaults.adminCanReadOtherMailboxes;
+  }
+
+  reset(): void {
+    this.latencyMs = 0;
+    this.errorRate = 0;
+    this.errorStatus = null;
+    this.storms.clear();
+    this.truncateShare = 0;
+    this.truncateCount = 0;
+    this.forceFullSync = 0;
+    this.rateLimitWindowSeconds = this.defaults.rateLimitWindowSeconds;
+    this.adminCanReadOtherMailboxes = this.defaults.adminCanReadOtherMailboxes;
+    this.rng = createRng('faults');
+  }
+
+  /** Applies the fields present; `revokeTokens` is an action and is handled by the caller. */
+  apply(input: FaultsInput): void {
+    if (input.reset) this.reset();
+    if (input.faultSeed !== undefined) this.rng = createRng(`faults:${input.faultSeed}`);
+    if (input.latencyMs !== undefined) this.latencyMs = input.latencyMs;
+    if (input.errorRate !== undefined) this.errorRate = input.errorRate;
+    if (input.errorStatus !== undefined) this.errorStatus = input.errorStatus;
+    if (input.rateLimitStorm !== undefined) {
+      const storms = Array.isArray(input.rateLimitStorm) ? input.rateLimitStorm : [input.rateLimitStorm];
+      for (const s of storms) {
+        this.storms.set(s.group, { remaining: s.count, retryAfterSeconds: s.retryAfterSeconds ?? null });
+      }
+    }
+    if (input.truncateBodies !== undefined) {
+      if (typeof input.truncateBodies === 'number') {
+        this.truncateShare = input.truncateBodies;
+        this.truncateCount = 0;
+      } else {
+        this.truncateCount = input.truncateBodies.count;
+        this.truncateShare = 0;
+      }
+    }
+    if (input.rateLimitWindowSeconds !== undefined)
+      this.rateLimitWindowSeconds = input.rateLimitWindowSeconds;
+    if (input.adminCanReadOtherMailboxes !== undefined) {
+      this.adminCanReadOtherMailboxes = input.adminCanReadOtherMailboxes;
+    }
+    if (input.forceFullSync !== undefined) this.forceFullSync = input.forceFullSync;
+  }
+
+  /** Whether this API request should fail with an injected 5xx, and with which status. */
+  injectError(): 500 | 503 | null {
+    if (this.errorRate <= 0 || this.rng.next() >= this.errorRate) return null;
+    return this.errorStatus ?? (this.rng.chance(0.5) ? 500 : 503);
+  }
+
+  /** Consumes one storm 429 for the group, returning its Retry-After in seconds. */
+  takeStorm(group: RateGroup): number | null {
+    const storm = this.storms.get(group);
+    if (!storm || storm.remaining <= 0) return null;
+    storm.remaining--;
+    return storm.retryAfterSeconds ?? Math.ceil(this.rateLimitWindowSeconds);
+  }
+
+  /** Whether the next media body should be cut short after its headers promised the full length. */
+  takeTruncation(): boolean {
+    if (this.truncateCount > 0) {
+      this.truncateCount--;
+      return true;
+    }
+    return this.truncateShare > 0 && this.rng.next() < this.truncateShare;
+  }
+
+  takeFullSync(): boolean {
+    if (this.forceFullSync <= 0) return false;
+    this.forceFullSync--;
+    return true;
+  }
+
+  view(): FaultsView {
+    return {
+      latencyMs: this.latencyMs,
+      errorRate: this.errorRate,
+      errorStatus: this.errorStatus,
+      rateLimitStorm: Object.fromEntries(this.storms),
+      truncateBodies: { share: this.truncateShare, remainingCount: this.truncateCount },
+      rateLimitWindowSeconds: this.rateLimitWindowSeconds,
+      adminCanReadOtherMailboxes: this.adminCanReadOtherMailboxes,
+      forceFullSync: this.forceFullSync,
+    };
+  }
+}

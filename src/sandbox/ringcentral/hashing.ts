@@ -1,0 +1,41 @@
+/**
+ * SHA-256 (for the inventory) and CRC-32 (for export ZIP headers) of generated content, computed
+ * by streaming the content once and cached by key: a 2 GB recording is hashed chunk by chunk, and
+ * asking again costs nothing.
+ */
+import { createHash } from 'node:crypto';
+import { crc32 } from 'node:zlib';
+import type { ContentSource } from './seed/media.ts';
+
+export interface Digest {
+  sha256: string;
+  crc32: number;
+}
+
+export class DigestCache {
+  private readonly cache = new Map<string, Promise<Digest>>();
+
+  get(key: string, source: ContentSource): Promise<Digest> {
+    let found = this.cache.get(key);
+    if (!found) {
+      found = digestOf(source);
+      this.cache.set(key, found);
+      // A failed computation must not poison the cache.
+      found.catch(() => this.cache.delete(key));
+    }
+    return found;
+  }
+}
+
+export async function digestOf(source: ContentSource): Promise<Digest> {
+  const hash = createHash('sha256');
+  let crc = 0;
+  if (source.size > 0) {
+    for await (const chunk of source.open(0, source.size - 1)) {
+      const buf = chunk as Buffer;
+      hash.update(buf);
+      crc = crc32(buf, crc);
+    }
+  }
+  return { sha256: hash.digest('hex'), crc32: crc };
+}
