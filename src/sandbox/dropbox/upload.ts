@@ -1,0 +1,42 @@
+import { withCommitLock, type RouteDef } from './context.ts';
+import { json, routeError } from './errors.ts';
+import { fileMetadata } from './metadata.ts';
+import { commitSession, dataCall, problemJson } from './session-routes.ts';
+import { appendSequential, finishedContent } from './sessions.ts';
+import { readCommitInfo } from './write.ts';
+
+/**
+ * files/upload: one request, at most 150 MiB. The body lands in a closed upload session first, so
+ * that a refused commit (a conflict, a full quota) answers with an `upload_session_id` the client
+ * could finish elsewhere, as Dropbox's UploadWriteFailed promises.
+ */
+export const upload: RouteDef = {
+  name: 'files/upload',
+  style: 'upload',
+  scope: 'files.content.write',
+  commit: true,
+  async handle(ctx) {
+    const obj = ctx.reader.object(ctx.arg);
+    const info = readCommitInfo(ctx.reader, obj);
+    const contentHash = ctx.reader.contentHash(obj);
+    const session = await ctx.sim.sessions.create(ctx.account.accountId, 'sequential');
+    if (session.type !== 'sequential') throw new Error('unreachable: session type');
+    const problem = await appendSequential(session, dataCall(ctx, contentHash));
+    if (problem) {
+      await ctx.sim.sessions.discard(session);
+      return routeError(problemJson(problem));
+    }
+    session.closed = true;
+    const finished = await finishedContent(ctx.sim.blobs, session, session.size);
+    if ('problem' in finished) throw new Error('unreachable: a fresh session is always complete');
+    const outcome = await withCommitLock(ctx, () =>
+      commitSession(ctx.sim, ctx.account, session, info, finished.content),
+    ).catch(async (error: unknown) => {
+      // Refused before committing (namespace busy): the client sends the whole upload again.
+      await ctx.sim.sessions.discard(session);
+      throw error;
+    });
+    if (outcome.ok) return json(fileMetadata(outcome.node, false));
+    return routeError({ '.tag': 'path', reason: outcome.error, upload_session_id: session.id });
+  },
+};
