@@ -158,6 +158,15 @@ export async function apiError(
   throw new Error('expected the request to fail');
 }
 
+/** GET through the SDK and parse the JSON body as T. */
+export async function getJson<T>(
+  platform: Platform,
+  url: string,
+  query?: Record<string, unknown>,
+): Promise<T> {
+  return (await (await platform.get(url, query)).json()) as T;
+}
+
 /** Follows navigation.nextPage until it is absent; returns every record and the page count. */
 export async function pageAll<T>(
   platform: Platform,
