@@ -89,10 +89,9 @@ const splitComponents = (absolute: string): string[] => absolute.slice(1).split(
 /** Why a list of path components cannot be used, or null when it can. */
 export function componentProblem(components: string[], forWrite: boolean): PathProblem | null {
   for (const name of components) {
+    // Checked first: `icon\r` would otherwise read as a name ending in whitespace.
+    if (forWrite && DISALLOWED_NAMES.has(name.toLowerCase())) return 'disallowed_name';
     if (isMalformedName(name)) return 'malformed_path';
-  }
-  if (forWrite && components.some((name) => DISALLOWED_NAMES.has(name.toLowerCase()))) {
-    return 'disallowed_name';
   }
   return null;
 }
