@@ -221,8 +221,9 @@ export function putFile(
   data: Pick<FileNode, 'size' | 'contentHash' | 'sha256' | 'blobPath' | 'clientModified' | 'serverModified'>,
 ): { node: FileNode; replaced: FileNode | null } {
   const parentDisplay = ensureParents(ns, components);
-  const name = components[components.length - 1] ?? '';
   const previous = ns.get(lowerPath(components));
+  // Replacing a file keeps its name as first written: paths differing only in case are one file.
+  const name = previous?.name ?? components[components.length - 1] ?? '';
   const node: FileNode = {
     kind: 'file',
     id: previous?.kind === 'file' ? previous.id : newItemId(),

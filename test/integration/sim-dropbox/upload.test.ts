@@ -197,6 +197,20 @@ describe('write modes', () => {
     expect(copy.result.name).toBe('modes (conflicted copy).txt');
   });
 
+  it('keeps the first-written name when a differently-cased path overwrites the file', async () => {
+    const first = await dbx.filesUpload({ path: '/Case/Report.TXT', contents: 'one' });
+    const second = await dbx.filesUpload({
+      path: '/CASE/report.txt',
+      contents: 'two',
+      mode: { '.tag': 'overwrite' },
+    });
+    expect(second.result).toMatchObject({
+      id: first.result.id,
+      name: 'Report.TXT',
+      path_display: '/Case/Report.TXT',
+    });
+  });
+
   it('makes identical content a conflict under strict_conflict', async () => {
     await dbx.filesUpload({ path: '/strict.txt', contents: 'x' });
     const e = await dropboxError(
