@@ -6,7 +6,10 @@ import { createLogger, type Logger } from '../lib/logger.ts';
 import { createMetrics, type Metrics } from '../lib/metrics.ts';
 import { createAgenda } from '../jobs/agenda.ts';
 import { createScheduler, type Scheduler } from '../jobs/scheduler.ts';
+import { createConnections, type Connections } from '../connections/index.ts';
+import { checkTokenKeys } from '../connections/vault.ts';
 import { openStore } from '../store/index.ts';
+import { markNeedsReconnect } from '../tenants/status.ts';
 import type { Store } from '../store/types.ts';
 
 /**
@@ -21,6 +24,7 @@ export interface Services {
   store: Store;
   agenda: Agenda;
   scheduler: Scheduler;
+  connections: Connections;
   processId: string;
   /** Lock lifetime of an archive job: longer than the run's time box, so a live run keeps it. */
   lockLifetimeMs: number;
@@ -35,6 +39,22 @@ export async function buildServices(
   const logger = options.logger ?? createLogger(config.LOG_LEVEL, { name: options.role });
   const clock = options.clock ?? systemClock;
   const opened = await openStore(config, logger, { maxConnections: config.WORKER_CONCURRENCY + 5 });
+  try {
+    // A wrong TOKEN_KEYS must stop start-up here, before anything tries to read a token.
+    await checkTokenKeys(opened.store, config.TOKEN_KEYS);
+  } catch (error) {
+    await opened.close();
+    throw error;
+  }
+  const connections = createConnections({
+    config,
+    store: opened.store,
+    clock,
+    logger,
+    onGrantLost: async (tenantId, provider, reason) => {
+      await markNeedsReconnect(opened.store, tenantId, provider, reason);
+    },
+  });
   const processId = `${options.role}:${hostname()}:${process.pid}`;
   const timeBoxMs = config.RUN_TIME_BOX_MINUTES * 60_000;
   const lockLifetimeMs = timeBoxMs + 10 * 60_000;
@@ -52,6 +72,7 @@ export async function buildServices(
     store: opened.store,
     agenda,
     scheduler: createScheduler(agenda, clock),
+    connections,
     processId,
     lockLifetimeMs,
     timeBoxMs,

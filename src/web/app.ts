@@ -4,12 +4,19 @@ import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import type { RedisClient } from '../lib/redis.ts';
+import type { Connections } from '../connections/index.ts';
+import type { Scheduler } from '../jobs/scheduler.ts';
 import type { Store } from '../store/types.ts';
+import { fmt } from './format.ts';
+import { csrfProtection, exposeCsrfToken } from './middleware/csrf.ts';
+import { authRateLimit } from './middleware/rate-limit.ts';
+import { connectRoutes } from './routes/connect.ts';
+import { dashboardRoutes } from './routes/dashboard.ts';
 import { errorHandler, notFound } from './middleware/errors.ts';
 import { httpMetrics } from './middleware/http-metrics.ts';
 import { requestLogging } from './middleware/request-logging.ts';
 import { securityHeaders } from './middleware/security.ts';
-import { sessions } from './middleware/session.ts';
+import { sessionCookieName, sessions } from './middleware/session.ts';
 import { healthRoutes } from './routes/health.ts';
 import { pageRoutes } from './routes/pages.ts';
 import { createViews, VIEWS_DIR } from './views.ts';
@@ -22,6 +29,8 @@ export interface WebDeps {
   logger: Logger;
   metrics: Metrics;
   clock: Clock;
+  connections: Connections;
+  scheduler: Scheduler;
 }
 
 export function createApp(deps: WebDeps): express.Express {
@@ -50,10 +59,26 @@ export function createApp(deps: WebDeps): express.Express {
   app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
   app.use((req, res, next) => {
     res.locals.user = req.session.user ?? null;
+    res.locals.fmt = fmt;
+    res.locals.now = deps.clock.now();
     next();
   });
+  app.use('/connect', authRateLimit({ redis: deps.redis, prefix: deps.config.SESSION_PREFIX }));
+  app.use(csrfProtection(deps.config.BASE_URL));
+  app.use(exposeCsrfToken);
 
+  const tenantDeps = { store: deps.store, connections: deps.connections, scheduler: deps.scheduler };
   app.use(pageRoutes(views));
+  app.use(
+    connectRoutes({
+      ...tenantDeps,
+      views,
+      clock: deps.clock,
+      logger: deps.logger,
+      cookieName: sessionCookieName(production),
+    }),
+  );
+  app.use(dashboardRoutes({ ...tenantDeps, views, now: () => deps.clock.now() }));
 
   app.use(notFound(views));
   app.use(errorHandler(views, deps.logger));

@@ -1,11 +1,9 @@
 import express from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../../src/lib/clock.ts';
 import { createLogger } from '../../../src/lib/logger.ts';
-import { createMetrics } from '../../../src/lib/metrics.ts';
 import { connectRedis, type RedisClient } from '../../../src/lib/redis.ts';
-import { createPostgresStore, type PostgresStore } from '../../../src/store/postgres/index.ts';
+import { buildServices, type Services } from '../../../src/runtime/services.ts';
 import { createApp } from '../../../src/web/app.ts';
 import { errorHandler } from '../../../src/web/middleware/errors.ts';
 import { createViews } from '../../../src/web/views.ts';
@@ -17,28 +15,23 @@ const logger = createLogger('silent');
 
 describe('web foundation', () => {
   let database: TestDatabase;
-  let store: PostgresStore;
+  let services: Services;
   let redis: RedisClient;
   let app: express.Express;
 
   beforeAll(async () => {
     database = await createTestDatabase('web');
-    store = createPostgresStore(database.url);
-    await store.migrate();
-    redis = await connectRedis(TEST_REDIS_URL, logger);
-    app = createApp({
-      config: testConfig({ DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL }),
-      store,
-      redis,
+    services = await buildServices(testConfig({ DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL }), {
+      role: 'test',
       logger,
-      metrics: createMetrics({ defaultMetrics: false }),
-      clock: systemClock,
     });
+    redis = await connectRedis(TEST_REDIS_URL, logger);
+    app = createApp({ ...services, redis });
   });
 
   afterAll(async () => {
     await redis?.close();
-    await store?.close();
+    await services?.close();
     await database?.drop();
   });
 
@@ -98,17 +91,14 @@ describe('web foundation', () => {
 
   it('sends HSTS and a secure session cookie name in production', async () => {
     const production = createApp({
+      ...services,
+      redis,
       config: testConfig({
         NODE_ENV: 'production',
         DATABASE_URL: database.url,
         REDIS_URL: TEST_REDIS_URL,
         BASE_URL: 'https://archiver.example.com',
       }),
-      store,
-      redis,
-      logger,
-      metrics: createMetrics({ defaultMetrics: false }),
-      clock: systemClock,
     });
     const res = await request(production).get('/').expect(200);
     expect(res.headers['strict-transport-security']).toMatch(/max-age=31536000/);
@@ -117,34 +107,29 @@ describe('web foundation', () => {
 
 describe('/readyz while Redis is down', () => {
   let database: TestDatabase;
-  let store: PostgresStore;
+  let services: Services;
   let privateRedis: PrivateRedis;
   let redis: RedisClient;
 
   beforeAll(async () => {
     database = await createTestDatabase('ready');
-    store = createPostgresStore(database.url);
-    await store.migrate();
     privateRedis = await PrivateRedis.start();
+    services = await buildServices(testConfig({ DATABASE_URL: database.url, REDIS_URL: privateRedis.url }), {
+      role: 'test',
+      logger,
+    });
     redis = await connectRedis(privateRedis.url, logger);
   });
 
   afterAll(async () => {
     await redis?.close().catch(() => undefined);
     await privateRedis?.pause();
-    await store?.close();
+    await services?.close();
     await database?.drop();
   });
 
   it('answers 503 while Redis is stopped and 200 again once it is back', async () => {
-    const app = createApp({
-      config: testConfig({ DATABASE_URL: database.url, REDIS_URL: privateRedis.url }),
-      store,
-      redis,
-      logger,
-      metrics: createMetrics({ defaultMetrics: false }),
-      clock: systemClock,
-    });
+    const app = createApp({ ...services, redis });
     await request(app).get('/readyz').expect(200);
 
     await privateRedis.pause();

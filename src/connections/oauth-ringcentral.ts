@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import type { RingCentralAppConfig, RingCentralTokens } from './ringcentral.ts';
+import { newRingCentralSdk } from './ringcentral.ts';
+
+/**
+ * The RingCentral half of onboarding: an authorization-code flow with PKCE. The caller keeps
+ * `state` and `verifier` in the user's session (single use) and passes them back on the callback.
+ */
+
+/** App permissions archiving needs, as RingCentral names them in the token's `scope`. */
+export const REQUIRED_RINGCENTRAL_PERMISSIONS = [
+  'ReadAccounts',
+  'ReadCallLog',
+  'ReadCallRecording',
+  'ReadMessages',
+];
+
+export interface AuthorizationStart {
+  url: string;
+  state: string;
+  verifier: string;
+}
+
+export interface RingCentralAuthorization {
+  tokens: RingCentralTokens;
+  accountId: string;
+  companyName: string;
+  user: { extensionId: string; extensionNumber: string; name: string; email?: string; admin: boolean };
+  grantedPermissions: string[];
+  missingPermissions: string[];
+}
+
+export function newState(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+export function startRingCentralAuthorization(app: RingCentralAppConfig): AuthorizationStart {
+  const platform = newRingCentralSdk(app).platform();
+  const state = newState();
+  const url = platform.loginUrl({ state, usePKCE: true, redirectUri: app.redirectUri });
+  return { url, state, verifier: platform.codeVerifier };
+}
+
+interface AccountJson {
+  id?: string | number;
+  serviceInfo?: { brand?: { name?: string } };
+  mainNumber?: string;
+  companyName?: string;
+  name?: string;
+}
+interface ExtensionJson {
+  id?: string | number;
+  extensionNumber?: string;
+  name?: string;
+  contact?: { email?: string; company?: string; firstName?: string; lastName?: string };
+  permissions?: { admin?: { enabled?: boolean } };
+}
+
+/** Exchanges the code, then reads who signed in and for which company. Stores nothing. */
+export async function finishRingCentralAuthorization(
+  app: RingCentralAppConfig,
+  code: string,
+  verifier: string,
+): Promise<RingCentralAuthorization> {
+  const platform = newRingCentralSdk(app).platform();
+  await platform.login({ code, code_verifier: verifier, redirect_uri: app.redirectUri });
+  const tokens = await platform.auth().data();
+  const [account, extension] = await Promise.all([
+    platform.get('/restapi/v1.0/account/~').then((r) => r.json() as Promise<AccountJson>),
+    platform.get('/restapi/v1.0/account/~/extension/~').then((r) => r.json() as Promise<ExtensionJson>),
+  ]);
+  const granted = (tokens.scope ?? '').split(/\s+/).filter(Boolean);
+  const companyName =
+    account.companyName ??
+    extension.contact?.company ??
+    account.name ??
+    `RingCentral account ${String(account.id)}`;
+  const name =
+    extension.name ?? [extension.contact?.firstName, extension.contact?.lastName].filter(Boolean).join(' ');
+  return {
+    tokens,
+    accountId: String(account.id),
+    companyName,
+    user: {
+      extensionId: String(extension.id),
+      extensionNumber: extension.extensionNumber ?? '',
+      name: name || `Extension ${extension.extensionNumber ?? ''}`.trim(),
+      email: extension.contact?.email,
+      admin: extension.permissions?.admin?.enabled === true,
+    },
+    grantedPermissions: granted,
+    missingPermissions: REQUIRED_RINGCENTRAL_PERMISSIONS.filter((p) => !granted.includes(p)),
+  };
+}
+
+/** Ends the RingCentral session behind these tokens (revoke); errors are ignored as RingCentral advises. */
+export async function revokeRingCentral(app: RingCentralAppConfig, tokens: RingCentralTokens): Promise<void> {
+  const platform = newRingCentralSdk(app).platform();
+  await platform.auth().setData(tokens);
+  await platform.logout().catch(() => undefined);
+}

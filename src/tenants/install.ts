@@ -1,0 +1,120 @@
+import type { Connections, DropboxAuthorization, RingCentralAuthorization } from '../connections/index.ts';
+import type { Scheduler } from '../jobs/scheduler.ts';
+import type { Store, Tenant } from '../store/types.ts';
+import { refreshReadiness } from './status.ts';
+
+/**
+ * What happens when a RingCentral admin completes the sign-in: a new company is installed, an
+ * admin of an installed company signs in (joins), a company that uninstalled comes back, or a
+ * company whose RingCentral access was lost is reconnected. Refusals store nothing.
+ */
+
+export class NotAdminError extends Error {
+  override name = 'NotAdminError';
+}
+
+export class MissingPermissionsError extends Error {
+  override name = 'MissingPermissionsError';
+  readonly missing: string[];
+  constructor(missing: string[]) {
+    super(`The RingCentral app was not granted: ${missing.join(', ')}`);
+    this.missing = missing;
+  }
+}
+
+export type SignInOutcome = 'installed' | 'signed-in' | 'reconnected' | 'reinstalled';
+
+export interface TenantDeps {
+  store: Store;
+  connections: Connections;
+  scheduler: Scheduler;
+}
+
+export async function signInWithRingCentral(
+  deps: TenantDeps,
+  auth: RingCentralAuthorization,
+): Promise<{ tenant: Tenant; outcome: SignInOutcome }> {
+  const { store, connections } = deps;
+  if (!auth.user.admin) {
+    await connections.discardRingCentral(auth.tokens);
+    throw new NotAdminError(`${auth.user.name} is not a RingCentral administrator`);
+  }
+  if (auth.missingPermissions.length) {
+    await connections.discardRingCentral(auth.tokens);
+    throw new MissingPermissionsError(auth.missingPermissions);
+  }
+
+  const actor = `ringcentral:${auth.user.extensionId}`;
+  const existing = await store.getTenant(auth.accountId);
+  let outcome: SignInOutcome;
+  if (!existing) {
+    await store.createTenant({
+      id: auth.accountId,
+      companyName: auth.companyName,
+      installedBy: { extensionId: auth.user.extensionId, name: auth.user.name, email: auth.user.email },
+      settings: {},
+    });
+    await connections.saveRingCentral(auth.accountId, auth);
+    outcome = 'installed';
+  } else if (existing.status === 'uninstalled') {
+    await store.updateTenant(auth.accountId, {
+      companyName: auth.companyName,
+      installedBy: { extensionId: auth.user.extensionId, name: auth.user.name, email: auth.user.email },
+      settings: {},
+    });
+    await connections.saveRingCentral(auth.accountId, auth);
+    outcome = 'reinstalled';
+  } else if (
+    !(await store.getConnection(auth.accountId, 'ringcentral')) ||
+    existing.status === 'needs_reconnect'
+  ) {
+    // The stored authorization is missing or dead: this admin's sign-in becomes the connection.
+    await connections.saveRingCentral(auth.accountId, auth);
+    outcome = 'reconnected';
+  } else {
+    // A healthy connection exists; this sign-in only proves who the admin is.
+    await connections.discardRingCentral(auth.tokens);
+    outcome = 'signed-in';
+  }
+  if (outcome !== 'signed-in')
+    await store.appendAudit(auth.accountId, {
+      actor,
+      action: `ringcentral.${outcome}`,
+      details: { companyName: auth.companyName, user: auth.user.name },
+    });
+  const tenant = await afterConnectionChange(deps, auth.accountId);
+  return { tenant, outcome };
+}
+
+export async function connectDropbox(
+  deps: TenantDeps,
+  tenantId: string,
+  auth: DropboxAuthorization,
+  actor: string,
+): Promise<Tenant> {
+  const previous = await deps.store.getConnection(tenantId, 'dropbox');
+  // Connecting a different Dropbox account replaces the old authorization: revoke it first.
+  if (previous && previous.accountId !== auth.accountId)
+    await deps.connections.disconnect(tenantId, 'dropbox');
+  await deps.connections.saveDropbox(tenantId, auth);
+  await deps.store.appendAudit(tenantId, {
+    actor,
+    action: 'dropbox.connected',
+    details: { account: auth.email },
+  });
+  return afterConnectionChange(deps, tenantId);
+}
+
+export async function disconnectDropbox(deps: TenantDeps, tenantId: string, actor: string): Promise<Tenant> {
+  await deps.connections.disconnect(tenantId, 'dropbox');
+  await deps.store.appendAudit(tenantId, { actor, action: 'dropbox.disconnected', details: {} });
+  return afterConnectionChange(deps, tenantId);
+}
+
+/** Status follows the connections; a tenant with both gets its hourly job (first run right away). */
+async function afterConnectionChange(deps: TenantDeps, tenantId: string): Promise<Tenant> {
+  const tenant = await refreshReadiness(deps.store, tenantId);
+  if (!tenant) throw new Error(`tenant ${tenantId} vanished`);
+  if (tenant.status === 'active') await deps.scheduler.scheduleTenant(tenantId);
+  return tenant;
+}

@@ -1,0 +1,31 @@
+import type { TenantDeps } from './install.ts';
+
+/**
+ * Uninstall: revoke both authorizations at the providers, delete the tokens, settings and the
+ * job. By default nothing else is kept either (archive index, run history); with keepIndex the
+ * ledger and cursors stay so a reinstall continues without re-checking every file. The archive in
+ * Dropbox is the customer's and is never touched. The audit log keeps the fact that it happened.
+ */
+export async function uninstallTenant(
+  deps: TenantDeps,
+  tenantId: string,
+  actor: string,
+  options: { keepIndex: boolean },
+): Promise<void> {
+  const { store, connections, scheduler } = deps;
+  await scheduler.unscheduleTenant(tenantId);
+  await connections.disconnect(tenantId, 'ringcentral');
+  await connections.disconnect(tenantId, 'dropbox');
+  await store.appendAudit(tenantId, {
+    actor,
+    action: 'tenant.uninstalled',
+    details: { keepIndex: options.keepIndex },
+  });
+  if (options.keepIndex)
+    await store.updateTenant(tenantId, {
+      status: 'uninstalled',
+      statusReason: 'Uninstalled by an admin.',
+      settings: {},
+    });
+  else await store.deleteTenant(tenantId);
+}

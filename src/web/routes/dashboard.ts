@@ -1,0 +1,97 @@
+import { Router } from 'express';
+import type { Scheduler } from '../../jobs/scheduler.ts';
+import type { Store } from '../../store/types.ts';
+import { disconnectDropbox, type TenantDeps } from '../../tenants/install.ts';
+import { uninstallTenant } from '../../tenants/uninstall.ts';
+import { requireUser } from '../middleware/require-user.ts';
+import { sendPage, type Views } from '../views.ts';
+import { buildDashboard } from '../view-models/dashboard.ts';
+
+/**
+ * The signed-in admin's pages. Every query is scoped by the tenant in the session; ids in URLs
+ * are looked up within that tenant only, so another tenant's id simply does not exist here.
+ */
+export interface DashboardDeps extends TenantDeps {
+  store: Store;
+  scheduler: Scheduler;
+  views: Views;
+  now: () => number;
+}
+
+export function dashboardRoutes(deps: DashboardDeps): Router {
+  const router = Router();
+  const { store, views } = deps;
+  router.use(['/dashboard', '/runs', '/uninstall'], requireUser);
+  router.post('/dropbox/disconnect', requireUser);
+
+  router.get('/dashboard', async (req, res) => {
+    const model = await buildDashboard(deps, req.session.user!.tenantId);
+    if (!model) return res.redirect(303, '/');
+    sendPage(res, views, 'dashboard', { ...model, flash: takeFlash(req) });
+  });
+
+  router.post('/dashboard/run-now', requireUser, async (req, res) => {
+    const tenant = await store.getTenant(req.session.user!.tenantId);
+    if (tenant?.status !== 'active') {
+      req.session.flash = {
+        kind: 'warn',
+        message: tenant?.statusReason ?? 'Backups are not active for this company.',
+      };
+    } else {
+      await deps.scheduler.runNow(tenant.id);
+      await store.appendAudit(tenant.id, { actor: actorOf(req), action: 'run.requested', details: {} });
+      req.session.flash = { kind: 'ok', message: 'Backup started. This page shows its progress.' };
+    }
+    res.redirect(303, '/dashboard');
+  });
+
+  router.get('/runs', async (req, res) => {
+    const tenantId = req.session.user!.tenantId;
+    const before = typeof req.query.before === 'string' ? req.query.before : null;
+    const page = await store.listRuns(tenantId, { limit: 25, before });
+    sendPage(res, views, 'runs', { runs: page.items, next: page.next });
+  });
+
+  router.get('/runs/:id', async (req, res, next) => {
+    const run = await store.getRun(req.session.user!.tenantId, req.params.id ?? '');
+    if (!run) return next(); // 404 page
+    sendPage(res, views, 'run', { run });
+  });
+
+  router.post('/dropbox/disconnect', async (req, res) => {
+    await disconnectDropbox(deps, req.session.user!.tenantId, actorOf(req));
+    req.session.flash = {
+      kind: 'warn',
+      message: 'Dropbox disconnected. Backups are paused until you connect a Dropbox account.',
+    };
+    res.redirect(303, '/dashboard');
+  });
+
+  router.get('/uninstall', (_req, res) => sendPage(res, views, 'uninstall'));
+
+  router.post('/uninstall', async (req, res, next) => {
+    const body = req.body as Record<string, unknown>;
+    if (body.confirm !== 'uninstall') {
+      return sendPage(res, views, 'uninstall', { error: 'Type "uninstall" to confirm.' }, 400);
+    }
+    await uninstallTenant(deps, req.session.user!.tenantId, actorOf(req), {
+      keepIndex: body.keepIndex === 'on',
+    });
+    req.session.destroy((error) => {
+      if (error) return next(error);
+      res.redirect(303, '/?uninstalled=1');
+    });
+  });
+
+  return router;
+}
+
+function actorOf(req: { session: { user?: { extensionId: string } } }): string {
+  return `ringcentral:${req.session.user?.extensionId ?? 'unknown'}`;
+}
+
+function takeFlash(req: { session: { flash?: { kind: string; message: string } } }) {
+  const flash = req.session.flash;
+  delete req.session.flash;
+  return flash ?? null;
+}

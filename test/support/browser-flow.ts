@@ -1,0 +1,60 @@
+import request from 'supertest';
+import type { TestStack } from './stack.ts';
+
+/**
+ * A browser's part in the OAuth flows, done over HTTP: follow the app's redirect to a simulator's
+ * consent page, post the consent form as a browser would, and bring the callback back to the app
+ * with the same cookie jar.
+ */
+export class BrowserFlow {
+  readonly agent: ReturnType<typeof request.agent>;
+  private readonly stack: TestStack;
+
+  constructor(stack: TestStack) {
+    this.stack = stack;
+    this.agent = request.agent(stack.app);
+  }
+
+  /** Starts an authorization at the app and returns the provider's authorize URL it redirected to. */
+  async start(path: '/connect/ringcentral' | '/connect/dropbox'): Promise<URL> {
+    const res = await this.agent.get(path).expect(302);
+    return new URL(res.headers.location as string);
+  }
+
+  /** Posts the consent form of a simulator; returns the callback URL the browser is sent to. */
+  async consent(authorizeUrl: URL, fields: Record<string, string>): Promise<URL> {
+    const form = new URLSearchParams(authorizeUrl.searchParams);
+    for (const [k, v] of Object.entries(fields)) form.set(k, v);
+    const res = await fetch(`${authorizeUrl.origin}${authorizeUrl.pathname}`, {
+      method: 'POST',
+      body: form,
+      redirect: 'manual',
+    });
+    const location = res.headers.get('location');
+    if (!location) throw new Error(`consent answered ${res.status}: ${await res.text()}`);
+    return new URL(location);
+  }
+
+  /** Delivers a provider's redirect to the app (path and query only: the app runs in-process). */
+  callback(url: URL) {
+    return this.agent.get(`${url.pathname}${url.search}`);
+  }
+
+  async signInWithRingCentral(login = '101'): Promise<request.Response> {
+    const authorize = await this.start('/connect/ringcentral');
+    return this.callback(await this.consent(authorize, { login, decision: 'allow' }));
+  }
+
+  async connectDropbox(account = 'archive@example.com'): Promise<request.Response> {
+    const authorize = await this.start('/connect/dropbox');
+    return this.callback(await this.consent(authorize, { account, decision: 'allow' }));
+  }
+
+  /** The CSRF token from a signed-in page's forms. */
+  async csrfToken(path = '/dashboard'): Promise<string> {
+    const res = await this.agent.get(path).expect(200);
+    const match = /name="_csrf" value="([^"]+)"/.exec(res.text);
+    if (!match) throw new Error(`no CSRF token on ${path}`);
+    return match[1]!;
+  }
+}
