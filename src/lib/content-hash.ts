@@ -28,7 +28,8 @@ export class ContentHasher {
     let offset = 0;
     while (offset < chunk.length) {
       const take = Math.min(CONTENT_HASH_BLOCK_SIZE - this.#inBlock, chunk.length - offset);
-      this.#block.update(chunk.subarray(offset, offset + take));
+      // Most chunks fit inside the current block whole: hash them without making a view.
+      this.#block.update(take === chunk.length ? chunk : chunk.subarray(offset, offset + take));
       this.#inBlock += take;
       offset += take;
       if (this.#inBlock === CONTENT_HASH_BLOCK_SIZE) this.#closeBlock();
