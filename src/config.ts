@@ -128,6 +128,8 @@ export const configSchema = z
     DROPBOX_SIMULATOR_URL: optionalUrl('the Dropbox simulator, e.g. http://127.0.0.1:4020'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SESSION_PREFIX: z.string().default('sess:'),
+    /** Sign-in and OAuth requests allowed per client IP per minute, across all web processes. */
+    AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
     /** Minutes a run may work before it stops itself and resumes from its cursor next time. */
     RUN_TIME_BOX_MINUTES: z.coerce.number().positive().default(45),
     /** Tenants one worker process archives at the same time. */

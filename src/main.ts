@@ -5,6 +5,7 @@ import { buildServices } from './runtime/services.ts';
 import { startWeb } from './runtime/web.ts';
 import { startWorkerProcess } from './runtime/worker.ts';
 import { archivePipeline } from './archive/pipeline.ts';
+import { rotateKeys } from './connections/rotate-keys.ts';
 
 /**
  * The one entry point: `node src/main.ts <command>`.
@@ -44,9 +45,23 @@ async function runWorker(config: Config): Promise<Stop> {
   };
 }
 
+async function runRotateKeys(config: Config): Promise<Stop> {
+  const services = await buildServices(config, { role: 'rotate-keys' });
+  try {
+    const { rotated, total } = await rotateKeys({ ...services, vault: services.connections.vault });
+    process.stdout.write(
+      `Re-encrypted ${rotated} of ${total} stored tokens under key "${services.connections.vault.currentKeyId}".\n`,
+    );
+  } finally {
+    await services.close();
+  }
+  process.exit(0);
+}
+
 const commands: Record<string, () => Promise<Stop>> = {
   web: () => runWeb(parseConfig(process.env)),
   worker: () => runWorker(parseConfig(process.env)),
+  'rotate-keys': () => runRotateKeys(parseConfig(process.env)),
 };
 
 async function main(): Promise<void> {

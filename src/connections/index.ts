@@ -51,8 +51,6 @@ export interface Connections {
   disconnect(tenantId: string, provider: Provider): Promise<void>;
   /** Discards tokens obtained only to identify a user (a sign-in to an already connected tenant). */
   discardRingCentral(tokens: RingCentralTokens): Promise<void>;
-  /** Refreshes both tokens so neither lapses while nothing happens (RingCentral's last 7 days). */
-  keepAlive(tenantId: string): Promise<void>;
 }
 
 export interface ConnectionsDeps {
@@ -164,11 +162,5 @@ export function createConnections(deps: ConnectionsDeps): Connections {
     },
 
     discardRingCentral: (tokens) => revokeRingCentral(rcApp, tokens),
-
-    async keepAlive(tenantId) {
-      // Forced refresh: the point is a new 7-day RingCentral refresh token even when idle.
-      if (await store.getConnection(tenantId, 'ringcentral')) await ringcentral.ensureFresh(tenantId, true);
-      if (await store.getConnection(tenantId, 'dropbox')) await dropbox.ensureFresh(tenantId);
-    },
   };
 }

@@ -102,10 +102,20 @@ export function createRingCentralConnector(deps: {
       const platform = newRingCentralSdk(app).platform();
       await platform.auth().setData(await storedTokens(tenantId));
       const sdkRefresh = platform.refresh.bind(platform);
+      // On a 401 the SDK blanks the access token before refreshing; remember which one was
+      // rejected, so the coordinator knows a stored token equal to it is no good either.
+      const auth = platform.auth();
+      const cancelAccessToken = auth.cancelAccessToken.bind(auth);
+      let rejected: string | null = null;
+      auth.cancelAccessToken = async () => {
+        rejected = (await auth.data()).access_token || null;
+        return cancelAccessToken();
+      };
       // Every refresh the SDK would start on its own (expiry, or a 401 it retries) comes here
       // instead, so it is coordinated with every other process and persisted.
       platform.refresh = async () => {
-        const stale = (await platform.auth().data()).access_token ?? null;
+        const stale = (await auth.data()).access_token || rejected;
+        rejected = null;
         const fresh = await refreshWith(tenantId, platform, sdkRefresh, stale);
         await platform.auth().setData(fresh);
         return new Response(null, { status: 200 });

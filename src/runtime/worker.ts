@@ -1,4 +1,6 @@
 import { archiveTenant, type TenantWork } from '../archive/run.ts';
+import { keepTokensAlive } from '../connections/keep-alive.ts';
+import { KEEPALIVE_JOB } from '../jobs/agenda.ts';
 import { startWorker, type Worker } from '../jobs/worker.ts';
 import type { Services } from './services.ts';
 
@@ -12,7 +14,11 @@ export async function startWorkerProcess(
   // Runs left "running" by a worker that died are over: mark them so the history tells the truth.
   const interrupted = await store.interruptStaleRuns(new Date(clock.now() - services.lockLifetimeMs));
   if (interrupted > 0) logger.warn({ interrupted }, 'marked runs of a stopped worker as interrupted');
-  return startWorker(services.agenda, {
+  services.agenda.define(KEEPALIVE_JOB, async () => {
+    const result = await keepTokensAlive(services);
+    logger.info(result, 'token keep-alive done');
+  });
+  const worker = await startWorker(services.agenda, {
     workerId: services.processId,
     concurrency: config.WORKER_CONCURRENCY,
     lockLifetimeMs: services.lockLifetimeMs,
@@ -32,4 +38,7 @@ export async function startWorkerProcess(
         runOptions,
       ),
   });
+  // One daily job for the whole deployment (a "single" job: every worker saying so makes one row).
+  await services.agenda.every('1 day', KEEPALIVE_JOB);
+  return worker;
 }

@@ -63,7 +63,14 @@ export function createApp(deps: WebDeps): express.Express {
     res.locals.now = deps.clock.now();
     next();
   });
-  app.use('/connect', authRateLimit({ redis: deps.redis, prefix: deps.config.SESSION_PREFIX }));
+  app.use(
+    '/connect',
+    authRateLimit({
+      redis: deps.redis,
+      prefix: deps.config.SESSION_PREFIX,
+      limit: deps.config.AUTH_RATE_LIMIT_PER_MINUTE,
+    }),
+  );
   app.use(csrfProtection(deps.config.BASE_URL));
   app.use(exposeCsrfToken);
 

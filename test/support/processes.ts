@@ -11,11 +11,17 @@ export interface Spawned {
   exited(): Promise<number | null>;
 }
 
+/** What a child process inherits: not the test runner's own variables (Vite sets BASE_URL, say). */
+function baseEnv(): Record<string, string> {
+  const keep = ['PATH', 'HOME', 'LANG', 'TMPDIR', 'TEST_POSTGRES_URL', 'TEST_REDIS_URL'];
+  return Object.fromEntries(keep.flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : [])));
+}
+
 /** Starts a TypeScript entry point with this same Node (the project's Node 24). */
 export function spawnNode(script: string, args: string[], env: Record<string, string>): Spawned {
   const child = spawn(process.execPath, [script, ...args], {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
+    env: { ...baseEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
