@@ -135,9 +135,13 @@ export const startBatch: RouteDef = {
     const count = ctx.reader.integer(obj, 'num_sessions', { min: 1, max: MAX_BATCH_ENTRIES });
     const type = ctx.reader.union(obj, 'session_type', { void: ['sequential', 'concurrent'] }, 'sequential');
     const ids: string[] = [];
+    const { sessions } = ctx.sim;
     for (let i = 0; i < count; i += 1) {
-      const kind = type.tag === 'concurrent' ? 'concurrent' : 'sequential';
-      ids.push((await ctx.sim.sessions.create(ctx.account.accountId, kind)).id);
+      const session =
+        type.tag === 'concurrent'
+          ? await sessions.createConcurrent(ctx.account.accountId)
+          : await sessions.createSequential(ctx.account.accountId);
+      ids.push(session.id);
     }
     return json({ session_ids: ids });
   },

@@ -82,12 +82,16 @@ export const uploadSessionStart: RouteDef = {
       if (close) return routeError({ '.tag': 'concurrent_session_close_not_allowed' });
       if ((await discardBody(ctx.req)) > 0)
         return routeError({ '.tag': 'concurrent_session_data_not_allowed' });
-      const session = await ctx.sim.sessions.create(ctx.account.accountId, 'concurrent');
+      const session = await ctx.sim.sessions.createConcurrent(ctx.account.accountId);
       return json({ session_id: session.id });
     }
-    const session = await ctx.sim.sessions.create(ctx.account.accountId, 'sequential');
-    if (session.type !== 'sequential') throw new Error('unreachable: session type');
-    const problem = await appendSequential(session, dataCall(ctx, contentHash));
+    const session = await ctx.sim.sessions.createSequential(ctx.account.accountId);
+    const problem = await appendSequential(session, dataCall(ctx, contentHash)).catch(
+      async (error: unknown) => {
+        await ctx.sim.sessions.discard(session);
+        throw error;
+      },
+    );
     if (problem) {
       await ctx.sim.sessions.discard(session);
       return routeError(problemJson(problem));

@@ -94,28 +94,40 @@ export class SessionStore {
     this.#blobs = blobs;
   }
 
-  async create(accountId: string, type: UploadSession['type']): Promise<UploadSession> {
+  async createSequential(accountId: string): Promise<SequentialSession> {
+    const session: SequentialSession = {
+      ...(await this.#base(accountId)),
+      type: 'sequential',
+      size: 0,
+      hasher: new ContentHasher(),
+      sha: createHash('sha256'),
+      queue: Promise.resolve(),
+    };
+    this.#sessions.set(session.id, session);
+    return session;
+  }
+
+  async createConcurrent(accountId: string): Promise<ConcurrentSession> {
+    const session: ConcurrentSession = {
+      ...(await this.#base(accountId)),
+      type: 'concurrent',
+      pieces: new Map(),
+      end: null,
+      assembled: null,
+    };
+    this.#sessions.set(session.id, session);
+    return session;
+  }
+
+  async #base(accountId: string): Promise<SessionBase> {
     await this.#sweepExpired();
-    const base = {
+    return {
       id: newSessionId(),
       accountId,
       file: await this.#blobs.newSessionFile(),
       closed: false,
       expiresAt: this.#clock.now() + SESSION_TTL_MS,
     };
-    const session: UploadSession =
-      type === 'sequential'
-        ? {
-            ...base,
-            type,
-            size: 0,
-            hasher: new ContentHasher(),
-            sha: createHash('sha256'),
-            queue: Promise.resolve(),
-          }
-        : { ...base, type, pieces: new Map(), end: null, assembled: null };
-    this.#sessions.set(session.id, session);
-    return session;
   }
 
   /** A live session of this account; another account's id, or an expired one, is simply not found. */
@@ -246,14 +258,7 @@ export async function finishedContent(
 ): Promise<{ content: IncomingContent } | { problem: SessionProblem }> {
   if (session.type === 'sequential') {
     if (offset !== session.size) return { problem: incorrectOffset(session.size) };
-    return {
-      content: {
-        file: session.file,
-        size: session.size,
-        contentHash: session.hasher.digest(),
-        sha256: session.sha.copy().digest('hex'),
-      },
-    };
+    return { content: sequentialContent(session) };
   }
   if (!session.closed || session.end === null) return { problem: { tag: 'concurrent_session_not_closed' } };
   if (offset !== session.end) return { problem: incorrectOffset(session.end) };
@@ -289,6 +294,16 @@ async function assemble(
   }
   for (const piece of pieces) await store.remove(piece.file);
   return { sha256: sha.digest('hex') };
+}
+
+/** What a sequential session holds so far; its hashers keep running. */
+export function sequentialContent(session: SequentialSession): IncomingContent {
+  return {
+    file: session.file,
+    size: session.size,
+    contentHash: session.hasher.digest(),
+    sha256: session.sha.copy().digest('hex'),
+  };
 }
 
 export function incorrectOffset(correct: number): SessionProblem {

@@ -2,7 +2,7 @@ import { withCommitLock, type RouteDef } from './context.ts';
 import { json, routeError } from './errors.ts';
 import { fileMetadata } from './metadata.ts';
 import { commitSession, dataCall, problemJson } from './session-routes.ts';
-import { appendSequential, finishedContent } from './sessions.ts';
+import { appendSequential, sequentialContent } from './sessions.ts';
 import { readCommitInfo } from './write.ts';
 
 /**
@@ -19,18 +19,22 @@ export const upload: RouteDef = {
     const obj = ctx.reader.object(ctx.arg);
     const info = readCommitInfo(ctx.reader, obj);
     const contentHash = ctx.reader.contentHash(obj);
-    const session = await ctx.sim.sessions.create(ctx.account.accountId, 'sequential');
-    if (session.type !== 'sequential') throw new Error('unreachable: session type');
-    const problem = await appendSequential(session, dataCall(ctx, contentHash));
+    const session = await ctx.sim.sessions.createSequential(ctx.account.accountId);
+    const problem = await appendSequential(session, dataCall(ctx, contentHash)).catch(
+      async (error: unknown) => {
+        // The client went away mid-body: nothing to keep.
+        await ctx.sim.sessions.discard(session);
+        throw error;
+      },
+    );
     if (problem) {
       await ctx.sim.sessions.discard(session);
       return routeError(problemJson(problem));
     }
     session.closed = true;
-    const finished = await finishedContent(ctx.sim.blobs, session, session.size);
-    if ('problem' in finished) throw new Error('unreachable: a fresh session is always complete');
+    const content = sequentialContent(session);
     const outcome = await withCommitLock(ctx, () =>
-      commitSession(ctx.sim, ctx.account, session, info, finished.content),
+      commitSession(ctx.sim, ctx.account, session, info, content),
     ).catch(async (error: unknown) => {
       // Refused before committing (namespace busy): the client sends the whole upload again.
       await ctx.sim.sessions.discard(session);

@@ -143,6 +143,19 @@ describe('injected faults', () => {
     expect(meta.result).toMatchObject({ '.tag': 'file', size: 4 });
   });
 
+  it('drops an append’s answer after storing it; the retry learns the offset moved and carries on', async () => {
+    await sim.setFaults({ dropResponsesNext: 1, errorRoutes: ['files/upload_session/append_v2'] });
+    const bytes = Buffer.alloc(12 * 1024 * 1024, 7);
+    const result = await new DropboxFileUploader(dbx, { chunkSize: 4 * 1024 * 1024, retryDelay: 10 }).upload(
+      bytesUpload(bytes),
+      { path: '/f/reconciled.bin' },
+    );
+    expect(result.metadata).toMatchObject({ size: bytes.length, content_hash: contentHash(bytes) });
+    const stats = (await sim.stats(EMAIL)).accounts[0]!;
+    // The uploader's retry met incorrect_offset (409) and took its correct_offset as done.
+    expect(stats.responses['409']).toBeGreaterThanOrEqual(1);
+  });
+
   it('corrupts uploads in transit: caught by content_hash, stored wrong without it', async () => {
     await sim.setFaults({ corruptUploads: 2 });
     const bytes = Buffer.from('precious recording');

@@ -319,3 +319,17 @@ describe('start_batch, finish_batch and finish_batch/check', () => {
     expect(unknown.error.error).toEqual({ '.tag': 'invalid_async_job_id' });
   });
 });
+
+// Last: it moves the simulator clock a week forward.
+describe('session lifetime', () => {
+  it('forgets a session after seven days of simulator time', async () => {
+    const { session_id } = (await dbx.filesUploadSessionStart({ contents: Buffer.from('old') })).result;
+    await sim.advanceClock(7 * 24 * 3600 * 1000);
+    // The access token expired too; a fresh client shows the session is what is gone.
+    const later = await clientFor(sim, EMAIL);
+    const e = await dropboxError(
+      later.filesUploadSessionAppendV2({ cursor: { session_id, offset: 3 }, contents: Buffer.from('!') }),
+    );
+    expect(e.error.error).toEqual({ '.tag': 'not_found' });
+  });
+});
