@@ -109,9 +109,19 @@ export interface LedgerEntry {
   /** The source's lastModifiedTime when archived: a newer one means the metadata changed. */
   sourceModifiedAt: Date | null;
   archivedAt: Date;
+  /** The local day (YYYY-MM-DD, tenant's timezone) whose manifest lists this file; null for none. */
+  day: string | null;
 }
 
 export type LedgerKey = Pick<LedgerEntry, 'kind' | 'sourceId' | 'attachmentId'>;
+
+export type ReportName = 'calls' | 'sms';
+
+/** One row of a daily report file, kept so the day's file can be rewritten whole. */
+export interface ReportRow {
+  key: string;
+  row: JsonObject;
+}
 
 export type ItemStatus = 'pending' | 'failed' | 'skipped';
 
@@ -226,6 +236,12 @@ export interface Store {
   ): Promise<Page<LedgerEntry>>;
   ledgerTotals(tenantId: string): Promise<Record<string, { count: number; bytes: number }>>;
   deleteLedgerEntry(tenantId: string, key: LedgerKey): Promise<void>;
+  /** Every entry of one local day (the day's manifest), ordered by path. */
+  listLedgerByDay(tenantId: string, day: string): Promise<LedgerEntry[]>;
+
+  /** Inserts or replaces rows of a day's report by key. */
+  saveReportRows(tenantId: string, day: string, report: ReportName, rows: ReportRow[]): Promise<void>;
+  listReportRows(tenantId: string, day: string, report: ReportName): Promise<ReportRow[]>;
 
   saveOutstanding(item: Omit<OutstandingItem, 'firstSeenAt' | 'updatedAt'>): Promise<void>;
   getOutstanding(tenantId: string, key: LedgerKey): Promise<OutstandingItem | null>;

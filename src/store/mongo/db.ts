@@ -23,6 +23,7 @@ export const COLLECTIONS = {
   ledger: 'ledger',
   outstanding: 'outstandingItems',
   runs: 'runs',
+  reportRows: 'reportRows',
   audit: 'auditLog',
   keyFingerprints: 'keyFingerprints',
   meta: 'storeMeta',

@@ -1,11 +1,20 @@
 import { COLLECTIONS, type Database } from './db.ts';
-import { afterKeyFilter, keyMatch, retryOnDuplicateKey, toNumber } from './mapping.ts';
+import { afterKeyFilter, keyMatch, retryOnDuplicateKey, toNumber, toStoredJson } from './mapping.ts';
 import type { OutstandingDoc } from './outstanding.ts';
 import { decodeKeyToken, encodeKeyToken, pageSize } from '../paging.ts';
-import type { LedgerEntry, Store } from '../types.ts';
+import type { JsonObject, LedgerEntry, ReportName, Store } from '../types.ts';
 
 /** One archived object, unique on (tenantId, kind, sourceId, attachmentId); _id is an ObjectId. */
-export type LedgerDoc = LedgerEntry;
+export type LedgerDoc = Omit<LedgerEntry, 'day'> & { day?: string | null };
+
+/** A row of a daily report, unique on (tenantId, day, report, rowKey). */
+interface ReportRowDoc {
+  tenantId: string;
+  day: string;
+  report: ReportName;
+  rowKey: string;
+  row: JsonObject;
+}
 
 export const toEntry = (d: LedgerDoc): LedgerEntry => ({
   tenantId: d.tenantId,
@@ -18,6 +27,7 @@ export const toEntry = (d: LedgerDoc): LedgerEntry => ({
   contentHash: d.contentHash,
   sourceModifiedAt: d.sourceModifiedAt ?? null,
   archivedAt: d.archivedAt,
+  day: d.day ?? null,
 });
 
 /** Aggregation rows ({_id: kind, count, bytes}) as the port's totals. */
@@ -33,12 +43,20 @@ const SORT = { kind: 1, sourceId: 1, attachmentId: 1 } as const;
 
 type LedgerMethods = Pick<
   Store,
-  'recordArchived' | 'getLedgerEntries' | 'listLedger' | 'ledgerTotals' | 'deleteLedgerEntry'
+  | 'recordArchived'
+  | 'getLedgerEntries'
+  | 'listLedger'
+  | 'ledgerTotals'
+  | 'deleteLedgerEntry'
+  | 'listLedgerByDay'
+  | 'saveReportRows'
+  | 'listReportRows'
 >;
 
 export function ledgerMethods(db: Database): LedgerMethods {
   const ledger = db.collection<LedgerDoc>(COLLECTIONS.ledger);
   const outstanding = db.collection<OutstandingDoc>(COLLECTIONS.outstanding);
+  const reportRows = db.collection<ReportRowDoc>(COLLECTIONS.reportRows);
   return {
     async recordArchived(e) {
       const key = keyMatch(e.tenantId, e);
@@ -54,6 +72,7 @@ export function ledgerMethods(db: Database): LedgerMethods {
                 contentHash: e.contentHash,
                 sourceModifiedAt: e.sourceModifiedAt ?? null,
                 archivedAt: e.archivedAt,
+                day: e.day ?? null,
               },
             },
             { upsert: true },
@@ -113,6 +132,34 @@ export function ledgerMethods(db: Database): LedgerMethods {
 
     async deleteLedgerEntry(tenantId, key) {
       await db.run(() => ledger.deleteOne(keyMatch(tenantId, key)));
+    },
+
+    async listLedgerByDay(tenantId, day) {
+      const docs = await db.run(() => ledger.find({ tenantId, day }).sort({ path: 1 }).toArray());
+      return docs.map(toEntry);
+    },
+
+    async saveReportRows(tenantId, day, report, rows) {
+      if (rows.length === 0) return;
+      await db.run(() =>
+        reportRows.bulkWrite(
+          rows.map((r) => ({
+            updateOne: {
+              filter: { tenantId, day, report, rowKey: r.key },
+              update: { $set: { row: toStoredJson(r.row) } },
+              upsert: true,
+            },
+          })),
+          { ordered: false },
+        ),
+      );
+    },
+
+    async listReportRows(tenantId, day, report) {
+      const docs = await db.run(() =>
+        reportRows.find({ tenantId, day, report }).sort({ rowKey: 1 }).toArray(),
+      );
+      return docs.map((d) => ({ key: d.rowKey, row: d.row }));
     },
   };
 }

@@ -13,7 +13,7 @@ import { retryOnDuplicateKey } from './mapping.ts';
  * SCHEMA_VERSION.
  */
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** The job library's collection; @agendajs/mongo-backend creates its own lookup index there. */
 export const JOBS_COLLECTION = COLLECTIONS.jobs;
@@ -31,7 +31,21 @@ export const INDEXES: ReadonlyArray<[CollectionName, IndexDescription[]]> = [
     ],
   ],
   [COLLECTIONS.cursors, [{ key: { tenantId: 1, stream: 1 }, name: 'one_per_stream', unique: true }]],
-  [COLLECTIONS.ledger, [{ key, name: 'one_per_key', unique: true }]],
+  [
+    COLLECTIONS.ledger,
+    [
+      { key, name: 'one_per_key', unique: true },
+      {
+        key: { tenantId: 1, day: 1, path: 1 },
+        name: 'by_day',
+        partialFilterExpression: { day: { $type: 'string' } },
+      },
+    ],
+  ],
+  [
+    COLLECTIONS.reportRows,
+    [{ key: { tenantId: 1, day: 1, report: 1, rowKey: 1 }, name: 'one_per_row', unique: true }],
+  ],
   [
     COLLECTIONS.outstanding,
     [

@@ -108,6 +108,7 @@ export function tenantMethods(db: Database): TenantMethods {
         COLLECTIONS.connections,
         COLLECTIONS.cursors,
         COLLECTIONS.ledger,
+        COLLECTIONS.reportRows,
         COLLECTIONS.outstanding,
         COLLECTIONS.runs,
       ] as const;

@@ -1,6 +1,6 @@
 import type { Db } from './db.ts';
 import { decodeKeyToken, encodeKeyToken, pageSize } from '../paging.ts';
-import type { LedgerEntry, Store } from '../types.ts';
+import type { JsonObject, LedgerEntry, Store } from '../types.ts';
 
 interface LedgerRow {
   tenant_id: string;
@@ -13,6 +13,7 @@ interface LedgerRow {
   content_hash: string;
   source_modified_at: Date | null;
   archived_at: Date;
+  day: string | null;
 }
 
 const toEntry = (r: LedgerRow): LedgerEntry => ({
@@ -26,11 +27,19 @@ const toEntry = (r: LedgerRow): LedgerEntry => ({
   contentHash: r.content_hash,
   sourceModifiedAt: r.source_modified_at,
   archivedAt: r.archived_at,
+  day: r.day,
 });
 
 type LedgerMethods = Pick<
   Store,
-  'recordArchived' | 'getLedgerEntries' | 'listLedger' | 'ledgerTotals' | 'deleteLedgerEntry'
+  | 'recordArchived'
+  | 'getLedgerEntries'
+  | 'listLedger'
+  | 'ledgerTotals'
+  | 'deleteLedgerEntry'
+  | 'listLedgerByDay'
+  | 'saveReportRows'
+  | 'listReportRows'
 >;
 
 export function ledgerMethods(db: Db): LedgerMethods {
@@ -39,12 +48,12 @@ export function ledgerMethods(db: Db): LedgerMethods {
       await db.transaction(async (tx) => {
         await tx.query(
           `INSERT INTO ledger (tenant_id, kind, source_id, attachment_id, path, size, sha256, content_hash,
-             source_modified_at, archived_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+             source_modified_at, archived_at, day)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
            ON CONFLICT (tenant_id, kind, source_id, attachment_id) DO UPDATE SET
              path = EXCLUDED.path, size = EXCLUDED.size, sha256 = EXCLUDED.sha256,
              content_hash = EXCLUDED.content_hash, source_modified_at = EXCLUDED.source_modified_at,
-             archived_at = EXCLUDED.archived_at`,
+             archived_at = EXCLUDED.archived_at, day = EXCLUDED.day`,
           [
             e.tenantId,
             e.kind,
@@ -56,6 +65,7 @@ export function ledgerMethods(db: Db): LedgerMethods {
             e.contentHash,
             e.sourceModifiedAt,
             e.archivedAt,
+            e.day,
           ],
         );
         await tx.query(
@@ -113,6 +123,32 @@ export function ledgerMethods(db: Db): LedgerMethods {
         'DELETE FROM ledger WHERE tenant_id = $1 AND kind = $2 AND source_id = $3 AND attachment_id = $4',
         [tenantId, key.kind, key.sourceId, key.attachmentId],
       );
+    },
+
+    async listLedgerByDay(tenantId, day) {
+      const { rows } = await db.query<LedgerRow>(
+        'SELECT * FROM ledger WHERE tenant_id = $1 AND day = $2 ORDER BY path',
+        [tenantId, day],
+      );
+      return rows.map(toEntry);
+    },
+
+    async saveReportRows(tenantId, day, report, rows) {
+      if (rows.length === 0) return;
+      await db.query(
+        `INSERT INTO report_rows (tenant_id, day, report, row_key, row)
+         SELECT $1, $2, $3, k, r FROM unnest($4::text[], $5::jsonb[]) AS t(k, r)
+         ON CONFLICT (tenant_id, day, report, row_key) DO UPDATE SET row = EXCLUDED.row`,
+        [tenantId, day, report, rows.map((r) => r.key), rows.map((r) => JSON.stringify(r.row))],
+      );
+    },
+
+    async listReportRows(tenantId, day, report) {
+      const { rows } = await db.query<{ row_key: string; row: JsonObject }>(
+        'SELECT row_key, row FROM report_rows WHERE tenant_id = $1 AND day = $2 AND report = $3 ORDER BY row_key',
+        [tenantId, day, report],
+      );
+      return rows.map((r) => ({ key: r.row_key, row: r.row }));
     },
   };
 }

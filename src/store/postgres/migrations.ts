@@ -137,6 +137,22 @@ export const migrations: Migration[] = [
         WHERE type = 'normal' AND data ? 'tenantId' AND repeat_interval IS NOT NULL`,
     ],
   },
+  {
+    id: 3,
+    name: 'daily reports: ledger day and report rows',
+    statements: [
+      `ALTER TABLE ledger ADD COLUMN day text`,
+      `CREATE INDEX ledger_by_day ON ledger (tenant_id, day) WHERE day IS NOT NULL`,
+      `CREATE TABLE report_rows (
+        tenant_id text NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+        day text NOT NULL,
+        report text NOT NULL,
+        row_key text NOT NULL,
+        row jsonb NOT NULL,
+        PRIMARY KEY (tenant_id, day, report, row_key)
+      )`,
+    ],
+  },
 ];
 
 export async function runMigrations(db: Db): Promise<void> {

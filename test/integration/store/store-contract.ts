@@ -152,6 +152,7 @@ export function describeStoreContract(name: string, makeDatabase: () => Promise<
         contentHash: 'b'.repeat(64),
         sourceModifiedAt: new Date('2026-01-01T00:00:00Z'),
         archivedAt: new Date('2026-01-02T00:00:00Z'),
+        day: '2026-01-01',
       };
       await store.saveOutstanding({
         tenantId: 't-ledger',
@@ -194,6 +195,59 @@ export function describeStoreContract(name: string, makeDatabase: () => Promise<
 
       await store.deleteLedgerEntry('t-ledger', entry);
       expect(await store.getLedgerEntries('t-ledger', [entry])).toEqual([]);
+    });
+
+    it("lists a day's ledger entries and keeps report rows by key", async () => {
+      await tenant('t-day');
+      const base = {
+        tenantId: 't-day',
+        attachmentId: '',
+        size: 1,
+        sha256: 'c'.repeat(64),
+        contentHash: 'd'.repeat(64),
+        sourceModifiedAt: null,
+        archivedAt: new Date(),
+      };
+      await store.recordArchived({
+        ...base,
+        kind: 'call',
+        sourceId: 'b',
+        path: '/d1/b.json',
+        day: '2026-03-01',
+      });
+      await store.recordArchived({
+        ...base,
+        kind: 'call',
+        sourceId: 'a',
+        path: '/d1/a.json',
+        day: '2026-03-01',
+      });
+      await store.recordArchived({
+        ...base,
+        kind: 'call',
+        sourceId: 'c',
+        path: '/d2/c.json',
+        day: '2026-03-02',
+      });
+      await store.recordArchived({ ...base, kind: 'report', sourceId: 'x', path: '/x.csv', day: null });
+      expect((await store.listLedgerByDay('t-day', '2026-03-01')).map((e) => e.path)).toEqual([
+        '/d1/a.json',
+        '/d1/b.json',
+      ]);
+
+      await store.saveReportRows('t-day', '2026-03-01', 'calls', [
+        { key: 'c2', row: { to: 'x' } },
+        { key: 'c1', row: { to: 'y' } },
+      ]);
+      await other.saveReportRows('t-day', '2026-03-01', 'calls', [{ key: 'c2', row: { to: 'z', n: 2 } }]);
+      await store.saveReportRows('t-day', '2026-03-01', 'sms', [{ key: 's1', row: { text: 'hi' } }]);
+      expect(await store.listReportRows('t-day', '2026-03-01', 'calls')).toEqual([
+        { key: 'c1', row: { to: 'y' } },
+        { key: 'c2', row: { to: 'z', n: 2 } },
+      ]);
+      expect(await store.listReportRows('t-day', '2026-03-02', 'calls')).toEqual([]);
+      await store.deleteTenant('t-day');
+      expect(await store.listReportRows('t-day', '2026-03-01', 'sms')).toEqual([]);
     });
 
     it('tracks outstanding items with their next attempt', async () => {

@@ -87,7 +87,9 @@ describe('MongoDB documents as Store records', () => {
       sourceModifiedAt: null,
       archivedAt: at,
     };
-    expect(toEntry(entry)).toEqual({ ...entry, size: 6_000_000_000 });
+    // Entries written before the day field existed read as day: null.
+    expect(toEntry(entry)).toEqual({ ...entry, size: 6_000_000_000, day: null });
+    expect(toEntry({ ...entry, day: '2026-01-02' }).day).toBe('2026-01-02');
     const item = toItem({
       tenantId: 't',
       kind: 'fax',
@@ -162,6 +164,7 @@ describe('MongoDB indexes', () => {
         'ledger:tenantId,kind,sourceId,attachmentId',
         'outstandingItems:tenantId,kind,sourceId,attachmentId',
         'auditLog:tenantId,seq',
+        'reportRows:tenantId,day,report,rowKey',
       ]),
     );
   });
