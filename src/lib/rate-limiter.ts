@@ -11,10 +11,13 @@
  * request. Until a group has been answered once, only one request of it is in flight, so a
  * tenant with lower custom limits is not hit by a burst sized for the defaults.
  *
- * A request counts against the window `windowMs + margin`, not `windowMs`: the server counts a
- * request when it arrives, and arrival latency varies, so a slot freed exactly one window after
- * the previous send could still be occupied on the server. The margin (2 % of the window, at
- * least 50 ms, at most 1 s) costs under 2.5 % of throughput.
+ * When a slot is free again: the server counts a request when it arrives, at some moment between
+ * our send and its answer, and how long that takes varies (a slow network, a busy event loop). A
+ * window counted from the send would be unsafe whatever margin it kept; counted from the answer
+ * it is safe for any latency, because the server counted the request before it answered. A slot
+ * is therefore busy from the send until one window after the answer (plus a margin of 0.5 % of the
+ * window, 10–250 ms, for clock rounding), and a request still in flight holds its slot. A steady
+ * run loses one round trip per window: over 99 % of the budget at RingCentral's 60-second windows.
  *
  * Why not a library: the limiters on npm (bottleneck, p-throttle, limiter) keep a fixed reservoir;
  * none learns limit and window from response headers, infers unseen requests from a remaining
@@ -45,7 +48,7 @@ export function normalizeGroup(name: string): string {
 }
 
 export function safetyMarginMs(windowMs: number): number {
-  return Math.min(1_000, Math.max(50, windowMs * 0.02));
+  return Math.min(250, Math.max(10, windowMs * 0.005));
 }
 
 /** Retry-After in milliseconds (seconds or an HTTP date), or null when absent or unreadable. */
@@ -71,6 +74,14 @@ export interface RateAnswer {
 export interface Permit {
   readonly group: string;
   readonly sentAt: number;
+}
+
+/** A request the server may still count: ours, or one we inferred from the remaining count. */
+interface Slot {
+  group: string;
+  sentAt: number;
+  /** When its answer (or failure) came; null while in flight. */
+  settledAt: number | null;
 }
 
 export interface GroupStats {
@@ -103,8 +114,7 @@ interface Bucket {
   windowMs: number;
   answered: boolean;
   inFlight: number;
-  /** Send times (ascending) of requests the server may still count, ours and inferred. */
-  sends: number[];
+  slots: Slot[];
   penaltyUntil: number;
   wake: Set<() => void>;
   stats: GroupStats;
@@ -137,15 +147,16 @@ export class RateLimiter {
       const now = this.clock.now();
       const delay = this.delay(bucket, now);
       if (delay <= 0) {
-        insertSorted(bucket.sends, now);
+        const slot: Slot = { group, sentAt: now, settledAt: null };
+        bucket.slots.push(slot);
         bucket.inFlight++;
         if (now > started) {
           bucket.stats.waits++;
           bucket.stats.waitedMs += now - started;
         }
-        return { group, sentAt: now };
+        return slot;
       }
-      // Waiting for the first answer has no known end: wake on settle, re-check after a window.
+      // Waiting for an answer has no known end: wake on settle, re-check after a window.
       await this.waitOrWake(bucket, Number.isFinite(delay) ? delay : bucket.windowMs, stop);
     }
   }
@@ -156,17 +167,19 @@ export class RateLimiter {
    */
   settle(permit: Permit, answer: RateAnswer | null): string {
     const now = this.clock.now();
-    let bucket = this.bucket(permit.group);
+    const slot = permit as Slot;
+    if (slot.settledAt !== null) return slot.group; // settled already
+    let bucket = this.bucket(slot.group);
     bucket.inFlight = Math.max(0, bucket.inFlight - 1);
-    let group = permit.group;
+    slot.settledAt = now;
     if (answer) {
       const named = answer.headers.get('x-rate-limit-group');
-      if (named && normalizeGroup(named) !== group) {
-        group = normalizeGroup(named);
-        removeOne(bucket.sends, permit.sentAt);
+      if (named && normalizeGroup(named) !== slot.group) {
+        bucket.slots = bucket.slots.filter((s) => s !== slot);
         this.notify(bucket);
-        bucket = this.bucket(group);
-        insertSorted(bucket.sends, permit.sentAt);
+        slot.group = normalizeGroup(named);
+        bucket = this.bucket(slot.group);
+        bucket.slots.push(slot);
       }
       bucket.answered = true;
       const limit = positiveNumber(answer.headers.get('x-rate-limit-limit'));
@@ -180,11 +193,25 @@ export class RateLimiter {
         bucket.stats.rateLimited++;
       } else {
         const remaining = nonNegativeNumber(answer.headers.get('x-rate-limit-remaining'));
-        if (remaining !== null) this.countUnseen(bucket, permit.sentAt, remaining);
+        if (remaining !== null) this.countUnseen(bucket, slot, now, remaining);
       }
     }
     this.notify(bucket);
-    return group;
+    return slot.group;
+  }
+
+  /**
+   * The answer to a request sent without a permit (the SDK refreshing its token on its own):
+   * counted as sent now, and learned from like any other.
+   */
+  observe(groupName: string, answer: RateAnswer): string {
+    const group = normalizeGroup(groupName);
+    const now = this.clock.now();
+    const bucket = this.bucket(group);
+    const slot: Slot = { group, sentAt: now, settledAt: null };
+    bucket.slots.push(slot);
+    bucket.inFlight++;
+    return this.settle(slot, answer);
   }
 
   /** Current limit and window of a group (the mailbox planner sizes its work with them). */
@@ -217,7 +244,7 @@ export class RateLimiter {
         windowMs: this.windowMs,
         answered: false,
         inFlight: 0,
-        sends: [],
+        slots: [],
         penaltyUntil: 0,
         wake: new Set(),
         stats: { limit, windowMs: this.windowMs, waits: 0, waitedMs: 0, rateLimited: 0 },
@@ -227,22 +254,35 @@ export class RateLimiter {
     return bucket;
   }
 
-  /** Milliseconds until a send is safe; Infinity while the first request awaits its answer. */
+  /** Milliseconds until a send is safe; Infinity until an answer frees a slot. */
   private delay(bucket: Bucket, now: number): number {
     if (now < bucket.penaltyUntil) return bucket.penaltyUntil - now;
     if (!bucket.answered && bucket.inFlight > 0) return Infinity;
-    const span = bucket.windowMs + safetyMarginMs(bucket.windowMs);
-    while (bucket.sends.length > 0 && bucket.sends[0]! <= now - span) bucket.sends.shift();
-    if (bucket.sends.length < bucket.limit) return 0;
-    return bucket.sends[bucket.sends.length - bucket.limit]! + span - now;
+    this.dropFreeSlots(bucket, now);
+    if (bucket.slots.length < bucket.limit) return 0;
+    const frees = bucket.slots.map((slot) => this.freeAt(bucket, slot)).sort((a, b) => a - b);
+    return frees[bucket.slots.length - bucket.limit]! - now;
   }
 
-  /** The server saw `limit - remaining` requests up to this one; count the ones we did not send. */
-  private countUnseen(bucket: Bucket, sentAt: number, remaining: number): void {
-    const span = bucket.windowMs + safetyMarginMs(bucket.windowMs);
-    const serverCount = bucket.limit - remaining;
-    const known = bucket.sends.filter((t) => t > sentAt - span && t <= sentAt).length;
-    for (let i = known; i < serverCount; i++) insertSorted(bucket.sends, sentAt);
+  private freeAt(bucket: Bucket, slot: Slot): number {
+    if (slot.settledAt === null) return Infinity;
+    return slot.settledAt + bucket.windowMs + safetyMarginMs(bucket.windowMs);
+  }
+
+  private dropFreeSlots(bucket: Bucket, now: number): void {
+    bucket.slots = bucket.slots.filter((slot) => this.freeAt(bucket, slot) > now);
+  }
+
+  /**
+   * The server counted `limit - remaining` requests when this one arrived (after it was sent). Any
+   * slot not yet free at the send may be among them; the excess came from elsewhere (another
+   * worker, the SDK's own re-send after a 401) and holds a slot from now on.
+   */
+  private countUnseen(bucket: Bucket, answered: Slot, now: number, remaining: number): void {
+    const known = bucket.slots.filter((slot) => this.freeAt(bucket, slot) > answered.sentAt).length;
+    const unseen = bucket.limit - remaining - known;
+    for (let i = 0; i < unseen; i++)
+      bucket.slots.push({ group: answered.group, sentAt: now, settledAt: now });
   }
 
   private async waitOrWake(bucket: Bucket, ms: number, stop: AbortSignal | undefined): Promise<void> {
@@ -269,17 +309,6 @@ function anySignal(...signals: Array<AbortSignal | undefined>): AbortSignal | un
   const present = signals.filter((s): s is AbortSignal => s !== undefined);
   if (present.length <= 1) return present[0];
   return AbortSignal.any(present);
-}
-
-function insertSorted(list: number[], value: number): void {
-  let i = list.length;
-  while (i > 0 && list[i - 1]! > value) i--;
-  list.splice(i, 0, value);
-}
-
-function removeOne(list: number[], value: number): void {
-  const i = list.indexOf(value);
-  if (i >= 0) list.splice(i, 1);
 }
 
 function positiveNumber(value: string | null): number | null {
