@@ -1,0 +1,57 @@
+/**
+ * The account-level call log (Heavy; needs an admin token): every extension's calls in one list,
+ * `view=Detailed` (legs, and per the spec `lastModifiedTime`), 1,000 records a page, paged by
+ * `navigation.nextPage` until it is absent. Records whose startTime lies in [dateFrom, dateTo].
+ *
+ * The list can shift while it is paged (new calls arrive at the top, records change), so a record
+ * may appear on two pages: each id is handed out once per read.
+ */
+import type { RingCentralApi } from './api.ts';
+import { listPages } from './paging.ts';
+import { toCallLogRecord, type CallLogRecord, type RawCallLogRecord, type RecordingRef } from './records.ts';
+
+export interface CallLogWindow {
+  dateFrom: Date;
+  dateTo: Date;
+  signal?: AbortSignal;
+  /** Records per page, 1,000 unless a smaller page is wanted (1–1000). */
+  perPage?: number;
+}
+
+export const CALL_LOG_PATH = '/restapi/v1.0/account/~/call-log';
+
+/** Yields pages of records not yet seen in this read (a page may be empty after de-duplication). */
+export async function* readCallLog(
+  api: RingCentralApi,
+  window: CallLogWindow,
+): AsyncGenerator<CallLogRecord[]> {
+  const seen = new Set<string>();
+  const query = {
+    view: 'Detailed',
+    perPage: window.perPage ?? 1000,
+    dateFrom: window.dateFrom.toISOString(),
+    dateTo: window.dateTo.toISOString(),
+  };
+  for await (const page of listPages<RawCallLogRecord>(api, CALL_LOG_PATH, query, window.signal)) {
+    const fresh: CallLogRecord[] = [];
+    for (const raw of page.records) {
+      const record = toCallLogRecord(raw);
+      if (seen.has(record.id)) continue;
+      seen.add(record.id);
+      fresh.push(record);
+    }
+    yield fresh;
+  }
+}
+
+/** The recordings a record refers to, on the record itself and on its legs, each once. */
+export function recordingsOf(record: CallLogRecord): RecordingRef[] {
+  const byId = new Map<string, RecordingRef>();
+  for (const part of [record, ...(record.legs ?? [])]) {
+    const recording = part.recording;
+    if (recording?.contentUri && !byId.has(String(recording.id))) {
+      byId.set(String(recording.id), { ...recording, id: String(recording.id) });
+    }
+  }
+  return [...byId.values()];
+}
