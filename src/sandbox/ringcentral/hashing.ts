@@ -27,10 +27,23 @@ export class DigestCache {
   }
 }
 
+const FILL_CHUNK = 1024 * 1024;
+
 export async function digestOf(source: ContentSource): Promise<Digest> {
   const hash = createHash('sha256');
   let crc = 0;
-  if (source.size > 0) {
+  if (source.fill) {
+    // Generated content: one reused buffer, yielding to the event loop between chunks so hashing
+    // a 2 GB recording does not stall other requests.
+    const buf = Buffer.allocUnsafe(Math.min(FILL_CHUNK, Math.max(1, source.size)));
+    for (let pos = 0; pos < source.size; pos += buf.length) {
+      const view = buf.subarray(0, Math.min(buf.length, source.size - pos));
+      source.fill(pos, view);
+      hash.update(view);
+      crc = crc32(view, crc);
+      if ((pos / buf.length) % 16 === 15) await new Promise((resolve) => setImmediate(resolve));
+    }
+  } else if (source.size > 0) {
     for await (const chunk of source.open(0, source.size - 1)) {
       const buf = chunk as Buffer;
       hash.update(buf);

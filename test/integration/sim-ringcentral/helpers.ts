@@ -28,7 +28,10 @@ export async function startSim(overrides: Partial<RcSimOptions> = {}): Promise<R
   });
 }
 
-export function newSdk(sim: RcSim, client = CLIENT): SDK {
+/** Only the platform base is needed to talk to a simulator, even one in another process. */
+export type SimAddress = Pick<RcSim, 'url'>;
+
+export function newSdk(sim: SimAddress, client = CLIENT): SDK {
   return new SDK({
     server: sim.url,
     clientId: client.clientId,
@@ -41,7 +44,7 @@ export function newSdk(sim: RcSim, client = CLIENT): SDK {
 
 /** Posts the consent form as a browser would and returns the redirect's query parameters. */
 export async function consent(
-  sim: RcSim,
+  sim: SimAddress,
   loginUrl: string,
   login: string,
   decision: 'allow' | 'deny' = 'allow',
@@ -60,7 +63,7 @@ export async function consent(
 }
 
 /** Full PKCE sign-in through the consent page; returns the logged-in platform. */
-export async function signIn(sim: RcSim, login = '101', sdk = newSdk(sim)): Promise<Platform> {
+export async function signIn(sim: SimAddress, login = '101', sdk = newSdk(sim)): Promise<Platform> {
   const platform = sdk.platform();
   const state = randomUUID();
   const loginUrl = platform.loginUrl({ state, usePKCE: true });

@@ -113,6 +113,7 @@ export function attachmentContentRoutes(router: Router, state: SimState): void {
         contentType: att.contentType,
         fileName: att.fileName ?? `attachment-${att.id}`,
         open: (start, end) => source.open(start, end),
+        fill: source.fill,
       });
     }),
   );

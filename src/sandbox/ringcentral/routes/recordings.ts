@@ -51,6 +51,7 @@ export function recordingContentRoutes(router: Router, state: SimState): void {
           contentType: source.contentType,
           fileName: `recording-${recording.id}.${recording.contentType === 'audio/mpeg' ? 'mp3' : 'wav'}`,
           open: (start, end) => source.open(start, end),
+          fill: source.fill,
         });
       },
     ),

@@ -1,8 +1,8 @@
 /**
- * Deterministic binary content. Audio of any size (kilobytes to gigabytes) is produced chunk by
- * chunk from AES-128-CTR keyed by the item's id: the same id always yields the same bytes, any
- * offset can be reached without generating what precedes it (Range requests), and a 2 GB
- * recording costs no more memory than one chunk. Small files (text, PDF, images) are rebuilt in
+ * Deterministic binary content. Audio of any size (kilobytes to gigabytes) is computed from the
+ * item's id at any offset: the same id always yields the same bytes, a Range request starts
+ * anywhere without generating what precedes it, and a 2 GB recording costs no more memory than
+ * the buffers it passes through. Small files (text, PDF, images) are rebuilt in
  * memory on each request.
  */
 import { createCipheriv, createHash } from 'node:crypto';
@@ -16,10 +16,14 @@ export interface ContentSource {
   contentType: string;
   /** Bytes [start, end] inclusive as a stream. */
   open(start: number, end: number): Readable;
+  /**
+   * Generated content only: writes the bytes at [pos, pos + buf.length) into `buf`. Lets callers
+   * stream huge bodies through reused buffers instead of allocating a buffer per chunk.
+   */
+  fill?: (pos: number, buf: Buffer) => void;
 }
 
 const CHUNK = 64 * 1024;
-const ZEROS = Buffer.alloc(CHUNK + 16);
 
 /** Both formats run at 16,000 bytes per second: 128 kbit/s MP3 or 8 kHz 16-bit mono PCM. */
 export const AUDIO_BYTES_PER_SECOND = 16_000;
@@ -44,55 +48,104 @@ function wavHeader(size: number): Buffer {
   return h;
 }
 
+/** Copies the bytes of `header` (placed at `at` in the file) that fall inside `buf` (at `pos`). */
+function copyAt(buf: Buffer, pos: number, size: number, header: Buffer, at: number): void {
+  for (let i = 0; i < header.length; i++) {
+    const p = at + i;
+    if (p >= pos && p < pos + buf.length && p < size) buf[p - pos] = header[i]!;
+  }
+}
+
 /** Writes the format's header bytes that fall inside [pos, pos + buf.length) over the noise. */
 function overlayHeaders(format: AudioFormat, size: number, pos: number, buf: Buffer): void {
-  const end = pos + buf.length;
-  const copyAt = (header: Buffer, at: number): void => {
-    for (let i = 0; i < header.length; i++) {
-      const p = at + i;
-      if (p >= pos && p < end && p < size) buf[p - pos] = header[i]!;
-    }
-  };
+  const end = Math.min(pos + buf.length, size);
   if (format === 'audio/wav') {
-    if (pos < 44) copyAt(wavHeader(size), 0);
+    if (pos < 44) copyAt(buf, pos, size, wavHeader(size), 0);
     return;
   }
-  if (pos < ID3_HEADER.length) copyAt(ID3_HEADER, 0);
+  if (pos < ID3_HEADER.length) copyAt(buf, pos, size, ID3_HEADER, 0);
   const first = Math.max(0, Math.floor((pos - ID3_HEADER.length) / MP3_FRAME));
-  for (let f = first; ; f++) {
-    const at = ID3_HEADER.length + f * MP3_FRAME;
-    if (at >= end) break;
-    copyAt(MP3_FRAME_HEADER, at);
+  for (let at = ID3_HEADER.length + first * MP3_FRAME; at < end; at += MP3_FRAME) {
+    if (at >= pos && at + 4 <= end) {
+      buf[at - pos] = 0xff;
+      buf[at - pos + 1] = 0xfb;
+      buf[at - pos + 2] = 0x94;
+      buf[at - pos + 3] = 0xc0;
+    } else {
+      copyAt(buf, pos, size, MP3_FRAME_HEADER, at);
+    }
   }
 }
 
-function keyMaterial(seedKey: string): { key: Buffer; iv: Buffer } {
+/**
+ * Noise for position p: a per-item 64 KiB base block (AES-128-CTR keystream of the item's key)
+ * repeated block after block, with a value mixed from the block number XOR-ed into one word of
+ * every 64 bytes so no two blocks are alike. Any byte can be computed without the ones before it,
+ * filling a caller's buffer is mostly a memcpy and allocates nothing, so a 2 GB body streams fast
+ * through a few reusable buffers.
+ */
+const BLOCK = 64 * 1024;
+const STRIDE = 64;
+
+interface Noise {
+  base: Buffer;
+  salt: number;
+}
+
+function mix(block: number, salt: number): number {
+  let h = (Math.imul(block | 0, 0x9e3779b1) ^ Math.floor(block / 4294967296) ^ salt) | 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+function noiseBase(seedKey: string): Noise {
   const digest = createHash('sha256').update(`rc-sim-media:${seedKey}`).digest();
-  return { key: digest.subarray(0, 16), iv: digest.subarray(16, 32) };
+  const cipher = createCipheriv('aes-128-ctr', digest.subarray(0, 16), digest.subarray(16, 32));
+  return { base: cipher.update(Buffer.alloc(BLOCK)), salt: digest.readUInt32LE(0) };
 }
 
-/** The CTR counter for the 16-byte block `block`: the base IV plus `block`, big-endian. */
-function ivAt(base: Buffer, block: number): Buffer {
-  const iv = Buffer.from(base);
-  let carry = BigInt(block);
-  for (let i = 15; i >= 0 && carry > 0n; i--) {
-    const sum = BigInt(iv[i]!) + (carry & 0xffn);
-    iv[i] = Number(sum & 0xffn);
-    carry = (carry >> 8n) + (sum >> 8n);
+function fillNoise(noise: Noise, pos: number, buf: Buffer): void {
+  const { base } = noise;
+  let off = 0;
+  while (off < buf.length) {
+    const p = pos + off;
+    const block = Math.floor(p / BLOCK);
+    const within = p - block * BLOCK;
+    const n = Math.min(BLOCK - within, buf.length - off);
+    base.copy(buf, off, within, within + n);
+    const m = mix(block, noise.salt);
+    // The marked word of each 64-byte stride is base ^ m; write the bytes of it that fall in range.
+    const end = within + n;
+    for (let q = Math.ceil(within / STRIDE) * STRIDE; q + 4 <= end; q += STRIDE) {
+      buf.writeUInt32LE((base.readUInt32LE(q) ^ m) >>> 0, off + q - within);
+    }
+    // A marked word cut by the start or the end of the range.
+    for (const q of [Math.floor(within / STRIDE) * STRIDE, Math.floor((end - 1) / STRIDE) * STRIDE]) {
+      if (q >= within && q + 4 <= end) continue;
+      const word = (base.readUInt32LE(q) ^ m) >>> 0;
+      for (let b = 0; b < 4; b++) {
+        const at = q + b;
+        if (at >= within && at < end) buf[off + at - within] = (word >>> (8 * b)) & 0xff;
+      }
+    }
+    off += n;
   }
-  return iv;
 }
 
 export function audioSource(seedKey: string, format: AudioFormat, size: number): ContentSource {
-  const { key, iv } = keyMaterial(seedKey);
+  let noise: Noise | undefined;
+  const fill = (pos: number, buf: Buffer): void => {
+    noise ??= noiseBase(seedKey);
+    fillNoise(noise, pos, buf);
+    overlayHeaders(format, size, pos, buf);
+  };
   return {
     size,
     contentType: format,
+    fill,
     open(start, end) {
-      const skip = start % 16;
-      const cipher = createCipheriv('aes-128-ctr', key, ivAt(iv, Math.floor(start / 16)));
       let pos = start;
-      let first = true;
       return new Readable({
         highWaterMark: CHUNK,
         read() {
@@ -100,16 +153,9 @@ export function audioSource(seedKey: string, format: AudioFormat, size: number):
             this.push(null);
             return;
           }
-          const len = Math.min(CHUNK, end - pos + 1);
-          let chunk: Buffer;
-          if (first) {
-            chunk = cipher.update(ZEROS.subarray(0, len + skip)).subarray(skip);
-            first = false;
-          } else {
-            chunk = cipher.update(ZEROS.subarray(0, len));
-          }
-          overlayHeaders(format, size, pos, chunk);
-          pos += len;
+          const chunk = Buffer.allocUnsafe(Math.min(CHUNK, end - pos + 1));
+          fill(pos, chunk);
+          pos += chunk.length;
           this.push(chunk);
         },
       });
