@@ -5,7 +5,8 @@ import { json, routeError, type JsonObject } from './errors.ts';
 import { newAsyncJobId } from './ids.ts';
 import { fileMetadata } from './metadata.ts';
 import { commitSession, finishProblem } from './session-routes.ts';
-import { finishedContent, serialize } from './sessions.ts';
+import { finishedContent } from './session-content.ts';
+import { serialize } from './sessions.ts';
 import type { SimState } from './state.ts';
 import { readCommitInfo, type CommitInfo } from './write.ts';
 

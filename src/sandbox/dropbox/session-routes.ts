@@ -3,10 +3,10 @@ import { discardBody } from './bodies.ts';
 import { countBytes, withCommitLock, type RouteContext, type RouteDef } from './context.ts';
 import { json, routeError, type JsonObject, type Reply } from './errors.ts';
 import { fileMetadata } from './metadata.ts';
+import { appendConcurrent } from './concurrent-sessions.ts';
+import { finishedContent } from './session-content.ts';
 import {
-  appendConcurrent,
   appendSequential,
-  finishedContent,
   incorrectOffset,
   LOOKUP_TAGS,
   serialize,
