@@ -109,7 +109,9 @@ async function handleRoute(
     return { reply, accountId, route };
   } catch (error) {
     if (error instanceof ApiFailure) return { reply: error.reply, accountId, route };
-    throw error;
+    // A client that hung up mid-body, or a fault in the simulator itself: Dropbox would answer 500.
+    if (!req.destroyed) sim.recordInternalError(error);
+    return { reply: serverError(500), accountId, route };
   }
 }
 
@@ -119,15 +121,7 @@ export async function handleApi(
   res: ServerResponse,
   name: string,
 ): Promise<void> {
-  let outcome: Awaited<ReturnType<typeof handleRoute>>;
-  try {
-    outcome = await handleRoute(sim, req, name);
-  } catch (error) {
-    // A client that hung up mid-body, or a fault in the simulator itself: Dropbox would answer 500.
-    if (!req.destroyed) sim.recordInternalError(error);
-    outcome = { reply: serverError(500), accountId: null, route: ROUTES.get(name) };
-  }
-  const { reply, accountId, route } = outcome;
+  const { reply, accountId, route } = await handleRoute(sim, req, name);
   sim.stats.call(accountId, name, route?.commit ?? false);
   await drainBody(req);
   if (route && reply.status < 300 && sim.faults.takeDrop(name)) {
