@@ -2,21 +2,29 @@
  * Identifier allocation. Ids follow RingCentral's shapes (call log and recording ids are strings,
  * message/attachment/extension ids are JSON numbers below 2^53) and are unique across every
  * account in one simulator: each account gets a numeric base from its creation order, and every
- * id of that account is derived from the base plus a per-account counter.
+ * id of that account is derived from the base plus a per-account counter. Plain number
+ * arithmetic only: the generator makes hundreds of thousands of ids and BigInt would dominate.
  */
 
-const MASK64 = (1n << 64n) - 1n;
-const SCRAMBLE = 0x9e3779b97f4a7c15n; // odd, so multiplication mod 2^64 is a bijection
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
-function base62(value: bigint): string {
+/** Fixed-width base62 of a non-negative integer below 62^width. */
+function base62(value: number, width: number): string {
   let out = '';
   let v = value;
-  do {
-    out = ALPHABET[Number(v % 62n)]! + out;
-    v /= 62n;
-  } while (v > 0n);
+  for (let i = 0; i < width; i++) {
+    out = ALPHABET[v % 62]! + out;
+    v = Math.floor(v / 62);
+  }
   return out;
+}
+
+/** murmur3's 32-bit finaliser: a bijection, so distinct counters give distinct ids. */
+function scramble32(x: number): number {
+  let h = x | 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
 /** Account number k (1-based creation order) → numeric account id. */
@@ -24,8 +32,26 @@ export function accountBase(k: number): number {
   return 300_000_008 + k * 1000;
 }
 
+/** The numeric call session id of call `seq` of an account (a string in the API). */
+export function sessionIdOf(base: number, seq: number): string {
+  return `${base}${String(seq).padStart(8, '0')}`;
+}
+
+export function telephonySessionIdOf(base: number, seq: number): string {
+  return `s-a0${scramble32(base).toString(16).padStart(8, '0')}${scramble32(seq ^ base)
+    .toString(16)
+    .padStart(8, '0')}z${seq.toString(16)}`;
+}
+
+export function hashString32(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
 export class IdAllocator {
   readonly base: number;
+  private readonly prefix: string;
   private extensionCounter = 0;
   private messageCounter = 0;
   private callCounter = 0;
@@ -33,6 +59,8 @@ export class IdAllocator {
 
   constructor(base: number) {
     this.base = base;
+    // 62^5 ≈ 916 million covers every account base the simulator hands out.
+    this.prefix = base62(base % 916_132_832, 5);
   }
 
   extensionId(): number {
@@ -47,16 +75,10 @@ export class IdAllocator {
     return this.base * 10_000_000 + this.messageCounter;
   }
 
-  /** Returns the call id, its numeric session id and a telephony session id. */
-  call(): { id: string; sessionId: string; telephonySessionId: string } {
+  /** A call log id (an account prefix plus the scrambled counter) and its sequence number. */
+  call(): { id: string; seq: number } {
     this.callCounter++;
-    const raw = ((BigInt(this.base) << 24n) | BigInt(this.callCounter)) & MASK64;
-    const scrambled = (raw * SCRAMBLE) & MASK64;
-    return {
-      id: base62(scrambled).padStart(11, '0'),
-      sessionId: `${this.base}${String(this.callCounter).padStart(8, '0')}`,
-      telephonySessionId: `s-a0${scrambled.toString(16).padStart(16, '0')}z${this.callCounter.toString(16)}`,
-    };
+    return { id: this.prefix + base62(scramble32(this.callCounter), 6), seq: this.callCounter };
   }
 
   recordingId(): string {
@@ -66,8 +88,6 @@ export class IdAllocator {
 
   conversationId(extensionId: number, peer: string): number {
     // Stable per (extension, peer); kept below 2^53 so JSON numbers stay exact.
-    let h = 0n;
-    for (const c of `${extensionId}:${peer}`) h = (h * 131n + BigInt(c.charCodeAt(0))) & MASK64;
-    return Number(h % (1n << 52n)) + 1;
+    return hashString32(`${extensionId}:${peer}`) * 2 ** 20 + (extensionId % 2 ** 20) + 1;
   }
 }

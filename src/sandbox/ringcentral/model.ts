@@ -43,8 +43,8 @@ export interface Recording {
 
 export interface CallRecord {
   id: string;
-  sessionId: string;
-  telephonySessionId: string;
+  /** Per-account call number; the session ids of the API are derived from it (see ids.ts). */
+  seq: number;
   extensionId: number;
   startTime: number;
   duration: number;

@@ -153,7 +153,7 @@ describe('call-log-extract-sync', () => {
     let res = await getJson<SyncJson<CallJson>>(platform, '/restapi/v1.0/account/~/call-log-extract-sync', {
       syncType: 'FSync',
       dateFrom: new Date(sim.now() - 10 * DAY_MS).toISOString(),
-      recordCount: 100,
+      recordCount: 50,
     });
     const seen: CallJson[] = [...res.records];
     let calls = 1;
@@ -161,7 +161,7 @@ describe('call-log-extract-sync', () => {
       res = await getJson<SyncJson<CallJson>>(platform, '/restapi/v1.0/account/~/call-log-extract-sync', {
         syncType: 'ISync',
         syncToken: res.syncInfo.syncToken,
-        recordCount: 100,
+        recordCount: 50,
       });
       seen.push(...res.records);
       calls++;

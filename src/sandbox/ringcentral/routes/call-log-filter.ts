@@ -1,5 +1,6 @@
 /** The call-log filters shared by the list and sync endpoints. */
 import type { Account } from '../account.ts';
+import { sessionIdOf, telephonySessionIdOf } from '../ids.ts';
 import type { CallRecord } from '../model.ts';
 import { bool, list, oneOf, single, type Query } from '../params.ts';
 import type { CallLogView } from '../views/call-log-json.ts';
@@ -71,8 +72,10 @@ export function matchesCall(call: CallRecord, f: CallFilter, account: Account, n
   if (f.extensionNumber && account.extById.get(call.extensionId)?.extensionNumber !== f.extensionNumber) {
     return false;
   }
-  if (f.sessionId && call.sessionId !== f.sessionId) return false;
-  if (f.telephonySessionId && call.telephonySessionId !== f.telephonySessionId) return false;
+  if (f.sessionId && sessionIdOf(account.ids.base, call.seq) !== f.sessionId) return false;
+  if (f.telephonySessionId && telephonySessionIdOf(account.ids.base, call.seq) !== f.telephonySessionId) {
+    return false;
+  }
   if (f.phoneNumber) {
     const numbers = [call.from.phoneNumber, call.to.phoneNumber].map((n) => n?.replace(/^\+/, ''));
     if (!numbers.includes(f.phoneNumber)) return false;

@@ -6,9 +6,9 @@ import type { IdAllocator } from '../ids.ts';
 import type { Attachment, AudioFormat, CallRecord, Extension, Message, Party } from '../model.ts';
 import type { RcAccountSpec } from '../options.ts';
 import { AUDIO_BYTES_PER_SECOND, buildSmallBody } from './media.ts';
-import { externalNumber, LOCATIONS, smsText, transcription } from './names.ts';
+import { outsideParty, smsText, transcription } from './names.ts';
 import type { Rng } from './prng.ts';
-import { JPEG_SIZE, PNG_SIZE } from './images.ts';
+import { JPEG_SIZE, PNG_BYTES, PNG_SIZE } from './images.ts';
 
 export interface BuildContext {
   ids: IdAllocator;
@@ -18,20 +18,49 @@ export interface BuildContext {
 
 const AUDIO_HEADER_BYTES = 44;
 
+const extParties = new WeakMap<Extension, Party>();
+
+const mailboxParties = new WeakMap<Extension, Party>();
+const pagerParties = new WeakMap<Extension, Party>();
+const smsParties = new WeakMap<Extension, Party>();
+
+function cached(map: WeakMap<Extension, Party>, ext: Extension, make: () => Party): Party {
+  let party = map.get(ext);
+  if (!party) map.set(ext, (party = make()));
+  return party;
+}
+
+/**
+ * Parties naming an extension are shared, read-only objects: thousands of records point at the
+ * same one, which keeps large generated accounts small in memory.
+ */
 function extParty(ext: Extension): Party {
-  return {
+  return cached(extParties, ext, () => ({
     phoneNumber: ext.phoneNumber,
     extensionNumber: ext.extensionNumber,
     extensionId: String(ext.id),
     name: ext.name,
-  };
+  }));
 }
 
-function outsideParty(rng: Rng): Party {
-  const location = rng.pick(LOCATIONS);
-  const party: Party = { phoneNumber: externalNumber(rng), location };
-  if (rng.chance(0.6)) party.name = location.replace(',', '').toUpperCase();
-  return party;
+function mailboxParty(ext: Extension): Party {
+  return cached(mailboxParties, ext, () => ({
+    name: ext.name,
+    phoneNumber: ext.phoneNumber,
+    extensionNumber: ext.extensionNumber,
+  }));
+}
+
+function pagerParty(ext: Extension): Party {
+  return cached(pagerParties, ext, () => ({
+    extensionNumber: ext.extensionNumber,
+    extensionId: String(ext.id),
+    name: ext.name,
+  }));
+}
+
+function smsParty(ext: Extension): Party {
+  return cached(smsParties, ext, () => ({ phoneNumber: ext.phoneNumber, name: ext.name }));
 }
 
 function audioSize(rng: Rng, seconds: number, range: [number, number] | undefined): number {
@@ -167,8 +196,8 @@ function linkedCall(
     reason: fax ? undefined : 'Connected',
     internalType: 'LocalNumber',
     transport: 'PSTN',
-    from: { ...message.from },
-    to: { ...(message.to[0] ?? {}) },
+    from: message.from,
+    to: message.to[0] ?? {},
     recording: null,
     shortRecording: false,
     message: { id: message.id, type: fax ? 'Fax' : 'VoiceMail' },
@@ -189,7 +218,7 @@ export function buildVoicemail(
   const created = start + callDuration * 1000;
   const message = messageBase(ctx, ext, 'VoiceMail', true, created);
   message.from = outsideParty(rng);
-  message.to = [{ name: ext.name, phoneNumber: ext.phoneNumber, extensionNumber: ext.extensionNumber }];
+  message.to = [mailboxParty(ext)];
   message.readStatus = rng.chance(0.5) ? 'Read' : 'Unread';
   message.priority = rng.chance(0.1) ? 'High' : 'Normal';
   const format: AudioFormat = rng.chance(0.8) ? 'audio/mpeg' : 'audio/wav';
@@ -222,14 +251,13 @@ function smallAttachment(
   body: Exclude<Attachment['body'], { kind: 'audio' }>,
   extra: Partial<Attachment> = {},
 ): Attachment {
-  return {
-    id: ctx.ids.messageId(),
-    type,
-    contentType,
-    size: buildSmallBody(body).length,
-    body,
-    ...extra,
-  };
+  const size =
+    body.kind === 'png'
+      ? PNG_BYTES
+      : body.kind === 'text'
+        ? Buffer.byteLength(body.text, 'utf8')
+        : buildSmallBody(body).length;
+  return { id: ctx.ids.messageId(), type, contentType, size, body, ...extra };
 }
 
 /** A fax (a real PDF) and its Fax call log record. */
@@ -244,10 +272,10 @@ export function buildFax(
   const created = start + duration * 1000;
   const message = messageBase(ctx, ext, 'Fax', inbound, created);
   const outside = outsideParty(rng);
-  const me = { name: ext.name, phoneNumber: ext.phoneNumber, extensionNumber: ext.extensionNumber };
-  message.from = inbound ? { phoneNumber: outside.phoneNumber!, location: outside.location! } : me;
-  message.to = [inbound ? me : { phoneNumber: outside.phoneNumber!, location: outside.location! }];
-  message.subject = outside.phoneNumber!;
+  const me = mailboxParty(ext);
+  message.from = inbound ? outside : me;
+  message.to = [inbound ? me : outside];
+  message.subject = outside.phoneNumber;
   message.readStatus = inbound && rng.chance(0.5) ? 'Unread' : 'Read';
   message.faxResolution = rng.chance(0.5) ? 'High' : 'Low';
   message.faxPageCount = rng.int(1, 3);
@@ -283,17 +311,14 @@ export function buildText(
 ): Message {
   const inbound = rng.chance(0.5);
   const message = messageBase(ctx, ext, type, inbound, time);
-  const me: Party =
-    type === 'Pager'
-      ? { extensionNumber: ext.extensionNumber, extensionId: String(ext.id), name: ext.name }
-      : { phoneNumber: ext.phoneNumber, name: ext.name };
+  const me = type === 'Pager' ? pagerParty(ext) : smsParty(ext);
   let peer: Party;
   if (type === 'Pager') {
     const others = ctx.extensions.filter((e) => e.id !== ext.id && e.type === 'User');
     const other = others.length > 0 ? rng.pick(others) : ext;
-    peer = { extensionNumber: other.extensionNumber, extensionId: String(other.id), name: other.name };
+    peer = pagerParty(other);
   } else {
-    peer = { phoneNumber: externalNumber(rng) };
+    peer = outsideParty(rng);
   }
   message.from = inbound ? peer : me;
   message.to = [inbound ? me : peer];

@@ -41,7 +41,8 @@ export function buildPng(seed: number): Buffer {
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     pngChunk('IHDR', ihdr),
-    pngChunk('IDAT', deflateSync(Buffer.concat(rows))),
+    // Stored (level 0) deflate: every PNG has the same length, known without building it.
+    pngChunk('IDAT', deflateSync(Buffer.concat(rows), { level: 0 })),
     pngChunk('IEND', Buffer.alloc(0)),
   ]);
 }
@@ -110,3 +111,6 @@ export function buildJpeg(seed: number): Buffer {
   ];
   return Buffer.from(bytes);
 }
+
+/** Byte length of every PNG from buildPng (stored deflate makes it independent of the seed). */
+export const PNG_BYTES = buildPng(0).length;

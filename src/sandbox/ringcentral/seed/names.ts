@@ -53,18 +53,52 @@ export const LAST_NAMES = [
 
 export const DEPARTMENTS = ['Sales', 'Support', 'Billing', 'Front Desk', 'Dispatch', 'Service'];
 
-export const LOCATIONS = [
-  'San Francisco, CA',
-  'New York, NY',
-  'Austin, TX',
-  'Seattle, WA',
-  'Chicago, IL',
-  'Denver, CO',
-  'Miami, FL',
-  'Boston, MA',
-  'San Mateo, CA',
-  'Portland, OR',
+/** Area codes with the place RingCentral would show as the caller's location. */
+const AREAS: ReadonlyArray<readonly [string, string]> = [
+  ['415', 'San Francisco, CA'],
+  ['212', 'New York, NY'],
+  ['512', 'Austin, TX'],
+  ['206', 'Seattle, WA'],
+  ['312', 'Chicago, IL'],
+  ['303', 'Denver, CO'],
+  ['305', 'Miami, FL'],
+  ['617', 'Boston, MA'],
+  ['650', 'San Mateo, CA'],
+  ['503', 'Portland, OR'],
 ];
+
+/** Outside numbers per area; customers call again, and a small pool keeps memory small. */
+const NUMBERS_PER_AREA = 1000;
+
+export interface OutsideParty {
+  readonly phoneNumber: string;
+  readonly location: string;
+  /** Caller-ID name, when the network gives one (a city name, as in RingCentral's examples). */
+  readonly name?: string;
+}
+
+const outsideParties = new Map<number, OutsideParty>();
+
+/**
+ * A caller or callee outside the company. Party objects are shared and read-only: a generated
+ * account with hundreds of thousands of calls points at a pool of at most 20,000 of them.
+ */
+export function outsideParty(rng: Rng): OutsideParty {
+  const area = rng.int(0, AREAS.length - 1);
+  const n = rng.int(0, NUMBERS_PER_AREA - 1);
+  const named = rng.chance(0.6);
+  const key = ((area * NUMBERS_PER_AREA + n) << 1) | (named ? 1 : 0);
+  let party = outsideParties.get(key);
+  if (!party) {
+    const [code, location] = AREAS[area]!;
+    const phoneNumber = `+1${code}555${String(n * 7 + 1000).padStart(4, '0')}`;
+    party = named
+      ? { phoneNumber, location, name: location.replace(',', '').toUpperCase() }
+      : { phoneNumber, location };
+    outsideParties.set(key, party);
+  }
+  return party;
+}
 
 const SMS_PHRASES = [
   'Running 10 minutes late, sorry!',
@@ -95,12 +129,6 @@ export const COMPANY_SUFFIXES = ['Inc.', 'LLC', 'Corp.', 'Group', 'Partners'];
 
 export function personName(rng: Rng): { firstName: string; lastName: string } {
   return { firstName: rng.pick(FIRST_NAMES), lastName: rng.pick(LAST_NAMES) };
-}
-
-export function externalNumber(rng: Rng): string {
-  return `+1${rng.pick(['415', '212', '512', '206', '312', '303', '305', '617', '650', '503'])}555${String(
-    rng.int(0, 9999),
-  ).padStart(4, '0')}`;
 }
 
 export function smsText(rng: Rng): string {

@@ -4,6 +4,7 @@
  * there and what `lastModifiedTime` says).
  */
 import type { Account } from '../account.ts';
+import { sessionIdOf, telephonySessionIdOf } from '../ids.ts';
 import type { CallRecord, Party } from '../model.ts';
 import type { Urls } from '../urls.ts';
 
@@ -53,8 +54,8 @@ export function callJson(call: CallRecord, ctx: CallJsonContext): Record<string,
   const out: Record<string, unknown> = {
     uri: `${base}/call-log/${call.id}?view=${view}`,
     id: call.id,
-    sessionId: call.sessionId,
-    telephonySessionId: call.telephonySessionId,
+    sessionId: sessionIdOf(account.ids.base, call.seq),
+    telephonySessionId: telephonySessionIdOf(account.ids.base, call.seq),
     ...common,
   };
   let recording: Record<string, unknown> | undefined;
