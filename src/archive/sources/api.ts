@@ -11,7 +11,6 @@
  * the limiter learns of it from the next `X-Rate-Limit-Remaining`.
  */
 import type { Readable } from 'node:stream';
-import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { SDK, SendOptions } from '@ringcentral/sdk';
 import pRetry from 'p-retry';
 import { systemClock, type Clock } from '../../lib/clock.ts';
@@ -20,6 +19,7 @@ import { RATE_GROUPS, type RateAnswer, type RateGroup, type RateLimiter } from '
 import { checkedBody, readAll, toNodeReadable } from './checked-body.ts';
 import { pathOf, routeGroupOf } from './rate-groups.ts';
 import { SourceError, toSourceError, type ErrorResponse } from './source-error.ts';
+import { wait } from './wait.ts';
 
 export type Platform = ReturnType<SDK['platform']>;
 
@@ -157,8 +157,7 @@ export function createRingCentralApi(platform: Platform, options: RingCentralApi
         // The limiter already sits out a 429 penalty of a permitted request; any other
         // Retry-After (503, a 429 on the SDK's token refresh) is honoured here.
         const limiterHandled = error.status === 429 && !error.duringRefresh;
-        if (error.retryAfterMs && !limiterHandled)
-          await sleepFor(error.retryAfterMs, undefined, { signal: stop });
+        if (error.retryAfterMs && !limiterHandled) await wait(error.retryAfterMs, stop);
       },
     });
   }
