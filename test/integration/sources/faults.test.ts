@@ -13,7 +13,7 @@ import {
 } from '../../../src/archive/sources/api.ts';
 import { readCallLog, recordingsOf } from '../../../src/archive/sources/call-log.ts';
 import { openRecording } from '../../../src/archive/sources/recordings.ts';
-import type { RecordingRef } from '../../../src/archive/sources/records.ts';
+import type { CallLogRecord, RecordingRef } from '../../../src/archive/sources/records.ts';
 import { SourceError } from '../../../src/archive/sources/source-error.ts';
 import { createLogger } from '../../../src/lib/logger.ts';
 import { RateLimiter } from '../../../src/lib/rate-limiter.ts';
@@ -38,11 +38,11 @@ function newApi(platform: Platform, options: Partial<RingCentralApiOptions> = {}
   });
 }
 
-async function firstPage(api: RingCentralApi, sim: RcSim) {
+async function firstPage(api: RingCentralApi, sim: RcSim): Promise<CallLogRecord[]> {
   const pages = readCallLog(api, { dateFrom: new Date(sim.now() - 2 * DAY_MS), dateTo: new Date(sim.now()) });
-  const { value } = await pages.next();
+  const first = await pages.next();
   await pages.return(undefined);
-  return value ?? [];
+  return first.done ? [] : first.value;
 }
 
 async function elapsed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> {

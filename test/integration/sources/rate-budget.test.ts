@@ -71,7 +71,7 @@ afterAll(async () => {
 
 describe('the Heavy budget', () => {
   const window = () => ({ dateFrom: new Date(sim.now() - 31 * DAY_MS), dateTo: new Date(sim.now()) });
-  let recordings: RecordingRef[] = [];
+  const recordings: RecordingRef[] = [];
 
   it('pages a large call log at ≥ 95 % of the ceiling, over several windows, without a 429', async () => {
     const api = newApi();
