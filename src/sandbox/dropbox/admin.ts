@@ -83,9 +83,8 @@ function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
   return result.data;
 }
 
-type Handler = (req: Request) => Promise<unknown>;
-
-function respond(handler: Handler) {
+/** Answers with the handler's result as JSON, or with `{error}` and the AdminError's status. */
+function respond(handler: (req: Request) => unknown) {
   return async (req: Request, res: Response): Promise<void> => {
     try {
       const result = await handler(req);
@@ -99,88 +98,34 @@ function respond(handler: Handler) {
 
 export function adminRouter(sim: SimState): express.Router {
   const router = express.Router();
-  const body = async <T extends z.ZodType>(req: Request, schema: T) => parse(schema, await readJson(req));
+  const get = (path: string, run: (req: Request) => unknown) => router.get(path, respond(run));
+  /** A POST route whose JSON body is checked against `schema` before `run` sees it. */
+  const post = <T extends z.ZodType>(path: string, schema: T, run: (input: z.output<T>) => unknown) =>
+    router.post(
+      path,
+      respond(async (req) => run(parse(schema, await readJson(req)))),
+    );
 
-  router.get(
-    '/files',
-    respond(() => Promise.resolve(filesSnapshot(sim))),
+  get('/files', () => filesSnapshot(sim));
+  post('/files/put', schemas.put, (input) =>
+    putFileOp(sim, input.email, input.path, bytesOf(input) ?? new Uint8Array(0)),
   );
-  router.post(
-    '/files/put',
-    respond(async (req) => {
-      const input = await body(req, schemas.put);
-      return putFileOp(sim, input.email, input.path, bytesOf(input) ?? new Uint8Array(0));
-    }),
-  );
-  router.post(
-    '/files/alter',
-    respond(async (req) => {
-      const input = await body(req, schemas.alter);
-      return alterFileOp(sim, input.email, input.path, bytesOf(input));
-    }),
-  );
-  router.post(
-    '/files/delete',
-    respond(async (req) => {
-      const input = await body(req, schemas.delete);
-      return deleteFileOp(sim, input.email, input.path);
-    }),
-  );
-  router.post(
-    '/quota',
-    respond(async (req) => {
-      const input = await body(req, schemas.quota);
-      return setQuotaOp(sim, input.email, input.allocatedBytes);
-    }),
-  );
-  router.get(
-    '/accounts',
-    respond(() => Promise.resolve(accountsOp(sim))),
-  );
-  router.post(
-    '/accounts',
-    respond(async (req) => {
-      const input = await body(req, schemas.account);
-      return createAccountOp(sim, input.email, input.allocatedBytes);
-    }),
-  );
-  router.post(
-    '/tokens',
-    respond(async (req) => issueTokensOp(sim, await body(req, schemas.tokens))),
-  );
-  router.post(
-    '/tokens/revoke',
-    respond(async (req) => revokeTokensOp(sim, (await body(req, schemas.revoke)).email)),
-  );
-  router.get(
-    '/stats',
-    respond((req) => {
-      const filter = typeof req.query.email === 'string' ? req.query.email : undefined;
-      return Promise.resolve(statsOp(sim, filter));
-    }),
-  );
-  router.post(
-    '/stats/reset',
-    respond(() => {
-      sim.stats.reset();
-      return Promise.resolve({ reset: true });
-    }),
-  );
-  router.get(
-    '/clock',
-    respond(() => Promise.resolve(advanceClockOp(sim, 0))),
-  );
-  router.post(
-    '/clock',
-    respond(async (req) => advanceClockOp(sim, (await body(req, schemas.clock)).advanceMs)),
-  );
-  router.get(
-    '/faults',
-    respond(() => Promise.resolve(sim.faults.current)),
-  );
-  router.post(
-    '/faults',
-    respond(async (req) => setFaultsOp(sim, (await readJson(req)) as DropboxSimFaultsInput)),
-  );
+  post('/files/alter', schemas.alter, (input) => alterFileOp(sim, input.email, input.path, bytesOf(input)));
+  post('/files/delete', schemas.delete, (input) => deleteFileOp(sim, input.email, input.path));
+  post('/quota', schemas.quota, (input) => setQuotaOp(sim, input.email, input.allocatedBytes));
+  get('/accounts', () => accountsOp(sim));
+  post('/accounts', schemas.account, (input) => createAccountOp(sim, input.email, input.allocatedBytes));
+  post('/tokens', schemas.tokens, (input) => issueTokensOp(sim, input));
+  post('/tokens/revoke', schemas.revoke, (input) => revokeTokensOp(sim, input.email));
+  get('/stats', (req) => statsOp(sim, typeof req.query.email === 'string' ? req.query.email : undefined));
+  post('/stats/reset', z.object({}), () => {
+    sim.stats.reset();
+    return { reset: true };
+  });
+  get('/clock', () => advanceClockOp(sim, 0));
+  post('/clock', schemas.clock, (input) => advanceClockOp(sim, input.advanceMs));
+  get('/faults', () => sim.faults.current);
+  // Validated by setFaultsOp itself, which the typed helper shares.
+  post('/faults', z.unknown(), (input) => setFaultsOp(sim, input as DropboxSimFaultsInput));
   return router;
 }

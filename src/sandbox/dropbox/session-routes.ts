@@ -11,6 +11,7 @@ import {
   LOOKUP_TAGS,
   serialize,
   type DataCall,
+  type SequentialSession,
   type IncomingContent,
   type SessionProblem,
   type UploadSession,
@@ -56,6 +57,26 @@ export async function commitSession(
   return outcome;
 }
 
+/**
+ * A new sequential session holding the request body, or the error reply (too large, wrong
+ * content_hash). Nothing is kept when the body is refused or the client hangs up mid-body.
+ */
+export async function sessionFromBody(
+  ctx: RouteContext,
+  contentHash: string | undefined,
+): Promise<SequentialSession | Reply> {
+  const session = await ctx.sim.sessions.createSequential(ctx.account.accountId);
+  const problem = await appendSequential(session, dataCall(ctx, contentHash)).catch(
+    async (error: unknown) => {
+      await ctx.sim.sessions.discard(session);
+      throw error;
+    },
+  );
+  if (!problem) return session;
+  await ctx.sim.sessions.discard(session);
+  return routeError(problemJson(problem));
+}
+
 function readCursor(
   ctx: RouteContext,
   value: unknown,
@@ -85,17 +106,8 @@ export const uploadSessionStart: RouteDef = {
       const session = await ctx.sim.sessions.createConcurrent(ctx.account.accountId);
       return json({ session_id: session.id });
     }
-    const session = await ctx.sim.sessions.createSequential(ctx.account.accountId);
-    const problem = await appendSequential(session, dataCall(ctx, contentHash)).catch(
-      async (error: unknown) => {
-        await ctx.sim.sessions.discard(session);
-        throw error;
-      },
-    );
-    if (problem) {
-      await ctx.sim.sessions.discard(session);
-      return routeError(problemJson(problem));
-    }
+    const session = await sessionFromBody(ctx, contentHash);
+    if (!('type' in session)) return session;
     session.closed = close;
     return json({ session_id: session.id });
   },

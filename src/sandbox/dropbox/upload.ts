@@ -1,8 +1,8 @@
 import { withCommitLock, type RouteDef } from './context.ts';
 import { json, routeError } from './errors.ts';
 import { fileMetadata } from './metadata.ts';
-import { commitSession, dataCall, problemJson } from './session-routes.ts';
-import { appendSequential, sequentialContent } from './sessions.ts';
+import { commitSession, sessionFromBody } from './session-routes.ts';
+import { sequentialContent } from './sessions.ts';
 import { readCommitInfo } from './write.ts';
 
 /**
@@ -19,18 +19,8 @@ export const upload: RouteDef = {
     const obj = ctx.reader.object(ctx.arg);
     const info = readCommitInfo(ctx.reader, obj);
     const contentHash = ctx.reader.contentHash(obj);
-    const session = await ctx.sim.sessions.createSequential(ctx.account.accountId);
-    const problem = await appendSequential(session, dataCall(ctx, contentHash)).catch(
-      async (error: unknown) => {
-        // The client went away mid-body: nothing to keep.
-        await ctx.sim.sessions.discard(session);
-        throw error;
-      },
-    );
-    if (problem) {
-      await ctx.sim.sessions.discard(session);
-      return routeError(problemJson(problem));
-    }
+    const session = await sessionFromBody(ctx, contentHash);
+    if (!('type' in session)) return session;
     session.closed = true;
     const content = sequentialContent(session);
     const outcome = await withCommitLock(ctx, () =>
