@@ -14,6 +14,10 @@ afterAll(() => sim.close());
 
 const SCOPES = ['account_info.read', 'files.content.write', 'files.content.read', 'files.metadata.read'];
 
+/** An SDK client holding only an access token, so it cannot refresh its way around an expiry. */
+const withToken = (accessToken: string): Dropbox =>
+  new Dropbox({ accessToken, accessTokenExpiresAt: new Date(Date.now() + 10 * 3600_000), fetch: simFetch });
+
 /** The hidden fields of the consent form, unescaped, as a browser would submit them. */
 function hiddenFields(html: string): URLSearchParams {
   const form = new URLSearchParams();
@@ -98,11 +102,7 @@ describe('authorization code flow', () => {
     expect(tokens.account_id).toMatch(/^dbid:.{35}$/);
     expect(tokens.uid).toMatch(/^\d+$/);
 
-    const dbx = new Dropbox({
-      accessToken: tokens.access_token as string,
-      accessTokenExpiresAt: new Date(Date.now() + 14_400_000),
-      fetch: simFetch,
-    });
+    const dbx = withToken(tokens.access_token as string);
     const me = await dbx.usersGetCurrentAccount();
     expect(me.result).toMatchObject({ account_id: tokens.account_id, email: 'jane.doe@example.com' });
     expect(me.result.name.display_name).toBe('Jane Doe');
@@ -295,11 +295,7 @@ describe('access tokens', () => {
       client_id: APP.appKey,
       client_secret: APP.appSecret,
     });
-    const dbx = new Dropbox({
-      accessToken: tokens.access_token as string,
-      accessTokenExpiresAt: new Date(Date.now() + 3600_000),
-      fetch: simFetch,
-    });
+    const dbx = withToken(tokens.access_token as string);
     await dbx.authTokenRevoke();
 
     const e = await dropboxError(dbx.usersGetCurrentAccount());
@@ -309,11 +305,7 @@ describe('access tokens', () => {
     expect(e.headers.get('www-authenticate')).toBe('Bearer realm="Dropbox-API"');
 
     // Every access token of the grant dies with it, not only the one that called revoke.
-    const siblingClient = new Dropbox({
-      accessToken: sibling.body.access_token as string,
-      accessTokenExpiresAt: new Date(Date.now() + 3600_000),
-      fetch: simFetch,
-    });
+    const siblingClient = withToken(sibling.body.access_token as string);
     expect((await dropboxError(siblingClient.usersGetSpaceUsage())).status).toBe(401);
 
     const refresh = await tokenCall({
@@ -331,11 +323,7 @@ describe('access tokens', () => {
   it('expires access tokens after four hours of simulator time with expired_access_token', async () => {
     const tokens = await sim.issueTokens('expiry@example.com');
     // No refresh token given, so the SDK cannot hide the expiry by refreshing first.
-    const dbx = new Dropbox({
-      accessToken: tokens.access_token as string,
-      accessTokenExpiresAt: new Date(Date.now() + 10 * 3600_000),
-      fetch: simFetch,
-    });
+    const dbx = withToken(tokens.access_token as string);
     await dbx.usersGetSpaceUsage();
     await sim.advanceClock(14_400 * 1000);
     const e = await dropboxError(dbx.usersGetSpaceUsage());
@@ -346,11 +334,7 @@ describe('access tokens', () => {
 
   it('answers a missing scope with 401 missing_scope naming the scope', async () => {
     const tokens = await sim.issueTokens('scoped@example.com', { scopes: ['files.metadata.read'] });
-    const dbx = new Dropbox({
-      accessToken: tokens.access_token as string,
-      accessTokenExpiresAt: new Date(Date.now() + 3600_000),
-      fetch: simFetch,
-    });
+    const dbx = withToken(tokens.access_token as string);
     const e = await dropboxError(dbx.filesUpload({ path: '/x.txt', contents: 'x' }));
     expect(e.status).toBe(401);
     expect(e.error.error).toEqual({ '.tag': 'missing_scope', required_scope: 'files.content.write' });
@@ -376,11 +360,7 @@ describe('access tokens', () => {
   it('revokeTokens(email) ends every grant of the account, as unlinking the app does', async () => {
     const tokens = await sim.issueTokens('unlink@example.com');
     expect(await sim.revokeTokens('unlink@example.com')).toEqual({ revoked: 1 });
-    const dbx = new Dropbox({
-      accessToken: tokens.access_token as string,
-      accessTokenExpiresAt: new Date(Date.now() + 3600_000),
-      fetch: simFetch,
-    });
+    const dbx = withToken(tokens.access_token as string);
     expect((await dropboxError(dbx.usersGetSpaceUsage())).status).toBe(401);
   });
 
