@@ -10,6 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import pRetry from 'p-retry';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import type { RingCentralApi } from './api.ts';
 import { readAll } from './checked-body.ts';
@@ -79,8 +80,7 @@ export async function* readMessageExport(
   try {
     for (const [i, archive] of (listing.records ?? []).entries()) {
       const file = join(dir, `${i}.zip`);
-      const download = await api.download(archive.uri, { signal });
-      await pipeline(download.body, createWriteStream(file), { signal });
+      await downloadArchive(api, archive.uri, file, signal);
       zips.push(await yauzl.openPromise(file, { lazyEntries: true, autoClose: false }));
     }
     const mailboxes: Array<{ zip: ZipFile; entry: Entry; extensionId: string }> = [];
@@ -130,6 +130,31 @@ function exportedAttachment(
         ? file.zip.openReadStreamPromise(file.entry)
         : (await api.download(attachment.uri, { signal })).body,
   };
+}
+
+/**
+ * An archive can be up to 1 GB: one cut connection should not cost the whole export (a new task
+ * next run), so a download that fails as `retry` is started over a few times. The request itself
+ * is already retried by the API client; this covers a body cut short after its headers.
+ */
+async function downloadArchive(
+  api: RingCentralApi,
+  uri: string,
+  file: string,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  await pRetry(
+    async () => {
+      const download = await api.download(uri, { signal });
+      await pipeline(download.body, createWriteStream(file), { signal });
+    },
+    {
+      retries: 2,
+      minTimeout: 1_000,
+      signal,
+      shouldRetry: ({ error }) => error instanceof SourceError && error.kind === 'retry',
+    },
+  );
 }
 
 const FINISHED_BADLY = new Set(['Failed', 'Cancelled']);

@@ -8,8 +8,16 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRingCentralApi, type RingCentralApi } from '../../../src/archive/sources/api.ts';
-import { readMessageExport, type ExportedMessage } from '../../../src/archive/sources/messages.ts';
+import {
+  createRingCentralApi,
+  type Platform,
+  type RingCentralApi,
+} from '../../../src/archive/sources/api.ts';
+import {
+  readMailbox,
+  readMessageExport,
+  type ExportedMessage,
+} from '../../../src/archive/sources/messages.ts';
 import { createLogger } from '../../../src/lib/logger.ts';
 import { RateLimiter } from '../../../src/lib/rate-limiter.ts';
 import type { Inventory, RcSim } from '../../../src/sandbox/ringcentral/index.ts';
@@ -17,6 +25,7 @@ import { signInToSimulator, startTestSimulator } from '../../support/ringcentral
 
 const DAY_MS = 86_400_000;
 let sim: RcSim;
+let platform: Platform;
 let api: RingCentralApi;
 let inventory: Inventory;
 let workDir: string;
@@ -53,12 +62,13 @@ beforeAll(async () => {
     rateLimitWindowSeconds: 2,
     limits: { Heavy: 50 },
   });
-  const platform = await signInToSimulator(sim);
+  platform = await signInToSimulator(sim);
   sim.resetStats();
   api = createRingCentralApi(platform, {
     limiter: new RateLimiter(),
     logger: createLogger('silent'),
     backoff: { minMs: 50, maxMs: 500 },
+    stallTimeoutMs: 300,
   });
   inventory = await sim.inventory();
   workDir = await mkdtemp(join(tmpdir(), 'rc-export-test-'));
@@ -72,6 +82,21 @@ afterAll(async () => {
 
 describe('readMessageExport', () => {
   it('yields every message of every extension with attachments read from the ZIPs', async () => {
+    // Direct reads of other mailboxes are refused in this account…
+    const other = inventory.extensions.find((e) => e.type === 'User' && e.extensionNumber !== '101')!;
+    const probe = createRingCentralApi(platform, {
+      limiter: new RateLimiter(),
+      logger: createLogger('silent'),
+    });
+    const refused = await readMailbox(probe, other.id, exportOptions())
+      .next()
+      .catch((e: unknown) => e);
+    probe.close();
+    expect(refused).toMatchObject({ kind: 'forbidden', errorCode: 'CMN-408' });
+    sim.resetStats();
+    // …and the first ZIP download is cut short halfway.
+    sim.setFaults({ truncateBodies: { count: 1 } });
+
     const seen: ExportedMessage[] = [];
     const expected = new Map(inventory.messages.map((m) => [m.id, m]));
     let attachments = 0;
@@ -99,6 +124,7 @@ describe('readMessageExport', () => {
     const server = sim.stats(inventory.accountId) as { requests: Record<string, number> };
     expect(calls).toEqual(server.requests);
     expect(await readdir(workDir)).toEqual([]);
+    expect(sim.faults().truncateBodies.remainingCount).toBe(0);
   });
 
   it('removes its temporary files when the reader stops early', async () => {
