@@ -110,21 +110,27 @@ export class Account {
     }
   }
 
+  /** A record exists once its call has ended, until the call-log retention drops it. */
+  private callExists(c: CallRecord, now: number): boolean {
+    const retentionMs = (this.spec.callLogRetentionDays ?? 365) * DAY_MS;
+    return c.startTime + c.duration * 1000 <= now && now - c.startTime < retentionMs;
+  }
+
   /** All call records (ascending by startTime) that exist at `now`. */
   calls(now: number): CallRecord[] {
     this.ensure();
-    return this.callList.filter((c) => c.startTime + c.duration * 1000 <= now);
+    return this.callList.filter((c) => this.callExists(c, now));
   }
 
   callsOf(extensionId: number, now: number): CallRecord[] {
     this.ensure();
-    return (this.callsByExt.get(extensionId) ?? []).filter((c) => c.startTime + c.duration * 1000 <= now);
+    return (this.callsByExt.get(extensionId) ?? []).filter((c) => this.callExists(c, now));
   }
 
   call(id: string, now: number): CallRecord | undefined {
     this.ensure();
     const call = this.callById.get(id);
-    return call && call.startTime + call.duration * 1000 <= now ? call : undefined;
+    return call && this.callExists(call, now) ? call : undefined;
   }
 
   /** The call whose recording has this id, if that recording is visible at `now`. */

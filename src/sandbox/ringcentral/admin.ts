@@ -50,6 +50,7 @@ export const accountSpecSchema = z
     lateDelayMinutes: range.optional(),
     recordingRetentionDays: z.number().positive().optional(),
     recordingCap: z.number().int().positive().optional(),
+    callLogRetentionDays: z.number().positive().optional(),
     companyName: z.string().min(1).max(64).optional(),
   })
   .strict();
@@ -112,6 +113,10 @@ export function adminRoutes(router: Router, state: SimState): void {
     if (!account) res.status(404).json({ error: `no account ${id ?? '(none created)'}` });
     return account;
   };
+
+  router.get('/__sim/health', (_req, res) => {
+    res.json({ ok: true, accounts: state.accountList.length, now: new Date(state.now()).toISOString() });
+  });
 
   router.get('/__sim/inventory', async (req, res) => {
     const account = accountOr404(res, queryString(req, 'accountId'));

@@ -25,7 +25,14 @@ export interface RcSimClient {
   clientId: string;
   /** Empty or missing means a public app: it authenticates with `client_id` in the body. */
   clientSecret: string;
+  /** Registered redirect URIs, matched exactly (as RingCentral does). */
   redirectUris: string[];
+  /**
+   * Not a RingCentral feature: also accept any redirect URI that starts with one of these
+   * prefixes (e.g. the app's BASE_URL + '/'), for `npm run sim` next to an app whose callback
+   * path the simulator does not know.
+   */
+  redirectUriPrefixes?: string[];
   /** App permissions granted; default ReadAccounts ReadCallLog ReadCallRecording ReadMessages. */
   permissions?: string[];
 }
@@ -66,6 +73,8 @@ export interface RcAccountSpec {
   recordingRetentionDays?: number;
   /** Recordings kept per account, newest first (RingCentral: 100,000). */
   recordingCap?: number;
+  /** Call log retention in days (RingCentral: 12 months). */
+  callLogRetentionDays?: number;
   companyName?: string;
 }
 

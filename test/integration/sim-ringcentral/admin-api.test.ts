@@ -39,6 +39,13 @@ afterAll(async () => {
 });
 
 describe('/__sim', () => {
+  it('answers a health check', async () => {
+    expect(await get<{ ok: boolean; accounts: number }>('/__sim/health')).toMatchObject({
+      ok: true,
+      accounts: 1,
+    });
+  });
+
   it('returns the inventory in exactly the documented shape', async () => {
     const inv = await get<Inventory>('/__sim/inventory');
     expect(Object.keys(inv).sort()).toEqual(['accountId', 'callLog', 'extensions', 'messages']);
@@ -161,7 +168,7 @@ describe('/__sim', () => {
     expect(after.messages.find((m) => m.id === msg.id)).toBeUndefined();
   });
 
-  it('drops recordings older than 90 days and beyond the per-account cap', async () => {
+  it('drops recordings older than 90 days and beyond the per-account cap, and calls after a year', async () => {
     const aged = await startSim({
       accounts: [
         { seed: 12, extensions: 3, days: 2, recordedShare: 1, lateRecordingShare: 0 },
@@ -182,6 +189,8 @@ describe('/__sim', () => {
       // The records stay (the call log keeps a year); only their recordings go.
       const inv = await aged.inventory(a!.accountId, { sha256: false });
       expect(inv.callLog.length).toBeGreaterThan(0);
+      aged.advanceClock(275 * DAY_MS);
+      expect((await aged.inventory(a!.accountId, { sha256: false })).callLog).toEqual([]);
     } finally {
       await aged.close();
     }

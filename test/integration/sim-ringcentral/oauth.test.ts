@@ -129,6 +129,36 @@ describe('authorization', () => {
     expect(await res.text()).toContain('Redirect URI does not match');
   });
 
+  it('accepts redirect URIs under a configured prefix (a simulator convenience), and nothing else', async () => {
+    const prefixed = await startSim({
+      clients: [
+        {
+          clientId: 'app',
+          clientSecret: 'secret',
+          redirectUris: [],
+          redirectUriPrefixes: ['http://localhost:3000/'],
+        },
+      ],
+      accounts: [{ seed: 4, extensions: 2, days: 0 }],
+    });
+    try {
+      const client = {
+        clientId: 'app',
+        clientSecret: 'secret',
+        redirectUri: 'http://localhost:3000/oauth/rc/callback',
+      };
+      const url = newSdk(prefixed, client).platform().loginUrl({ state: 'p' });
+      const { location } = await consent(prefixed, url, '101');
+      expect(location.toString()).toMatch(/^http:\/\/localhost:3000\/oauth\/rc\/callback\?code=/);
+      const other = newSdk(prefixed, { ...client, redirectUri: 'http://localhost:3001/cb' })
+        .platform()
+        .loginUrl({ state: 'p' });
+      expect((await fetch(other)).status).toBe(400);
+    } finally {
+      await prefixed.close();
+    }
+  });
+
   it('redirects with code, state and expires_in=60', async () => {
     const url = newSdk(sim).platform().loginUrl({ state: 'st-1', usePKCE: true });
     const { status, location } = await consent(sim, url, '101');

@@ -141,6 +141,26 @@ describe('the real SDK reads a seeded account completely', () => {
     }
   });
 
+  it('takes ?access_token= on the media host only, as RingCentral does', async () => {
+    const inventory = await sim.inventory(undefined, { sha256: false });
+    const rec = inventory.callLog.find((c) => c.recording)!.recording!;
+    const { access_token } = await platform.auth().data();
+    const media = await fetch(
+      `${sim.mediaUrl}/restapi/v1.0/account/~/recording/${rec.id}/content?access_token=${access_token}`,
+    );
+    expect(media.status).toBe(200);
+    expect((await media.arrayBuffer()).byteLength).toBe(rec.size);
+    const api = await fetch(
+      `${sim.url}/restapi/v1.0/account/~/recording/${rec.id}?access_token=${access_token}`,
+    );
+    expect(api.status).toBe(401);
+    // Content is served by the media host only.
+    const wrongHost = await fetch(`${sim.url}/restapi/v1.0/account/~/recording/${rec.id}/content`, {
+      headers: { Authorization: `Bearer ${access_token}` },
+    });
+    expect(wrongHost.status).toBe(404);
+  });
+
   it('answers a Range request with the right slice, and an unsatisfiable one with 416 CMN-107', async () => {
     const inventory = await sim.inventory();
     const rec = inventory.callLog.find((c) => c.recording && c.recording.size > 5000)!.recording!;

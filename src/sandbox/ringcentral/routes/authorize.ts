@@ -42,7 +42,10 @@ function checkRequest(state: SimState, p: Record<string, string>): Checked {
       return { ok: false, status: 400, message: 'redirect_uri is required: the application has several.' };
     }
     redirectUri = client.redirectUris[0]!;
-  } else if (!client.redirectUris.includes(redirectUri)) {
+  } else if (
+    !client.redirectUris.includes(redirectUri) &&
+    !(client.redirectUriPrefixes ?? []).some((prefix) => redirectUri!.startsWith(prefix))
+  ) {
     return {
       ok: false,
       status: 400,
