@@ -170,6 +170,7 @@ export function createRingCentralApi(platform: Platform, options: RingCentralApi
       what,
     });
     const text = (await readAll(body)).toString('utf8');
+    if (text.trim() === '') return undefined as T; // 204 and friends
     try {
       return JSON.parse(text) as T;
     } catch (error) {

@@ -11,8 +11,11 @@
  *   must reconnect;
  * - `bad-request`: other 4xx, e.g. a sync token RingCentral no longer accepts (MSG-333, CLG-10x).
  *
- * Messages name the method and path (never the query, never a token) and say what to do.
+ * Messages name the method and path (never the query, never a token) and say what to do. The
+ * SDK's error is not kept as `cause`: it carries the request, Authorization header included, and
+ * everything useful has been read from it.
  */
+import { redactUrl } from '../../lib/logger.ts';
 import { DEFAULT_PENALTY_MS, retryAfterMs } from '../../lib/rate-limiter.ts';
 import { pathOf } from './rate-groups.ts';
 
@@ -87,19 +90,17 @@ export async function toSourceError(
     : `${request.method.toUpperCase()} ${pathOf(request.url)}`;
 
   if (!response) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = redactUrl(error instanceof Error ? error.message : String(error));
     if (LOCAL_REFRESH_FAILURE.test(reason)) {
       return new SourceError({
         kind: 'auth',
         message: `RingCentral cannot be called: ${reason}. ${ADVICE.auth}`,
         duringRefresh: true,
-        cause: error,
       });
     }
     return new SourceError({
       kind: 'retry',
       message: `${what} did not reach RingCentral (${reason}). ${ADVICE.retry}`,
-      cause: error,
     });
   }
 
@@ -120,7 +121,6 @@ export async function toSourceError(
     retryAfterMs: status === 429 ? (retryAfter ?? DEFAULT_PENALTY_MS) : retryAfter,
     duringRefresh,
     message: `RingCentral answered ${what} with ${detail}. ${adviceFor(kind, errorCode)}`,
-    cause: error,
   });
 }
 

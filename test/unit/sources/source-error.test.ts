@@ -47,6 +47,16 @@ describe('toSourceError', () => {
     expect(error).toMatchObject({ kind: 'retry', status: null });
   });
 
+  it('keeps no token: not in the message, not through the SDK error and its request', async () => {
+    const failed = new Error(
+      'request to https://media.example/x?access_token=SECRET123 failed, reason: ECONNRESET',
+    );
+    const network = await classify(failed);
+    expect(network.message).not.toContain('SECRET123');
+    const http = await classify(sdkError(404, rcBody('CMN-102', 'not found')));
+    expect(http.cause).toBeUndefined();
+  });
+
   it('makes 404 gone', async () => {
     const error = await classify(
       sdkError(404, rcBody('CMN-102', 'Resource for parameter [messageId] is not found')),
