@@ -1,8 +1,8 @@
 /**
  * Runs the Dropbox simulator alone in a child process so the memory test can watch its resident
- * memory without the test's own allocations mixed in. Talks to the parent over IPC:
- * `baseline` (collect garbage, note RSS, start tracking the peak) and `report` (the peak seen, then
- * RSS after collecting garbage: what the upload left behind).
+ * memory without the test's own allocations mixed in. Talks to the parent over IPC: it announces
+ * its URL and starting RSS, `mark` notes the current RSS and starts tracking the peak from there,
+ * `report` answers the peak seen since the mark.
  */
 import { startDropboxSimulator } from '../../../src/sandbox/dropbox/index.ts';
 
@@ -11,26 +11,22 @@ const sim = await startDropboxSimulator({
   defaultQuotaBytes: 4 * 1024 ** 3,
 });
 
-let baseline = 0;
 let peak = 0;
 const sample = setInterval(() => {
   peak = Math.max(peak, process.memoryUsage().rss);
 }, 5);
 
 process.on('message', (message: string) => {
-  if (message === 'baseline') {
-    globalThis.gc?.();
-    baseline = process.memoryUsage().rss;
-    peak = baseline;
-    process.send?.({ baseline });
+  const rss = process.memoryUsage().rss;
+  if (message === 'mark') {
+    peak = rss;
+    process.send?.({ mark: rss });
   } else if (message === 'report') {
-    peak = Math.max(peak, process.memoryUsage().rss);
-    globalThis.gc?.();
-    process.send?.({ baseline, peak, retained: process.memoryUsage().rss });
+    process.send?.({ peak: Math.max(peak, rss) });
   } else if (message === 'stop') {
     clearInterval(sample);
     void sim.close().then(() => process.exit(0));
   }
 });
 
-process.send?.({ url: sim.url });
+process.send?.({ url: sim.url, rss: process.memoryUsage().rss });
