@@ -119,17 +119,22 @@ function respondChecked(res: Response, checked: Checked): checked is { request: 
   return 'request' in checked;
 }
 
+/** The query string as given: the SDK does not encode values, and `+` or `%20` both mean a space. */
+const queryOf = (req: Request): URLSearchParams =>
+  new URLSearchParams((req.originalUrl.split('?')[1] ?? '').replace(/#.*$/, ''));
+
 export function authorizeGet(sim: SimState, req: Request, res: Response): void {
-  // Parsed from the raw query: the SDK does not encode values, and `+` or `%20` both mean a space.
-  const params = new URLSearchParams((req.originalUrl.split('?')[1] ?? '').replace(/#.*$/, ''));
+  const params = queryOf(req);
   const checked = check(sim, params);
   if (respondChecked(res, checked)) renderConsent(sim, res, checked.request, params);
 }
 
 export function authorizePost(sim: SimState, req: Request, res: Response): void {
+  // The consent form carries the authorize parameters as hidden fields; a client that posts to the
+  // authorize URL itself (query string kept) works too. Form fields win.
+  const params = queryOf(req);
   const body = (req.body ?? {}) as Record<string, unknown>;
-  const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(body)) if (typeof value === 'string') params.append(name, value);
+  for (const [name, value] of Object.entries(body)) if (typeof value === 'string') params.set(name, value);
   const checked = check(sim, params);
   if (!respondChecked(res, checked)) return;
   const { request } = checked;

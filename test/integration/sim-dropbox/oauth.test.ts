@@ -144,6 +144,20 @@ describe('authorization code flow', () => {
     expect(query.has('code')).toBe(false);
   });
 
+  it('also takes the consent answer posted to the authorize URL itself, query string kept', async () => {
+    const auth = new DropboxAuth({ clientId: APP.appKey, fetch: simFetch });
+    const url = new URL(await auth.getAuthenticationUrl(REDIRECT_URI, 'posted', 'code', 'offline'));
+    const answer = await fetch(`${sim.url}/oauth2/authorize${url.search}`, {
+      method: 'POST',
+      body: new URLSearchParams({ account: 'poster@example.com', decision: 'allow' }),
+      redirect: 'manual',
+    });
+    expect(answer.status).toBe(302);
+    const query = new URL(answer.headers.get('location')!).searchParams;
+    expect(query.get('state')).toBe('posted');
+    expect(query.get('code')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
   it('shows an error page, not a redirect, for an unregistered redirect URI or app', async () => {
     const bad = await raw(
       sim,
