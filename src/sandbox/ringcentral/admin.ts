@@ -195,7 +195,8 @@ export function adminRoutes(router: Router, state: SimState): void {
   });
 
   router.get('/__sim/stats', (req, res) => {
-    res.json(state.stats.snapshot(queryString(req, 'accountId')));
+    const accountId = queryString(req, 'accountId');
+    res.json(accountId === undefined ? state.stats.snapshot() : state.stats.account(accountId));
   });
 
   router.post('/__sim/stats/reset', (_req, res) => {

@@ -15,6 +15,7 @@ import { buildInventory, type Inventory } from './inventory.ts';
 import type { RcAccountSpec, RcSimOptions } from './options.ts';
 import { baseUrl, closeServer, listen, mediaApp, platformApp } from './server.ts';
 import { SimState } from './state.ts';
+import type { AccountStats, StatsSnapshot } from './stats.ts';
 
 export type {
   ExtensionType,
@@ -27,6 +28,8 @@ export type {
 export type { ActivityInput, ActivityResult } from './activity.ts';
 export type { FaultsInput, FaultsView } from './faults.ts';
 export type { Inventory } from './inventory.ts';
+export type RcSimAccountStats = AccountStats & { accountId: string };
+export type RcSimStats = StatsSnapshot;
 
 export interface RcSimAccountSummary {
   accountId: string;
@@ -60,8 +63,10 @@ export interface RcSim {
     id: string | number;
     mode?: 'Deleted' | 'Purged';
   }): boolean;
-  /** Same as GET /__sim/stats. */
-  stats(accountId?: string): Record<string, unknown>;
+  /** Same as GET /__sim/stats?accountId=…: one account's counters. */
+  stats(accountId: string): RcSimAccountStats;
+  /** Same as GET /__sim/stats: totals, every account, and requests no account could be told for. */
+  stats(): RcSimStats;
   resetStats(): void;
 }
 
@@ -113,7 +118,8 @@ export async function startRingCentralSimulator(options: RcSimOptions): Promise<
     now: () => state.now(),
     createAccount: (spec) => summary(state.createAccount(accountSpecSchema.parse(spec))),
     deleteItem: (input) => deleteItem(state, deleteSchema.parse(input)),
-    stats: (accountId) => state.stats.snapshot(accountId),
+    stats: ((accountId?: string) =>
+      accountId === undefined ? state.stats.snapshot() : state.stats.account(accountId)) as RcSim['stats'],
     resetStats: () => state.stats.reset(),
   };
 }

@@ -31,6 +31,12 @@ function empty(): AccountStats {
 /** Requests that cannot be tied to an account (bad tokens, unknown clients) are kept apart. */
 export const UNATTRIBUTED = '';
 
+export interface StatsSnapshot {
+  total: AccountStats;
+  accounts: Array<AccountStats & { accountId: string }>;
+  unattributed: AccountStats;
+}
+
 export class Stats {
   private readonly byAccount = new Map<string, AccountStats>();
 
@@ -46,10 +52,13 @@ export class Stats {
     if (limited) s.rateLimited[group]++;
   }
 
-  snapshot(accountId?: string): Record<string, unknown> {
-    if (accountId !== undefined) return { accountId, ...this.of(accountId) };
+  account(accountId: string): AccountStats & { accountId: string } {
+    return { accountId, ...structuredClone(this.of(accountId)) };
+  }
+
+  snapshot(): StatsSnapshot {
     const total = empty();
-    const accounts: Array<Record<string, unknown>> = [];
+    const accounts: StatsSnapshot['accounts'] = [];
     for (const [id, s] of this.byAccount) {
       for (const g of RATE_GROUPS) {
         total.requests[g] += s.requests[g];
@@ -60,9 +69,9 @@ export class Stats {
       total.tokenGrants.refresh_token += s.tokenGrants.refresh_token;
       total.tokenErrors += s.tokenErrors;
       total.mediaBytes += s.mediaBytes;
-      if (id !== UNATTRIBUTED) accounts.push({ accountId: id, ...s });
+      if (id !== UNATTRIBUTED) accounts.push({ accountId: id, ...structuredClone(s) });
     }
-    return { total, accounts, unattributed: this.byAccount.get(UNATTRIBUTED) ?? empty() };
+    return { total, accounts, unattributed: structuredClone(this.byAccount.get(UNATTRIBUTED) ?? empty()) };
   }
 
   reset(): void {

@@ -171,7 +171,7 @@ describe('rate limits', () => {
     expect((first.error as Error & { retryAfter?: number }).retryAfter).toBe(7000);
     expect((await apiError(platform.get('/restapi/v1.0/account/~'))).status).toBe(429);
     expect((await platform.get('/restapi/v1.0/account/~')).status).toBe(200);
-    const stats = sim.stats(sim.accounts()[0]!.accountId) as { rateLimited: Record<string, number> };
+    const stats = sim.stats(sim.accounts()[0]!.accountId);
     expect(stats.rateLimited.Light).toBe(2);
     expect(stats.rateLimited.Heavy).toBeGreaterThanOrEqual(5);
   });
