@@ -89,6 +89,12 @@ export async function toSourceError(
     ? 'the access token refresh'
     : `${request.method.toUpperCase()} ${pathOf(request.url)}`;
 
+  // The connections module's own verdicts (it owns refresh): the grant is gone, or was never there.
+  const verdict = error as { kind?: unknown; name?: unknown; message?: unknown } | null;
+  if (verdict?.kind === 'auth' || verdict?.name === 'NotConnectedError') {
+    return new SourceError({ kind: 'auth', message: String(verdict.message), duringRefresh: true });
+  }
+
   if (!response) {
     const reason = redactUrl(error instanceof Error ? error.message : String(error));
     if (LOCAL_REFRESH_FAILURE.test(reason)) {

@@ -105,6 +105,21 @@ describe('toSourceError', () => {
     expect((await classify(new Error('Refresh token is missing'))).kind).toBe('auth');
   });
 
+  it("takes the connections module's verdict that the grant is lost or was never given", async () => {
+    const lost = Object.assign(
+      new Error('RingCentral access is no longer valid (the refresh was refused).'),
+      {
+        name: 'ReconnectRequiredError',
+        kind: 'auth',
+      },
+    );
+    expect(await classify(lost)).toMatchObject({ kind: 'auth', message: lost.message, duringRefresh: true });
+    const never = Object.assign(new Error('RingCentral is not connected for this company yet.'), {
+      name: 'NotConnectedError',
+    });
+    expect((await classify(never)).kind).toBe('auth');
+  });
+
   it('makes other 4xx bad requests, keeping the code and parameter (sync tokens)', async () => {
     const full = await classify(sdkError(400, rcBody('MSG-333', 'full synchronization is required')));
     expect(full).toMatchObject({ kind: 'bad-request', errorCode: 'MSG-333' });
