@@ -305,7 +305,8 @@ export class RateLimiter {
   }
 }
 
-function anySignal(...signals: Array<AbortSignal | undefined>): AbortSignal | undefined {
+/** One signal that aborts when any of the given ones does (undefined when none is given). */
+export function anySignal(...signals: Array<AbortSignal | undefined>): AbortSignal | undefined {
   const present = signals.filter((s): s is AbortSignal => s !== undefined);
   if (present.length <= 1) return present[0];
   return AbortSignal.any(present);

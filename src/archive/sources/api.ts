@@ -15,7 +15,13 @@ import type { SDK, SendOptions } from '@ringcentral/sdk';
 import pRetry from 'p-retry';
 import { systemClock, type Clock } from '../../lib/clock.ts';
 import type { Logger } from '../../lib/logger.ts';
-import { RATE_GROUPS, type RateAnswer, type RateGroup, type RateLimiter } from '../../lib/rate-limiter.ts';
+import {
+  anySignal,
+  RATE_GROUPS,
+  type RateAnswer,
+  type RateGroup,
+  type RateLimiter,
+} from '../../lib/rate-limiter.ts';
 import { checkedBody, readAll, toNodeReadable } from './checked-body.ts';
 import { pathOf, routeGroupOf } from './rate-groups.ts';
 import { SourceError, toSourceError, type ErrorResponse } from './source-error.ts';
@@ -215,9 +221,4 @@ function contentLength(response: HttpResponse): number | null {
 
 function definedOnly(query: Query): Record<string, unknown> {
   return Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined));
-}
-
-function anySignal(...signals: Array<AbortSignal | undefined>): AbortSignal | undefined {
-  const present = signals.filter((s): s is AbortSignal => s !== undefined);
-  return present.length <= 1 ? present[0] : AbortSignal.any(present);
 }
