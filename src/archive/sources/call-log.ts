@@ -3,11 +3,10 @@
  * `view=Detailed` (legs, and per the spec `lastModifiedTime`), 1,000 records a page, paged by
  * `navigation.nextPage` until it is absent. Records whose startTime lies in [dateFrom, dateTo].
  *
- * The list can shift while it is paged (new calls arrive at the top, records change), so a record
- * may appear on two pages: each id is handed out once per read.
+ * Each id is handed out once per read, though the list may shift while it is paged.
  */
 import type { RingCentralApi } from './api.ts';
-import { listPages } from './paging.ts';
+import { distinctRecords, listPages } from './paging.ts';
 import { toCallLogRecord, type CallLogRecord, type RawCallLogRecord, type RecordingRef } from './records.ts';
 
 export interface CallLogWindow {
@@ -25,23 +24,16 @@ export async function* readCallLog(
   api: RingCentralApi,
   window: CallLogWindow,
 ): AsyncGenerator<CallLogRecord[]> {
-  const seen = new Set<string>();
   const query = {
     view: 'Detailed',
     perPage: window.perPage ?? 1000,
     dateFrom: window.dateFrom.toISOString(),
     dateTo: window.dateTo.toISOString(),
   };
-  for await (const page of listPages<RawCallLogRecord>(api, CALL_LOG_PATH, query, window.signal)) {
-    const fresh: CallLogRecord[] = [];
-    for (const raw of page.records) {
-      const record = toCallLogRecord(raw);
-      if (seen.has(record.id)) continue;
-      seen.add(record.id);
-      fresh.push(record);
-    }
-    yield fresh;
-  }
+  yield* distinctRecords(
+    listPages<RawCallLogRecord>(api, CALL_LOG_PATH, query, window.signal),
+    toCallLogRecord,
+  );
 }
 
 /** The recordings a record refers to, on the record itself and on its legs, each once. */

@@ -12,7 +12,7 @@
  * export, so thousands of extensions stay inside the Light budget.
  */
 import type { Download, RingCentralApi } from './api.ts';
-import { listPages } from './paging.ts';
+import { distinctRecords, listPages } from './paging.ts';
 import {
   toMessageRecord,
   type MessageAttachment,
@@ -57,17 +57,10 @@ export async function* readMailbox(
     dateTo: window.dateTo.toISOString(),
     perPage: 1000,
   };
-  const seen = new Set<string>();
-  for await (const page of listPages<RawMessageRecord>(api, mailboxPath(extensionId), query, window.signal)) {
-    const fresh: MessageRecord[] = [];
-    for (const raw of page.records) {
-      const record = toMessageRecord(raw);
-      if (seen.has(record.id)) continue;
-      seen.add(record.id);
-      fresh.push(record);
-    }
-    yield fresh;
-  }
+  yield* distinctRecords(
+    listPages<RawMessageRecord>(api, mailboxPath(extensionId), query, window.signal),
+    toMessageRecord,
+  );
 }
 
 export interface MailboxSync {

@@ -29,3 +29,24 @@ export async function* listPages<T>(
     page = await api.get<ListResponse<T>>(next, undefined, { signal });
   }
 }
+
+/**
+ * Pages of normalized records, each id handed out once per read: a list can shift while it is
+ * paged (new records arrive at the top), so a record may show up on two pages.
+ */
+export async function* distinctRecords<Raw, T extends { id: string }>(
+  pages: AsyncIterable<ListResponse<Raw>>,
+  normalize: (raw: Raw) => T,
+): AsyncGenerator<T[]> {
+  const seen = new Set<string>();
+  for await (const page of pages) {
+    const fresh: T[] = [];
+    for (const raw of page.records) {
+      const record = normalize(raw);
+      if (seen.has(record.id)) continue;
+      seen.add(record.id);
+      fresh.push(record);
+    }
+    yield fresh;
+  }
+}
