@@ -53,7 +53,10 @@ describe('listPages', () => {
       '/list': { records: [], navigation: { nextPage: { uri: 'https://h/p2' } } },
       'https://h/p2': { records: [], navigation: { nextPage: { uri: 'https://h/p2' } } },
     });
-    await expect(collect(listPages(api, '/list', {}))).rejects.toMatchObject({ kind: 'bad-request' });
+    const reading = (async () => {
+      for await (const page of listPages(api, '/list', {})) void page;
+    })();
+    await expect(reading).rejects.toMatchObject({ kind: 'bad-request' });
   });
 });
 
