@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import type { Account } from './account.ts';
 import type { CallRecord, Extension, Message } from './model.ts';
-import { buildFax, buildText, buildVoiceCall, buildVoicemail, type BuildContext } from './seed/builders.ts';
+import { buildVoiceCall, type BuildContext } from './seed/builders.ts';
+import { buildFax, buildText, buildVoicemail } from './seed/message-builders.ts';
 import { createRng } from './seed/prng.ts';
 
 const count = z.number().int().min(0).max(10_000).optional();

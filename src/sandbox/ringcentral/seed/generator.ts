@@ -6,7 +6,8 @@
 import type { IdAllocator } from '../ids.ts';
 import type { CallRecord, Extension, Message } from '../model.ts';
 import type { ExtensionType, MessageKind, RcAccountSpec } from '../options.ts';
-import { buildFax, buildText, buildVoiceCall, buildVoicemail, type BuildContext } from './builders.ts';
+import { buildVoiceCall, type BuildContext } from './builders.ts';
+import { buildFax, buildText, buildVoicemail } from './message-builders.ts';
 import { COMPANY_SUFFIXES, COMPANY_WORDS, DEPARTMENTS, personName } from './names.ts';
 import { countAround, createRng } from './prng.ts';
 
