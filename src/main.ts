@@ -3,8 +3,7 @@ import { ConfigError, errorMessage } from './lib/errors.ts';
 import { connectRedis } from './lib/redis.ts';
 import { buildServices } from './runtime/services.ts';
 import { startWeb } from './runtime/web.ts';
-import { startWorkerProcess } from './runtime/worker.ts';
-import { archivePipeline } from './archive/pipeline.ts';
+import { archiveWork, startWorkerProcess } from './runtime/worker.ts';
 import { rotateKeys } from './connections/rotate-keys.ts';
 
 /**
@@ -38,7 +37,7 @@ async function runWeb(config: Config): Promise<Stop> {
 
 async function runWorker(config: Config): Promise<Stop> {
   const services = await buildServices(config, { role: 'worker' });
-  const worker = await startWorkerProcess(services, archivePipeline(services));
+  const worker = await startWorkerProcess(services, archiveWork(services));
   return async () => {
     await worker.shutdown(config.SHUTDOWN_GRACE_SECONDS * 1000);
     await services.close();

@@ -1,7 +1,232 @@
-import type { Services } from '../runtime/services.ts';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  createDropboxDestination,
+  type DropboxClientAccess,
+  type DropboxDestinationOptions,
+} from '../destinations/dropbox/index.ts';
+import type { Clock } from '../lib/clock.ts';
+import { errorMessage } from '../lib/errors.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { Metrics } from '../lib/metrics.ts';
+import { RateLimiter } from '../lib/rate-limiter.ts';
+import type { JsonObject, Provider, RunStatus, Store } from '../store/types.ts';
+import { parseSettings } from '../tenants/settings.ts';
+import { archiveCallLog, type CallLogProgress } from './call-log-stage.ts';
+import { archiveMessages } from './messages-stage.ts';
+import { StopRun } from './outcomes.ts';
+import { loadOutstanding } from './plan.ts';
+import { writeDailyReports } from './reports.ts';
+import { retryDue } from './retry-stage.ts';
+import { assessRisk, backfillProgress } from './risk.ts';
 import type { TenantWork } from './run.ts';
+import { newCounters, type RunEnv } from './run-env.ts';
+import { createRingCentralApi, type Platform } from './sources/api.ts';
+import { listExtensions } from './sources/extensions.ts';
 
-/** The archive pipeline for one tenant run (discover → plan → transfer → commit → report). */
-export function archivePipeline(_services: Services): TenantWork {
-  return () => Promise.resolve({ status: 'succeeded', moreWork: false });
+/**
+ * One tenant's archive run (design section 4): discover what RingCentral has since the cursors
+ * (minus the lookback), drop what the ledger already holds, stream the rest into Dropbox (oldest
+ * recordings first), commit ledger rows as Dropbox confirms and cursors as windows complete, then
+ * rewrite the touched days' report files and record the run's figures.
+ */
+export interface PipelineDeps {
+  store: Store;
+  logger: Logger;
+  metrics: Metrics;
+  clock: Clock;
+  timeBoxMs: number;
+  /** A RingCentral platform signed in as the tenant's admin (token refresh handled inside). */
+  ringcentral(tenantId: string): Promise<Platform>;
+  dropbox(tenantId: string): DropboxClientAccess;
+  /** The authorization is gone: mark the tenant and tell the admin. */
+  reconnectNeeded(tenantId: string, provider: Provider, reason: string): Promise<void>;
+  concurrency?: number;
+  workDir?: string;
+  destination?: DropboxDestinationOptions;
+}
+
+/**
+ * Downloads are paced by RingCentral's limits, so a commit batch fills slowly: wait a little longer
+ * for company than Dropbox's default idle wait, to commit many files per call.
+ */
+const DESTINATION_DEFAULTS: DropboxDestinationOptions = { batchIdleMs: 500, batchMaxWaitMs: 5_000 };
+
+export function archivePipeline(deps: PipelineDeps): TenantWork {
+  // One limiter per tenant for the life of the process: back-to-back runs share RingCentral's
+  // sliding window instead of each starting with a fresh count.
+  const limiters = new Map<string, RateLimiter>();
+  const limiterFor = (tenantId: string) => {
+    let limiter = limiters.get(tenantId);
+    if (!limiter) limiters.set(tenantId, (limiter = new RateLimiter({ clock: deps.clock })));
+    return limiter;
+  };
+
+  return async (ctx) => {
+    const { tenant } = ctx;
+    const started = deps.clock.now();
+    const settings = parseSettings(tenant.settings);
+    const limiter = limiterFor(tenant.id);
+    const platform = await deps.ringcentral(tenant.id);
+    const logger = deps.logger.child({ tenantId: tenant.id, runId: ctx.run.id });
+    const api = createRingCentralApi(platform, { limiter, logger, clock: deps.clock, signal: ctx.signal });
+    const destination = createDropboxDestination(deps.dropbox(tenant.id), {
+      ...DESTINATION_DEFAULTS,
+      ...deps.destination,
+    });
+    const env: RunEnv = {
+      tenant,
+      settings,
+      company: tenant.companyName,
+      store: deps.store,
+      api,
+      limiter,
+      destination,
+      clock: deps.clock,
+      logger,
+      metrics: deps.metrics,
+      ctx,
+      signal: ctx.signal,
+      extensions: new Map(),
+      counters: newCounters(),
+      daysTouched: new Set(),
+      workDir: deps.workDir ?? join(tmpdir(), 'call-archive'),
+      concurrency: deps.concurrency ?? 32,
+      timeBoxMs: deps.timeBoxMs,
+    };
+
+    let status: Exclude<RunStatus, 'running'> = 'succeeded';
+    let moreWork: boolean;
+    let callLog: CallLogProgress | null = null;
+    let problem: string | null = null;
+    const untilBefore = (await deps.store.getCursor(tenant.id, 'calllog'))?.position.until;
+    // Where a run spends its time, per stage, for the run page and the benchmark.
+    const timings: Record<string, number> = {};
+    const timed = async <T>(stage: string, work: () => Promise<T>): Promise<T> => {
+      const begin = deps.clock.now();
+      try {
+        return await work();
+      } finally {
+        timings[stage] = deps.clock.now() - begin;
+      }
+    };
+    try {
+      await timed('preflight', () => preflight(env));
+      const extensions = await timed('extensions', () => listExtensions(api, { signal: ctx.signal }));
+      for (const extension of extensions) env.extensions.set(extension.id, extension);
+      await timed('retries', () => retryDue(env));
+      const outstanding = await loadOutstanding(env);
+      callLog = await timed('callLog', () => archiveCallLog(env, outstanding));
+      const messages = await timed('messages', () => archiveMessages(env, outstanding));
+      moreWork = callLog.moreWork || messages.moreWork;
+    } catch (error) {
+      status = 'failed';
+      moreWork = true;
+      if (error instanceof StopRun) {
+        problem = error.message;
+        if (error.reason === 'reconnect' && error.provider)
+          await deps.reconnectNeeded(tenant.id, error.provider, error.message);
+        moreWork = false;
+      } else if (!ctx.signal.aborted) {
+        problem = errorMessage(error);
+        logger.error({ err: error }, 'archive run stopped by an error');
+      }
+      if (problem) ctx.fail({ reason: problem });
+    } finally {
+      await destination
+        .flush()
+        .catch((error: unknown) =>
+          logger.warn({ err: { message: errorMessage(error) } }, 'final commit failed'),
+        );
+      await timed('reports', () => writeDailyReports(env)).catch((error: unknown) => {
+        logger.warn({ err: { message: errorMessage(error) } }, 'daily reports not written');
+        ctx.fail({ reason: `Daily report files not written: ${errorMessage(error)}` });
+      });
+      api.close();
+    }
+    const { counters } = env;
+    if (status === 'succeeded' && counters.skipped + counters.retryLater + counters.failed > 0)
+      status = 'partial';
+    ctx.report({
+      ...(await runFigures(env, {
+        callLog,
+        problem,
+        started,
+        untilBefore,
+        outstanding: await deps.store.countOutstanding(tenant.id),
+      })),
+      timings,
+    });
+    return { status, moreWork };
+  };
+}
+
+/** Stop early and cheaply when Dropbox is full; a full account fails every upload anyway. */
+async function preflight(env: RunEnv): Promise<void> {
+  const space = await env.destination.spaceUsage();
+  env.ctx.report({ space: { used: space.used, allocated: space.allocated } });
+  if (space.allocated !== null && space.used >= space.allocated)
+    throw new StopRun(
+      'full',
+      'The Dropbox account is full. Free up space or upgrade it; backups resume on their own.',
+    );
+}
+
+async function runFigures(
+  env: RunEnv,
+  info: {
+    callLog: CallLogProgress | null;
+    problem: string | null;
+    started: number;
+    untilBefore: unknown;
+    outstanding: Record<string, number>;
+  },
+): Promise<JsonObject> {
+  const now = env.clock.now();
+  const apiStats = env.api.stats();
+  const heavy = env.limiter.budget('Heavy');
+  const drainPerHour = (heavy.limit / heavy.windowMs) * 3_600_000;
+  const callLog = info.callLog;
+  const pendingRecordings = (
+    await env.store.listOutstanding(env.tenant.id, { status: 'pending', kind: 'recording', limit: 1000 })
+  ).items;
+  const listedTo = callLog?.backfill.until ?? now;
+  const risk = assessRisk({
+    now,
+    unarchived: [
+      ...(callLog?.unarchivedRecordingTimes ?? []),
+      ...pendingRecordings.map((i) => (typeof i.descriptor.at === 'number' ? i.descriptor.at : now)),
+    ],
+    unlisted:
+      callLog && listedTo < now
+        ? { count: callLog.recordingDensity * (now - listedTo), from: listedTo, to: now }
+        : null,
+    drainPerHour,
+  });
+  const before = typeof info.untilBefore === 'string' ? Date.parse(info.untilBefore) : null;
+  const progress = callLog
+    ? backfillProgress({
+        start: callLog.backfill.start,
+        until: callLog.backfill.until,
+        now,
+        advancedMs: Math.max(0, (callLog.backfill.until ?? 0) - (before ?? callLog.backfill.start)),
+        runMs: now - info.started,
+      })
+    : null;
+  return {
+    kinds: env.counters.kinds,
+    updated: env.counters.updated,
+    skipped: env.counters.skipped,
+    retryLater: env.counters.retryLater,
+    failed: env.counters.failed,
+    outstanding: info.outstanding,
+    apiCalls: apiStats.calls,
+    rateLimited: apiStats.rateLimited,
+    retries: apiStats.retries,
+    dropbox: env.destination.stats(),
+    risk: { ...risk },
+    progress: progress ? { ...progress } : null,
+    problem: info.problem,
+    days: [...env.daysTouched].sort(),
+  };
 }

@@ -1,8 +1,27 @@
+import { archivePipeline } from '../archive/pipeline.ts';
 import { archiveTenant, type TenantWork } from '../archive/run.ts';
+import { markNeedsReconnect } from '../tenants/status.ts';
 import { keepTokensAlive } from '../connections/keep-alive.ts';
 import { KEEPALIVE_JOB } from '../jobs/agenda.ts';
 import { startWorker, type Worker } from '../jobs/worker.ts';
 import type { Services } from './services.ts';
+
+/** The archive pipeline wired to this process's services. */
+export function archiveWork(services: Services): TenantWork {
+  const { store, connections } = services;
+  return archivePipeline({
+    store,
+    logger: services.logger,
+    metrics: services.metrics,
+    clock: services.clock,
+    timeBoxMs: services.timeBoxMs,
+    ringcentral: (tenantId) => connections.ringcentral.platform(tenantId),
+    dropbox: (tenantId) => connections.dropbox.access(tenantId),
+    reconnectNeeded: async (tenantId, provider, reason) => {
+      await markNeedsReconnect(store, tenantId, provider, reason);
+    },
+  });
+}
 
 /** A worker process: runs due archive jobs until told to stop. */
 export async function startWorkerProcess(

@@ -39,6 +39,8 @@ export interface StackOptions {
   dbx?: Partial<DropboxSimOptions>;
   env?: Record<string, string>;
   clock?: Clock;
+  /** Use the RingCentral simulator's clock as the app's, so moving one moves both. */
+  clockFromRc?: boolean;
   logger?: Logger;
 }
 
@@ -77,7 +79,11 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
       SESSION_PREFIX: `test:${database.url.split('/').pop()}:sess:`,
       ...options.env,
     }),
-    { role: 'test', logger, clock: options.clock },
+    {
+      role: 'test',
+      logger,
+      clock: options.clock ?? (options.clockFromRc ? { now: () => rc.now() } : undefined),
+    },
   );
   const redis = await connectRedis(TEST_REDIS_URL, logger);
   const app = createApp({ ...services, redis });

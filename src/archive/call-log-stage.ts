@@ -1,0 +1,186 @@
+import { includesExtension } from '../tenants/settings.ts';
+import { backfillStart, moveCursor, readCursor } from './cursors.ts';
+import { asJson, jsonBytes, recordingExtension, type ArchiveItem } from './items.ts';
+import { localDay, renderItemPath, type PathExtension, type PathItem } from './paths.ts';
+import { oldestFirst, planItems, type OutstandingIndex } from './plan.ts';
+import { callRowFromRecord, type CallRow } from './report-csv.ts';
+import type { ReportRow } from '../store/types.ts';
+import { saveRowsIfChanged } from './reports.ts';
+import type { RunEnv } from './run-env.ts';
+import { readCallLog, recordingsOf } from './sources/call-log.ts';
+import { openRecording } from './sources/recordings.ts';
+import type { CallLogRecord } from './sources/records.ts';
+import { itemKey, transferItems } from './transfer.ts';
+import { adaptWindow, HOUR_MS, readFrom, windowAt } from './windows.ts';
+
+export const CALL_LOG_STREAM = 'calllog';
+
+export interface CallLogProgress {
+  moreWork: boolean;
+  /** Recordings listed this run that are still not in the archive (for the risk estimate). */
+  unarchivedRecordingTimes: number[];
+  /** Recordings per millisecond of history seen this run: estimates what the unread range holds. */
+  recordingDensity: number;
+  backfill: { start: number; until: number | null };
+}
+
+/**
+ * The account-level call log and the recordings it references, window by window from the cursor
+ * (minus the lookback, so late changes and recordings attached late are caught) up to now.
+ */
+export async function archiveCallLog(env: RunEnv, outstanding: OutstandingIndex): Promise<CallLogProgress> {
+  const { settings, signal, clock } = env;
+  const wantRecords = settings.dataTypes.callLog;
+  const wantRecordings = settings.dataTypes.recordings;
+  let cursor = await readCursor(env, CALL_LOG_STREAM);
+  const start = backfillStart(env);
+  const progress: CallLogProgress = {
+    moreWork: false,
+    unarchivedRecordingTimes: [],
+    recordingDensity: 0,
+    backfill: { start, until: cursor.until },
+  };
+  if (!wantRecords && !wantRecordings) return progress;
+
+  const lookbackMs = settings.lookbackHours * HOUR_MS;
+  let windowMs = typeof cursor.position.windowMs === 'number' ? cursor.position.windowMs : 7 * 24 * HOUR_MS;
+  let from = readFrom(cursor.until, start, lookbackMs);
+  let recordingsSeen = 0;
+  let msRead = 0;
+  for (;;) {
+    const now = clock.now();
+    const window = windowAt(from, now, windowMs, lookbackMs);
+    const records: CallLogRecord[] = [];
+    for await (const page of readCallLog(env.api, {
+      dateFrom: new Date(window.from),
+      dateTo: new Date(window.to),
+      signal,
+    }))
+      records.push(
+        ...page.filter((r) => r.extension === undefined || includesExtension(settings, r.extension.id)),
+      );
+
+    const candidates: ArchiveItem[] = [];
+    const rows = new Map<string, ReportRow[]>();
+    for (const record of records) {
+      const { items, row, day } = callItems(env, record, { wantRecords, wantRecordings });
+      candidates.push(...items);
+      if (wantRecords) rows.set(day, [...(rows.get(day) ?? []), { key: record.id, row: asJson(row) }]);
+      recordingsSeen += items.filter((i) => i.kind === 'recording').length;
+    }
+    msRead += window.to - window.from;
+    for (const [day, dayRows] of rows) await saveRowsIfChanged(env, day, 'calls', dayRows);
+
+    const todo = await planItems(env, candidates, outstanding);
+    // Records' JSON first (no RingCentral calls), then recordings oldest first.
+    const ordered = [
+      ...todo.filter((i) => i.kind === 'call'),
+      ...oldestFirst(todo.filter((i) => i.kind === 'recording')),
+    ];
+    const handled = await transferItems(env, ordered);
+    const unfinished = ordered.filter((i) => !handled.has(itemKey(i)));
+    progress.unarchivedRecordingTimes.push(
+      ...unfinished.filter((i) => i.kind === 'recording').map((i) => i.at),
+    );
+    if (unfinished.length > 0 || signal.aborted) {
+      progress.moreWork = true;
+      break;
+    }
+    windowMs = adaptWindow(windowMs, records.length);
+    cursor = await moveCursor(env, cursor, { until: window.to, windowMs });
+    progress.backfill.until = cursor.until;
+    if (window.last) break;
+    from = window.to;
+  }
+  progress.recordingDensity = msRead > 0 ? recordingsSeen / msRead : 0;
+  return progress;
+}
+
+function extensionOf(env: RunEnv, id: string | undefined): PathExtension | null {
+  if (!id) return null;
+  const ext = env.extensions.get(id);
+  return { id, number: ext?.extensionNumber ?? null, name: ext?.name ?? null };
+}
+
+/** The items of one call-log record (its JSON and its recordings) and its calls.csv row. */
+function callItems(
+  env: RunEnv,
+  record: CallLogRecord,
+  want: { wantRecords: boolean; wantRecordings: boolean },
+): { items: ArchiveItem[]; row: CallRow & { recordingId: string }; day: string } {
+  const extension = extensionOf(env, record.extension?.id);
+  const at = Date.parse(record.startTime);
+  const day = localDay(record.startTime, env.settings.timezone);
+  const base: Omit<PathItem, 'kind' | 'id' | 'fileExtension'> = {
+    company: env.company,
+    timestamp: record.startTime,
+    extension,
+    direction: record.direction ?? null,
+    from: record.from ?? null,
+    to: record.to ? [record.to] : [],
+  };
+  const modified = record.lastModifiedTime ? new Date(record.lastModifiedTime) : null;
+  const items: ArchiveItem[] = [];
+  const recordings = recordingsOf(record);
+  const recordingPaths = recordings.map((recording) =>
+    renderItemPath(env.settings, { ...base, kind: 'recording', id: recording.id, fileExtension: 'mp3' }),
+  );
+  if (want.wantRecords) {
+    const path = renderItemPath(env.settings, {
+      ...base,
+      kind: 'call',
+      id: record.id,
+      fileExtension: 'json',
+    });
+    items.push({
+      kind: 'call',
+      sourceId: record.id,
+      attachmentId: '',
+      path,
+      day,
+      at,
+      sourceModifiedAt: modified,
+      size: null,
+      mode: 'add',
+      open: () => Promise.resolve({ body: jsonBytes(record), size: null }),
+      descriptor: {
+        source: 'json',
+        path,
+        day,
+        at,
+        modified: record.lastModifiedTime ?? null,
+        json: asJson(record),
+      },
+    });
+  }
+  if (want.wantRecordings)
+    recordings.forEach((recording, i) => {
+      const path = recordingPaths[i]!;
+      items.push({
+        kind: 'recording',
+        sourceId: recording.id,
+        attachmentId: '',
+        path,
+        day,
+        at,
+        sourceModifiedAt: null,
+        size: null,
+        mode: 'add',
+        open: async (signal) => {
+          const download = await openRecording(env.api, recording, { signal });
+          return {
+            body: download.body,
+            size: download.size,
+            fileExtension: recordingExtension(download.contentType),
+          };
+        },
+        descriptor: { source: 'download', uri: recording.contentUri, path, day, at },
+      });
+    });
+  // The recording's final path is filled in from the ledger when the day's file is written.
+  const row = {
+    ...callRowFromRecord(record, { extension, recordingPath: null }),
+    recordingId: recordings[0]?.id ?? '',
+  };
+  return { items, row, day };
+}

@@ -1,0 +1,220 @@
+import pMap from 'p-map';
+import type { ReportRow } from '../store/types.ts';
+import { includesExtension } from '../tenants/settings.ts';
+import { backfillStart, moveCursor, readCursor } from './cursors.ts';
+import type { ArchiveItem } from './items.ts';
+import { mailboxAccess } from './mailbox-access.ts';
+import { messageItems, type AttachmentOpener, type MessagePlan } from './message-items.ts';
+import { oldestFirst, planItems, type OutstandingIndex } from './plan.ts';
+import { saveRowsIfChanged } from './reports.ts';
+import type { RunEnv } from './run-env.ts';
+import {
+  openAttachment,
+  planMailboxPolling,
+  readMailbox,
+  readMessageExport,
+  type ExportedAttachment,
+} from './sources/messages.ts';
+import type { Extension, MessageRecord, MessageType } from './sources/records.ts';
+import { SourceError } from './sources/source-error.ts';
+import { itemKey, transferItems } from './transfer.ts';
+import { DAY_MS, HOUR_MS, readFrom } from './windows.ts';
+
+export const EXPORT_STREAM = 'messages:export';
+export const mailboxStream = (extensionId: string) => `mailbox:${extensionId}`;
+const EXPORT_BATCH = 200;
+const MAX_EXPORT_SPAN_MS = 31 * DAY_MS;
+
+/**
+ * Voicemail, fax and SMS/MMS of every extension. Mailboxes are read directly where RingCentral
+ * lets the admin's token do so and the Light budget allows; the rest (or all, where direct reads
+ * are refused) come from the admin message-store export, one task for the whole account.
+ */
+export async function archiveMessages(
+  env: RunEnv,
+  outstanding: OutstandingIndex,
+): Promise<{ moreWork: boolean }> {
+  const types = messageTypes(env);
+  if (types.length === 0) return { moreWork: false };
+  const mailboxes = [...env.extensions.values()].filter(
+    (e) => e.hasMailbox && includesExtension(env.settings, e.id),
+  );
+  if (mailboxes.length === 0) return { moreWork: false };
+
+  const access = await mailboxAccess(env, mailboxes);
+  const rotation = await readCursor(env, 'messages:rotation');
+  const budget = env.limiter.budget('Light');
+  const plan =
+    access === 'direct'
+      ? planMailboxPolling(mailboxes, {
+          lightLimit: budget.limit,
+          windowsPerRun: Math.max(1, Math.floor(env.timeBoxMs / budget.windowMs)),
+          cursor: typeof rotation.position.last === 'string' ? rotation.position.last : null,
+        })
+      : { direct: [] as Extension[], viaExport: mailboxes, nextCursor: null, capacity: 0 };
+  if (plan.nextCursor) await moveCursor(env, rotation, { last: plan.nextCursor });
+
+  let moreWork = false;
+  const refused: Extension[] = [];
+  await pMap(
+    plan.direct,
+    async (mailbox) => {
+      if (env.signal.aborted) return;
+      const result = await archiveMailbox(env, mailbox, types, outstanding);
+      if (result === 'refused') refused.push(mailbox);
+      else if (result === 'more') moreWork = true;
+    },
+    { concurrency: 4 },
+  );
+  const viaExport = [...plan.viaExport, ...refused];
+  if (viaExport.length > 0 && !env.signal.aborted)
+    moreWork = (await archiveFromExport(env, viaExport, types, outstanding)) || moreWork;
+  return { moreWork: moreWork || env.signal.aborted };
+}
+
+function messageTypes(env: RunEnv): MessageType[] {
+  const t = env.settings.dataTypes;
+  return [
+    ...(t.voicemail ? (['VoiceMail'] as const) : []),
+    ...(t.fax ? (['Fax'] as const) : []),
+    ...(t.sms ? (['SMS', 'Pager'] as const) : []),
+  ];
+}
+
+const direct =
+  (env: RunEnv): AttachmentOpener =>
+  async (attachment, signal) => {
+    const download = await openAttachment(env.api, attachment, { signal });
+    return { body: download.body, size: download.size };
+  };
+
+/** Reads one mailbox from its cursor to now. 'refused': RingCentral would not let us read it. */
+async function archiveMailbox(
+  env: RunEnv,
+  mailbox: Extension,
+  types: MessageType[],
+  outstanding: OutstandingIndex,
+): Promise<'done' | 'more' | 'refused'> {
+  const cursor = await readCursor(env, mailboxStream(mailbox.id));
+  const from = readFrom(cursor.until, backfillStart(env), env.settings.lookbackHours * HOUR_MS);
+  const to = env.clock.now();
+  const plans: MessagePlan[] = [];
+  try {
+    for await (const page of readMailbox(env.api, mailbox.id, {
+      dateFrom: new Date(from),
+      dateTo: new Date(to),
+      types,
+      signal: env.signal,
+    }))
+      for (const record of page) {
+        const planned = messageItems(env, record, mailbox.id, direct(env));
+        if (planned) plans.push(planned);
+      }
+  } catch (error) {
+    if (error instanceof SourceError && error.kind === 'forbidden') {
+      await moveCursor(env, cursor, {
+        status: 'refused',
+        errorCode: error.errorCode ?? String(error.status ?? ''),
+        error: error.message.slice(0, 300),
+        checkedAt: new Date(env.clock.now()).toISOString(),
+      });
+      return 'refused';
+    }
+    throw error;
+  }
+  const done = await archivePlans(env, plans, outstanding);
+  if (!done) return 'more';
+  await moveCursor(env, cursor, { until: to, status: 'ok', errorCode: null, error: null });
+  return 'done';
+}
+
+/** The export for the mailboxes not read directly; one window per run, at most a month long. */
+async function archiveFromExport(
+  env: RunEnv,
+  mailboxes: Extension[],
+  types: MessageType[],
+  outstanding: OutstandingIndex,
+): Promise<boolean> {
+  const wanted = new Set(mailboxes.map((m) => m.id));
+  const cursor = await readCursor(env, EXPORT_STREAM);
+  const from = readFrom(cursor.until, backfillStart(env), env.settings.lookbackHours * HOUR_MS);
+  const now = env.clock.now();
+  const to = Math.min(now, from + MAX_EXPORT_SPAN_MS);
+  let complete = true;
+  let batch: MessagePlan[] = [];
+  try {
+    const messages = readMessageExport(env.api, {
+      dateFrom: new Date(from),
+      dateTo: new Date(to),
+      workDir: env.workDir,
+      types,
+      signal: env.signal,
+    });
+    for await (const message of messages) {
+      if (!wanted.has(message.extensionId)) continue;
+      const planned = messageItems(env, message.record, message.extensionId, fromExport(message.attachments));
+      if (planned) batch.push(planned);
+      // Attachments are read from the ZIP while the export is open: archive in batches as we go.
+      if (batch.length >= EXPORT_BATCH) {
+        complete = (await archivePlans(env, batch, outstanding)) && complete;
+        batch = [];
+      }
+    }
+    complete = (await archivePlans(env, batch, outstanding)) && complete;
+  } catch (error) {
+    if (error instanceof SourceError && error.kind === 'forbidden') {
+      // Neither way works for these mailboxes: say which, what RingCentral answered, what to do.
+      for (const mailbox of mailboxes) {
+        const c = await readCursor(env, mailboxStream(mailbox.id));
+        await moveCursor(env, c, {
+          status: 'unreadable',
+          errorCode: error.errorCode ?? '',
+          error: error.message.slice(0, 300),
+        });
+      }
+      env.ctx.fail({
+        kind: 'messages',
+        reason: `The message-store export was refused (${error.errorCode ?? error.status}): ${error.message}`,
+      });
+      return false;
+    }
+    throw error;
+  }
+  if (!complete || env.signal.aborted) return true;
+  await moveCursor(env, cursor, { until: to });
+  for (const mailbox of mailboxes) {
+    const c = await readCursor(env, mailboxStream(mailbox.id));
+    if (c.position.status !== 'via-export') await moveCursor(env, c, { status: 'via-export' });
+  }
+  return to < now;
+}
+
+function fromExport(attachments: readonly ExportedAttachment[]): AttachmentOpener {
+  return async (attachment) => {
+    const exported = attachments.find((a) => a.id === attachment.id);
+    if (!exported)
+      throw new SourceError({ kind: 'gone', message: `Attachment ${attachment.id} is not in the export` });
+    return { body: await exported.open(), size: exported.size ?? attachment.size ?? null };
+  };
+}
+
+/** Saves the messages' report rows, archives their items; true when every item was handled. */
+async function archivePlans(
+  env: RunEnv,
+  plans: MessagePlan[],
+  outstanding: OutstandingIndex,
+): Promise<boolean> {
+  if (plans.length === 0) return true;
+  const rowsByDay = new Map<string, ReportRow[]>();
+  for (const p of plans)
+    if (p.smsRow) {
+      rowsByDay.set(p.day, [...(rowsByDay.get(p.day) ?? []), p.smsRow]);
+    }
+  for (const [day, rows] of rowsByDay) await saveRowsIfChanged(env, day, 'sms', rows);
+  const candidates: ArchiveItem[] = plans.flatMap((p) => p.items);
+  const todo = oldestFirst(await planItems(env, candidates, outstanding));
+  const handled = await transferItems(env, todo);
+  return todo.every((item) => handled.has(itemKey(item)));
+}
+
+export type { MessageRecord };

@@ -1,0 +1,81 @@
+import { DestinationError } from '../destinations/types.ts';
+import { errorMessage } from '../lib/errors.ts';
+import type { Provider } from '../store/types.ts';
+import { SourceError } from './sources/source-error.ts';
+
+/**
+ * Errors are classified once (design section 4): retry the item later, skip it for good and say
+ * why, or stop the tenant's whole run and tell the admin.
+ */
+
+/** Automatic retries of a failed item: 5 min, 20 min, 1 h, 3 h, then daily; then it is Failed. */
+export const RETRY_DELAYS_MS = [5 * 60_000, 20 * 60_000, 3_600_000, 3 * 3_600_000, 24 * 3_600_000];
+
+export function nextAttemptDelay(attempts: number): number | null {
+  return RETRY_DELAYS_MS[attempts - 1] ?? null;
+}
+
+/** Stops the tenant's run: nothing more can be archived until someone acts. */
+export class StopRun extends Error {
+  override name = 'StopRun';
+  readonly reason: 'reconnect' | 'full';
+  readonly provider: Provider | null;
+  constructor(reason: 'reconnect' | 'full', message: string, provider: Provider | null = null) {
+    super(message);
+    this.reason = reason;
+    this.provider = provider;
+  }
+}
+
+export type ItemVerdict =
+  | { action: 'skip'; reason: string }
+  | { action: 'retry'; reason: string }
+  | { action: 'stop'; error: StopRun }
+  | { action: 'abandon' };
+
+export function classifyItemError(error: unknown, signal: AbortSignal): ItemVerdict {
+  if (signal.aborted) return { action: 'abandon' };
+  if (error instanceof StopRun) return { action: 'stop', error };
+  if (error instanceof DestinationError) {
+    if (error.kind === 'auth')
+      return {
+        action: 'stop',
+        error: new StopRun('reconnect', 'Dropbox refused our access; reconnect Dropbox.', 'dropbox'),
+      };
+    if (error.kind === 'full')
+      return {
+        action: 'stop',
+        error: new StopRun(
+          'full',
+          'The Dropbox account is full. Free up space or upgrade it; backups resume on their own.',
+        ),
+      };
+    return { action: 'retry', reason: error.message };
+  }
+  if (error instanceof SourceError) {
+    if (error.kind === 'auth')
+      return {
+        action: 'stop',
+        error: new StopRun(
+          'reconnect',
+          'RingCentral refused our access; reconnect RingCentral.',
+          'ringcentral',
+        ),
+      };
+    if (error.kind === 'gone')
+      return { action: 'skip', reason: 'Deleted at RingCentral before it could be archived.' };
+    return { action: 'retry', reason: error.message };
+  }
+  // An authorization that is gone for good (connections' ReconnectRequiredError carries kind 'auth').
+  const { kind, provider } = (error ?? {}) as { kind?: unknown; provider?: unknown };
+  if (kind === 'auth')
+    return {
+      action: 'stop',
+      error: new StopRun(
+        'reconnect',
+        errorMessage(error),
+        provider === 'ringcentral' || provider === 'dropbox' ? provider : null,
+      ),
+    };
+  return { action: 'retry', reason: errorMessage(error) };
+}

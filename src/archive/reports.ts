@@ -1,0 +1,88 @@
+import { canonicalJson } from '../lib/canonical-json.ts';
+import type { LedgerEntry, ReportName, ReportRow } from '../store/types.ts';
+import { dailyReportPaths } from './paths.ts';
+import { callsCsv, manifestCsv, smsCsv, type CallRow, type SmsRow } from './report-csv.ts';
+import type { RunEnv } from './run-env.ts';
+
+const REPORT_TIMEOUT_MS = 120_000;
+
+/**
+ * Keeps a day's report rows and marks the day for rewriting, but only when a row is new or
+ * different: re-listing the lookback window every hour must not rewrite unchanged files.
+ */
+export async function saveRowsIfChanged(
+  env: RunEnv,
+  day: string,
+  report: ReportName,
+  rows: ReportRow[],
+): Promise<void> {
+  const existing = new Map(
+    (await env.store.listReportRows(env.tenant.id, day, report)).map((r) => [r.key, canonicalJson(r.row)]),
+  );
+  const changed = rows.filter((r) => existing.get(r.key) !== canonicalJson(r.row));
+  if (changed.length === 0) return;
+  await env.store.saveReportRows(env.tenant.id, day, report, changed);
+  env.daysTouched.add(day);
+}
+
+/**
+ * Rewrites calls.csv, sms.csv and manifest.csv of every day that got new rows or files in this
+ * run — whole, from the rows kept in the database, so a day's file is never split into fragments.
+ * Runs even when the run was cut by its time box (with a timeout of its own): what was archived
+ * is listed.
+ */
+export async function writeDailyReports(env: RunEnv): Promise<number> {
+  const signal = AbortSignal.timeout(REPORT_TIMEOUT_MS);
+  // All days at once: the puts land in the same commit batches instead of one commit per file.
+  const written = await Promise.all([...env.daysTouched].sort().map((day) => writeDay(env, day, signal)));
+  return written.reduce((a, b) => a + b, 0);
+}
+
+async function writeDay(env: RunEnv, day: string, signal: AbortSignal): Promise<number> {
+  const paths = dailyReportPaths(env.settings, env.company, day);
+  const entries = await env.store.listLedgerByDay(env.tenant.id, day);
+  const recordingPaths = new Map(
+    entries.filter((e) => e.kind === 'recording').map((e) => [e.sourceId, e.path]),
+  );
+  const puts: Array<Promise<number>> = [];
+
+  const calls = (await env.store.listReportRows(env.tenant.id, day, 'calls')).map(({ row }) => {
+    const call = row as unknown as CallRow & { recordingId?: string };
+    return { ...call, recordingPath: recordingPaths.get(call.recordingId ?? '') ?? '' };
+  });
+  if (calls.length) puts.push(put(env, paths.calls, callsCsv(calls), `calls.csv:${day}`, signal));
+
+  const sms = (await env.store.listReportRows(env.tenant.id, day, 'sms')).map(
+    ({ row }) => row as unknown as SmsRow,
+  );
+  if (sms.length) puts.push(put(env, paths.sms, smsCsv(sms), `sms.csv:${day}`, signal));
+
+  const files: Array<Omit<LedgerEntry, 'tenantId'>> = entries.map(({ tenantId: _t, ...entry }) => entry);
+  if (files.length) puts.push(put(env, paths.manifest, manifestCsv(files), `manifest.csv:${day}`, signal));
+  return (await Promise.all(puts)).length;
+}
+
+async function put(
+  env: RunEnv,
+  path: string,
+  csv: string,
+  sourceId: string,
+  signal: AbortSignal,
+): Promise<number> {
+  const committed = await env.destination.put(path, Buffer.from(csv, 'utf8'), { mode: 'overwrite', signal });
+  // Reports are in the ledger (so reconciliation expects them) but on no day's manifest.
+  await env.store.recordArchived({
+    tenantId: env.tenant.id,
+    kind: 'report',
+    sourceId,
+    attachmentId: '',
+    path: committed.path,
+    size: committed.size,
+    sha256: committed.sha256,
+    contentHash: committed.contentHash,
+    sourceModifiedAt: null,
+    archivedAt: new Date(env.clock.now()),
+    day: null,
+  });
+  return 1;
+}

@@ -1,0 +1,60 @@
+import type { OutstandingItem } from '../store/types.ts';
+import { jsonBytes, recordingExtension, type ArchiveItem } from './items.ts';
+import type { RunEnv } from './run-env.ts';
+import { transferItems } from './transfer.ts';
+
+const RETRIES_PER_RUN = 500;
+
+/**
+ * Items whose next attempt is due are tried again from what their outstanding row remembers (a
+ * record's JSON, or the URI of its bytes), whether or not the source still lists them.
+ */
+export async function retryDue(env: RunEnv): Promise<number> {
+  const due = await env.store.listDueOutstanding(env.tenant.id, new Date(env.clock.now()), RETRIES_PER_RUN);
+  const items = due.map((row) => itemFromOutstanding(env, row)).filter((i): i is ArchiveItem => i !== null);
+  if (items.length > 0) await transferItems(env, items);
+  return items.length;
+}
+
+function itemFromOutstanding(env: RunEnv, row: OutstandingItem): ArchiveItem | null {
+  const d = row.descriptor;
+  if (typeof d.path !== 'string' || typeof d.day !== 'string') return null;
+  const common = {
+    kind: row.kind,
+    sourceId: row.sourceId,
+    attachmentId: row.attachmentId,
+    path: d.path,
+    day: d.day,
+    at: typeof d.at === 'number' ? d.at : 0,
+    mode: 'add' as const,
+    descriptor: d,
+  };
+  if (d.source === 'json' && d.json && typeof d.json === 'object') {
+    const json = d.json;
+    return {
+      ...common,
+      // A rewrite of an earlier version replaces it; a first write is an add like any other.
+      mode: 'overwrite',
+      sourceModifiedAt: typeof d.modified === 'string' ? new Date(d.modified) : null,
+      size: null,
+      open: () => Promise.resolve({ body: jsonBytes(json), size: null }),
+    };
+  }
+  if (d.source === 'download' && typeof d.uri === 'string') {
+    const uri = d.uri;
+    return {
+      ...common,
+      sourceModifiedAt: null,
+      size: typeof d.size === 'number' ? d.size : null,
+      open: async (signal) => {
+        const download = await env.api.download(uri, { signal });
+        return {
+          body: download.body,
+          size: download.size,
+          fileExtension: row.kind === 'recording' ? recordingExtension(download.contentType) : undefined,
+        };
+      },
+    };
+  }
+  return null;
+}

@@ -1,0 +1,49 @@
+import type { Destination } from '../destinations/types.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { Metrics } from '../lib/metrics.ts';
+import type { RateLimiter } from '../lib/rate-limiter.ts';
+import type { Store, Tenant } from '../store/types.ts';
+import type { TenantSettings } from '../tenants/settings.ts';
+import type { RunContext } from './run.ts';
+import type { RingCentralApi } from './sources/api.ts';
+import type { Extension } from './sources/records.ts';
+
+/** Figures of one run, reported on the run row and the dashboard. */
+export interface RunCounters {
+  kinds: Record<string, { items: number; bytes: number }>;
+  updated: number;
+  skipped: number;
+  retryLater: number;
+  failed: number;
+}
+
+/** Everything a stage of one tenant's run works with. */
+export interface RunEnv {
+  tenant: Tenant;
+  settings: TenantSettings;
+  company: string;
+  store: Store;
+  api: RingCentralApi;
+  limiter: RateLimiter;
+  destination: Destination;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  ctx: RunContext;
+  signal: AbortSignal;
+  extensions: Map<string, Extension>;
+  counters: RunCounters;
+  /** Days whose report files must be rewritten at the end of the run. */
+  daysTouched: Set<string>;
+  /** Where the message export's ZIP files are downloaded. */
+  workDir: string;
+  /** Parallel transfers (RingCentral's rate limiter still paces the downloads). */
+  concurrency: number;
+  /** How long the run may work (the Light budget of mailbox polling is planned from it). */
+  timeBoxMs: number;
+}
+
+export function newCounters(): RunCounters {
+  return { kinds: {}, updated: 0, skipped: 0, retryLater: 0, failed: 0 };
+}

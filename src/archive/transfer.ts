@@ -1,0 +1,126 @@
+import pMap from 'p-map';
+import { errorMessage } from '../lib/errors.ts';
+import type { LedgerKey } from '../store/types.ts';
+import type { ArchiveItem } from './items.ts';
+import { classifyItemError, nextAttemptDelay, type StopRun } from './outcomes.ts';
+import type { RunEnv } from './run-env.ts';
+
+/**
+ * Moves planned items into Dropbox: open the source, stream it into the destination (which hashes
+ * and commits it), then write the ledger row — in that order, so the ledger never claims a file
+ * Dropbox does not have. A failed item becomes an outstanding row with its next attempt; an item
+ * deleted at the source is skipped with the reason; an authorization or space problem stops the
+ * run. Returns the keys it finished (archived or handed to the outstanding list).
+ */
+export async function transferItems(env: RunEnv, items: readonly ArchiveItem[]): Promise<Set<string>> {
+  const handled = new Set<string>();
+  // The first reason to stop the whole run; later items see it and do not start.
+  const halt: { reason: StopRun | null } = { reason: null };
+  const run = (list: readonly ArchiveItem[], concurrency: number) =>
+    pMap(
+      list,
+      async (item) => {
+        if (halt.reason || env.signal.aborted) return;
+        const outcome = await transferOne(env, item);
+        if (outcome === 'handled') handled.add(itemKey(item));
+        else if (outcome !== 'abandoned') halt.reason ??= outcome;
+      },
+      { concurrency },
+    );
+  // Records' JSON is already in memory: many at once fill Dropbox's commit batches (each put
+  // resolves when its batch commits). Downloads hold a connection each, so fewer of them.
+  const inline = items.filter((i) => i.descriptor.source === 'json');
+  const streamed = items.filter((i) => i.descriptor.source !== 'json');
+  await Promise.all([run(inline, INLINE_CONCURRENCY), run(streamed, env.concurrency)]);
+  if (halt.reason) throw halt.reason;
+  return handled;
+}
+
+/** Enough in-memory puts to fill a commit batch of 100 while the previous one commits. */
+const INLINE_CONCURRENCY = 200;
+
+function withFileExtension(path: string, extension: string): string {
+  return path.replace(/\.[A-Za-z0-9]+$/, '') + `.${extension}`;
+}
+
+export const itemKey = (key: LedgerKey): string =>
+  `${key.kind}\u0000${key.sourceId}\u0000${key.attachmentId}`;
+
+async function transferOne(env: RunEnv, item: ArchiveItem): Promise<'handled' | 'abandoned' | StopRun> {
+  const { store, destination, signal, clock } = env;
+  try {
+    const source = await item.open(signal);
+    // The file extension can only be known from the content type RingCentral serves (a recording
+    // is usually MP3, sometimes WAV); it is a property of the item, so the path stays deterministic.
+    const path = source.fileExtension ? withFileExtension(item.path, source.fileExtension) : item.path;
+    const committed = await destination.put(path, source.body, {
+      mode: item.mode,
+      size: source.size ?? item.size ?? undefined,
+      signal,
+    });
+    await store.recordArchived({
+      tenantId: env.tenant.id,
+      kind: item.kind,
+      sourceId: item.sourceId,
+      attachmentId: item.attachmentId,
+      path: committed.path,
+      size: committed.size,
+      sha256: committed.sha256,
+      contentHash: committed.contentHash,
+      sourceModifiedAt: item.sourceModifiedAt,
+      archivedAt: new Date(clock.now()),
+      day: item.day,
+    });
+    const tally = (env.counters.kinds[item.kind] ??= { items: 0, bytes: 0 });
+    tally.items += 1;
+    tally.bytes += committed.size;
+    if (item.mode === 'overwrite') env.counters.updated += 1;
+    env.metrics.itemsArchived.inc({ kind: item.kind });
+    env.metrics.bytesArchived.inc({ kind: item.kind }, committed.size);
+    env.daysTouched.add(item.day);
+    return 'handled';
+  } catch (error) {
+    const verdict = classifyItemError(error, signal);
+    if (verdict.action === 'abandon') return 'abandoned';
+    if (verdict.action === 'stop') return verdict.error;
+    await recordProblem(env, item, verdict.action, verdict.reason);
+    return 'handled';
+  }
+}
+
+async function recordProblem(
+  env: RunEnv,
+  item: ArchiveItem,
+  action: 'skip' | 'retry',
+  reason: string,
+): Promise<void> {
+  const previous = await env.store.getOutstanding(env.tenant.id, item);
+  const attempts = (previous?.attempts ?? 0) + 1;
+  const delay = action === 'retry' ? nextAttemptDelay(attempts) : null;
+  const status = action === 'skip' ? 'skipped' : delay === null ? 'failed' : 'pending';
+  await env.store.saveOutstanding({
+    tenantId: env.tenant.id,
+    kind: item.kind,
+    sourceId: item.sourceId,
+    attachmentId: item.attachmentId,
+    status,
+    attempts,
+    lastError: reason.slice(0, 500),
+    nextAttemptAt: delay === null ? null : new Date(env.clock.now() + delay),
+    descriptor: item.descriptor,
+  });
+  if (status === 'skipped') env.counters.skipped += 1;
+  else if (status === 'failed') env.counters.failed += 1;
+  else env.counters.retryLater += 1;
+  env.ctx.fail({
+    kind: item.kind,
+    sourceId: item.sourceId,
+    attachmentId: item.attachmentId,
+    outcome: status,
+    reason,
+  });
+  env.logger.warn(
+    { kind: item.kind, sourceId: item.sourceId, outcome: status, reason: errorMessage(reason) },
+    'item not archived',
+  );
+}
