@@ -130,6 +130,7 @@ export function adminRoutes(router: Router, state: SimState): void {
       accounts: state.accountList.map((a) => ({
         accountId: a.id,
         adminExtensionNumber: a.admin.extensionNumber,
+        adminLogin: `${a.id}:${a.admin.extensionNumber}`,
         companyName: a.companyName,
         extensions: a.extensions.length,
       })),
@@ -143,6 +144,7 @@ export function adminRoutes(router: Router, state: SimState): void {
     res.status(201).json({
       accountId: account.id,
       adminExtensionNumber: account.admin.extensionNumber,
+      adminLogin: `${account.id}:${account.admin.extensionNumber}`,
       companyName: account.companyName,
     });
   });

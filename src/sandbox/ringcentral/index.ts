@@ -34,6 +34,8 @@ export type RcSimStats = StatsSnapshot;
 export interface RcSimAccountSummary {
   accountId: string;
   adminExtensionNumber: string;
+  /** `accountId:extensionNumber`: the consent-page login that names this account unambiguously. */
+  adminLogin: string;
   companyName: string;
 }
 
@@ -86,6 +88,7 @@ export async function startRingCentralSimulator(options: RcSimOptions): Promise<
   }): RcSimAccountSummary => ({
     accountId: a.id,
     adminExtensionNumber: a.admin.extensionNumber,
+    adminLogin: `${a.id}:${a.admin.extensionNumber}`,
     companyName: a.companyName,
   });
   const requireAccount = (accountId?: string) => {

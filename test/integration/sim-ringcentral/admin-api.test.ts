@@ -79,13 +79,21 @@ describe('/__sim', () => {
   });
 
   it('creates accounts at run time, each with its own ids, and lists them', async () => {
-    const created = await post<{ accountId: string; adminExtensionNumber: string }>('/__sim/accounts', {
-      seed: 99,
-      extensions: 3,
-      days: 1,
-    });
+    const created = await post<{ accountId: string; adminExtensionNumber: string; adminLogin: string }>(
+      '/__sim/accounts',
+      {
+        seed: 99,
+        extensions: 3,
+        days: 1,
+      },
+    );
     expect(created.status).toBe(201);
     expect(created.body.adminExtensionNumber).toBe('101');
+    expect(created.body.adminLogin).toBe(`${created.body.accountId}:101`);
+    // Its admin signs in with the qualified login, and lands in the new account.
+    const platform = await signIn(sim, created.body.adminLogin);
+    const me = (await (await platform.get('/restapi/v1.0/account/~')).json()) as { id: number };
+    expect(String(me.id)).toBe(created.body.accountId);
     const inv = await get<Inventory>(`/__sim/inventory?accountId=${created.body.accountId}`);
     expect(inv.accountId).toBe(created.body.accountId);
     const first = await get<Inventory>('/__sim/inventory');
