@@ -88,6 +88,11 @@ export class TokenStore {
     return code;
   }
 
+  /** Looks a code up without using it (to tell whose request it is). */
+  peekCode(code: string): AuthCode | undefined {
+    return this.codes.get(code);
+  }
+
   /** Looks a code up and marks it used; the caller checks client, redirect URI and PKCE. */
   takeCode(code: string): AuthCode | undefined {
     const found = this.codes.get(code);

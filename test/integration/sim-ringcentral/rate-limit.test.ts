@@ -175,4 +175,20 @@ describe('rate limits', () => {
     expect(stats.rateLimited.Light).toBe(2);
     expect(stats.rateLimited.Heavy).toBeGreaterThanOrEqual(5);
   });
+
+  it('counts Auth per user: eight tenants sign in within one window without a 429', async () => {
+    freshWindow();
+    sim.resetStats();
+    const tenants = Array.from({ length: 8 }, (_, i) =>
+      sim.createAccount({ seed: 100 + i, extensions: 1, days: 0 }),
+    );
+    for (const tenant of tenants) {
+      const signedIn = await signIn(sim, tenant.adminLogin);
+      const account = (await (await signedIn.get('/restapi/v1.0/account/~')).json()) as { id: number };
+      expect(String(account.id)).toBe(tenant.accountId);
+    }
+    const stats = sim.stats();
+    expect(stats.total.requests.Auth).toBe(24); // consent page, consent POST and code grant each
+    expect(stats.total.rateLimited.Auth).toBe(0);
+  });
 });

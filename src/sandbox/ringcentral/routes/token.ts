@@ -78,11 +78,15 @@ function authKey(
   req: Request,
 ): { key: string; accountId: string } {
   const session = body.refresh_token ? state.tokens.sessionOf(body.refresh_token) : undefined;
-  if (session)
+  if (session) {
     return {
       key: `${session.accountId}:${session.extensionId}:${session.clientId}`,
       accountId: session.accountId,
     };
+  }
+  const code = body.code ? state.tokens.peekCode(body.code) : undefined;
+  if (code)
+    return { key: `${code.accountId}:${code.extensionId}:${code.clientId}`, accountId: code.accountId };
   return {
     key: `token:${body.client_id ?? req.headers.authorization ?? ''}:${req.ip ?? ''}`,
     accountId: UNATTRIBUTED,
