@@ -76,6 +76,16 @@ const databaseUrl = z
   )
   .optional();
 
+/** Empty means unset, so a platform's blank variable turns a feature off instead of failing. */
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+/** "archive@example.com" or "Call Archive <archive@example.com>". */
+const MAIL_ADDRESS = /^(?:[^<>]*<\s*)?([^\s<>@]+@[^\s<>@]+\.[^\s<>@]+)\s*>?$/;
+
 export const configSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -138,10 +148,43 @@ export const configSchema = z
     JOB_POLL_SECONDS: z.coerce.number().positive().default(5),
     /** Seconds SIGTERM waits for running jobs before releasing them to another worker. */
     SHUTDOWN_GRACE_SECONDS: z.coerce.number().positive().default(25),
+    /** Outgoing mail for alerts; unset turns e-mail off (alerts are logged, the settings page says so). */
+    SMTP_URL: optionalText.pipe(
+      z
+        .string()
+        .regex(/^smtps?:\/\/[^/\s]+/, {
+          message:
+            'must start with smtp:// or smtps://, e.g. smtps://user:password@smtp.example.com:465; leave it unset to turn e-mail alerts off',
+        })
+        .optional(),
+    ),
+    MAIL_FROM: optionalText.pipe(
+      z
+        .string()
+        .regex(MAIL_ADDRESS, {
+          message: 'must be a sender address, e.g. archive@example.com or "Call Archive <archive@example.com>"',
+        })
+        .optional(),
+    ),
+    /** HTTP Basic password for /admin (the operator page and the job dashboard); unset: /admin is 404. */
+    OPERATOR_PASSWORD: optionalText,
   })
   .superRefine((env, ctx) => {
-    if (env.NODE_ENV !== 'production') return;
     const fail = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (env.SMTP_URL && !env.MAIL_FROM)
+      fail(
+        'MAIL_FROM',
+        'is required when SMTP_URL is set: the address alerts come from, e.g. "Call Archive <archive@example.com>" (one your SMTP server may send as)',
+      );
+    if (env.NODE_ENV !== 'production') return;
+    if (
+      env.OPERATOR_PASSWORD !== undefined &&
+      (env.OPERATOR_PASSWORD.length < 16 || KNOWN_INSECURE.has(env.OPERATOR_PASSWORD))
+    )
+      fail(
+        'OPERATOR_PASSWORD',
+        `must be at least 16 characters and not a known value in production (or unset to turn /admin off); ${GENERATE_SECRET}`,
+      );
     if (!env.DATABASE_URL)
       fail(
         'DATABASE_URL',
