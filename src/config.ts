@@ -162,7 +162,8 @@ export const configSchema = z
       z
         .string()
         .regex(MAIL_ADDRESS, {
-          message: 'must be a sender address, e.g. archive@example.com or "Call Archive <archive@example.com>"',
+          message:
+            'must be a sender address, e.g. archive@example.com or "Call Archive <archive@example.com>"',
         })
         .optional(),
     ),
