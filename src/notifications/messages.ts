@@ -1,0 +1,186 @@
+import type { Provider } from '../store/types.ts';
+import type { AlertDetails, NotificationEvent } from './alerts.ts';
+
+/**
+ * The e-mails, written for a busy admin: the subject says what happened, the body says what it
+ * means for the archive and what to do, with one link. Built from alert figures, the company name
+ * and the public address only, so no token or secret can end up in a message.
+ */
+
+export interface MessageContext {
+  companyName: string;
+  /** The app's public address (BASE_URL), without a trailing slash. */
+  baseUrl: string;
+}
+
+export interface ComposedMessage {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+interface Content {
+  subject: string;
+  paragraphs: string[];
+  action: { label: string; path: string } | null;
+}
+
+const PROVIDER: Record<Provider, string> = { ringcentral: 'RingCentral', dropbox: 'Dropbox' };
+const DASHBOARD = { label: 'Open the dashboard', path: '/dashboard' };
+
+export function composeAlert(event: NotificationEvent, context: MessageContext): ComposedMessage {
+  const content =
+    event.type === 'recovered' ? recovered(event.details, context) : opened(event.details, context);
+  if (event.type === 'reminder') {
+    content.subject = `Reminder: ${content.subject}`;
+    content.paragraphs.push(
+      `This is still the case since ${day(event.openedAt)}. We remind you at most once a day until it is resolved.`,
+    );
+  }
+  return render(content, context);
+}
+
+export function composeTest(context: MessageContext): ComposedMessage {
+  return render(
+    {
+      subject: `Test e-mail from Call Archive for ${context.companyName}`,
+      paragraphs: [
+        'This is a test. If you can read it, archive alerts for this company reach you.',
+        'You will hear from us when RingCentral or Dropbox needs reconnecting, when backups fail several times in a row, when Dropbox is nearly full and when recordings are at risk of deletion, and again when each is resolved.',
+      ],
+      action: DASHBOARD,
+    },
+    context,
+  );
+}
+
+function opened(details: AlertDetails, { companyName }: MessageContext): Content {
+  switch (details.kind) {
+    case 'reconnect': {
+      const name = PROVIDER[details.provider];
+      return {
+        subject: `Action needed: reconnect ${name} — backups for ${companyName} are stopped`,
+        paragraphs: [
+          `${name} access for ${companyName}'s archive was revoked or has expired, so backups have stopped.`,
+          details.provider === 'ringcentral'
+            ? 'Nothing new is copied to Dropbox until you reconnect. RingCentral deletes call recordings after 90 days, so recordings made while backups are stopped can be lost if this waits too long.'
+            : 'Nothing new is copied to Dropbox until you reconnect. Files already in Dropbox are safe; RingCentral keeps deleting old recordings meanwhile.',
+          `What to do: sign in to the dashboard as a RingCentral administrator and reconnect ${name}. Backups resume on their own and catch up.`,
+        ],
+        action: { label: `Reconnect ${name}`, path: '/dashboard' },
+      };
+    }
+    case 'failing':
+      return {
+        subject: `Backups for ${companyName} have failed ${details.failedRuns} times in a row`,
+        paragraphs: [
+          `The last ${details.failedRuns} hourly backups of ${companyName}'s RingCentral data did not complete.`,
+          ...(details.problem ? [`The latest run reported: ${details.problem}`] : []),
+          'New calls, recordings and messages are not reaching Dropbox. RingCentral deletes call recordings after 90 days, so a long outage can lose recordings.',
+          'What to do: open the dashboard and look at the latest runs. If the cause is on your side (Dropbox full, permissions), fix it; otherwise tell whoever runs this service. Backups retry every hour on their own.',
+        ],
+        action: DASHBOARD,
+      };
+    case 'storage':
+      return {
+        subject: `Dropbox is nearly full — ${bytes(details.free)} left for ${companyName}'s archive`,
+        paragraphs: [
+          `The Dropbox account ${companyName}'s archive goes to has ${bytes(details.free)} free of ${bytes(details.allocated)} (we warn below ${bytes(details.thresholdBytes)}).`,
+          'When it is full, backups stop: new recordings, voicemail and messages stay only in RingCentral, which deletes recordings after 90 days.',
+          'What to do: free up space in that Dropbox account or upgrade its plan. Backups continue on their own.',
+        ],
+        action: DASHBOARD,
+      };
+    case 'risk':
+      return {
+        subject: `Recordings at risk: ${companyName} has ${details.atRisk.toLocaleString('en-US')} recordings not yet archived`,
+        paragraphs: [
+          details.projectedLoss > 0
+            ? `At the current pace, ${details.projectedLoss.toLocaleString('en-US')} of ${details.atRisk.toLocaleString('en-US')} unarchived recordings will be deleted by RingCentral (after 90 days) before the archive reaches them.`
+            : `${details.atRisk.toLocaleString('en-US')} recordings are not archived yet; the oldest is ${details.oldestAgeDays ?? '?'} days old, and RingCentral deletes recordings after 90 days.`,
+          'The archive works oldest first, so these are next in line, but RingCentral limits how fast recordings can be downloaded.',
+          'What to do: keep backups running (reconnect or free Dropbox space if asked). If the loss estimate does not go down, download the oldest recordings from RingCentral yourself, or ask whoever runs this service to raise the download budget.',
+        ],
+        action: DASHBOARD,
+      };
+  }
+}
+
+function recovered(details: AlertDetails, { companyName }: MessageContext): Content {
+  const done = (subject: string, ...paragraphs: string[]): Content => ({
+    subject: `Resolved: ${subject}`,
+    paragraphs: [...paragraphs, 'Nothing to do. Thank you.'],
+    action: DASHBOARD,
+  });
+  switch (details.kind) {
+    case 'reconnect':
+      return done(
+        `${PROVIDER[details.provider]} is connected again for ${companyName}`,
+        `${PROVIDER[details.provider]} is connected again and backups are running. They catch up on what happened meanwhile.`,
+      );
+    case 'failing':
+      return done(
+        `backups for ${companyName} are working again`,
+        'The latest backup completed. Anything the failed runs missed is picked up from where they stopped.',
+      );
+    case 'storage':
+      return done(
+        `Dropbox has enough free space again for ${companyName}`,
+        'The Dropbox account the archive goes to has enough free space again.',
+      );
+    case 'risk':
+      return done(
+        `no recordings of ${companyName} are at risk any more`,
+        'Every recording close to RingCentral’s 90-day deletion is archived, and at the current pace none will be lost.',
+      );
+  }
+}
+
+function render(content: Content, context: MessageContext): ComposedMessage {
+  const link = content.action ? `${context.baseUrl}${content.action.path}` : null;
+  const settings = `${context.baseUrl}/settings/notifications`;
+  const footer = `You receive this as an alert recipient for ${context.companyName}. Change who receives alerts: ${settings}`;
+  const text = [
+    ...content.paragraphs,
+    ...(link && content.action ? [`${content.action.label}: ${link}`] : []),
+    '--',
+    footer,
+  ].join('\n\n');
+  const html = [
+    '<!doctype html><html><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1b2430">',
+    ...content.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`),
+    link && content.action
+      ? `<p><a href="${escapeHtml(link)}" style="display:inline-block;padding:8px 14px;background:#0b5cad;color:#fff;border-radius:6px;text-decoration:none">${escapeHtml(content.action.label)}</a></p>`
+      : '',
+    `<hr><p style="color:#5b6675;font-size:13px">You receive this as an alert recipient for ${escapeHtml(context.companyName)}. <a href="${escapeHtml(settings)}">Change who receives alerts</a>.</p>`,
+    '</body></html>',
+  ].join('\n');
+  return { subject: oneLine(content.subject), text, html };
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
+}
+
+/** A subject is one line whatever the company is called. */
+function oneLine(text: string): string {
+  return text.replace(/[\r\n\t]+/g, ' ').slice(0, 200);
+}
+
+function day(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+function bytes(n: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = n;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}

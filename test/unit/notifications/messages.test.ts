@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import type { AlertDetails, NotificationType } from '../../../src/notifications/alerts.ts';
+import { composeAlert, composeTest } from '../../../src/notifications/messages.ts';
+
+const context = {
+  companyName: 'Acme <b>"Phones"</b>\r\nBcc: x@evil.example',
+  baseUrl: 'https://archive.example.com',
+};
+const ALL: AlertDetails[] = [
+  { kind: 'reconnect', provider: 'ringcentral' },
+  { kind: 'reconnect', provider: 'dropbox' },
+  { kind: 'failing', failedRuns: 3, problem: 'The Dropbox account is full.' },
+  {
+    kind: 'storage',
+    used: 1_900 * 1024 ** 2,
+    allocated: 2 * 1024 ** 3,
+    free: 148 * 1024 ** 2,
+    thresholdBytes: 500 * 1024 ** 2,
+  },
+  { kind: 'risk', atRisk: 1_200, oldestAgeDays: 71, projectedLoss: 35 },
+];
+const TYPES: NotificationType[] = ['opened', 'reminder', 'recovered'];
+
+describe('alert e-mails', () => {
+  for (const details of ALL)
+    for (const type of TYPES)
+      it(`${type} ${details.kind}${details.kind === 'reconnect' ? ` (${details.provider})` : ''} says what, why and where to act`, () => {
+        const message = composeAlert(
+          { type, kind: details.kind, details, openedAt: Date.UTC(2026, 0, 2) },
+          context,
+        );
+        expect(message.subject).not.toMatch(/[\r\n]/);
+        expect(message.subject).toContain('Acme');
+        if (type === 'reminder') {
+          expect(message.subject).toMatch(/^Reminder: /);
+          expect(message.text).toContain('2026-01-02 00:00 UTC');
+        }
+        if (type === 'recovered') expect(message.subject).toMatch(/^Resolved: /);
+        expect(message.text).toContain('https://archive.example.com/dashboard');
+        expect(message.text).toContain('https://archive.example.com/settings/notifications');
+        expect(message.html).toContain('href="https://archive.example.com/dashboard"');
+        // The company name is data: escaped in HTML, never markup.
+        expect(message.html).not.toContain('<b>"Phones"</b>');
+        expect(message.html).toContain('Acme &lt;b&gt;&quot;Phones&quot;&lt;/b&gt;');
+      });
+
+  it('gives the figures an admin needs', () => {
+    const [, , failing, storage, risk] = ALL;
+    const at = (details: AlertDetails) =>
+      composeAlert({ type: 'opened', kind: details.kind, details, openedAt: 0 }, context);
+    expect(at(failing!).text).toContain('The latest run reported: The Dropbox account is full.');
+    expect(at(storage!).subject).toContain('148 MB left');
+    expect(at(storage!).text).toContain('148 MB free of 2.0 GB');
+    expect(at(risk!).text).toContain('35 of 1,200 unarchived recordings will be deleted');
+    expect(at(ALL[0]!).subject).toMatch(/reconnect RingCentral/);
+  });
+
+  it('has a test message', () => {
+    const message = composeTest(context);
+    expect(message.subject).toMatch(/^Test e-mail/);
+    expect(message.text).toContain('alerts for this company reach you');
+  });
+});
