@@ -38,6 +38,8 @@ export interface ArchiveDeps {
   timeBoxMs: number;
   /** How long a lease lasts without a heartbeat: a crashed worker's tenant is free again after it. */
   leaseTtlMs?: number;
+  /** Told once the run row is final (alerts are decided there); its failure never fails the run. */
+  onFinished?: (run: { tenantId: string; runId: string; status: RunStatus }) => Promise<void>;
 }
 
 export interface ArchiveOptions {
@@ -139,5 +141,8 @@ export async function archiveTenant(
     deps.metrics.jobDuration.observe({ status }, (deps.clock.now() - started) / 1000);
   }
   log.info({ runId: run.id, status, stopped: stopReason }, 'archive run finished');
+  await deps.onFinished?.({ tenantId, runId: run.id, status }).catch((error: unknown) => {
+    log.warn({ err: { message: errorMessage(error) } }, 'after-run hook failed');
+  });
   return { outcome: 'finished', runId: run.id, status, moreWork: result.moreWork, stopped: stopReason };
 }

@@ -10,6 +10,7 @@ import { createConnections, type Connections } from '../connections/index.ts';
 import { checkTokenKeys } from '../connections/vault.ts';
 import { openStore } from '../store/index.ts';
 import { markNeedsReconnect } from '../tenants/status.ts';
+import { notifierFromConfig, type Notifier } from '../notifications/index.ts';
 import type { Store } from '../store/types.ts';
 
 /**
@@ -25,6 +26,8 @@ export interface Services {
   agenda: Agenda;
   scheduler: Scheduler;
   connections: Connections;
+  /** Alert e-mails to each tenant's recipients (logged only when SMTP_URL is unset). */
+  notifier: Notifier;
   processId: string;
   /** Lock lifetime of an archive job: longer than the run's time box, so a live run keeps it. */
   lockLifetimeMs: number;
@@ -46,6 +49,7 @@ export async function buildServices(
     await opened.close();
     throw error;
   }
+  const notifier = notifierFromConfig(config, { store: opened.store, logger, clock });
   const connections = createConnections({
     config,
     store: opened.store,
@@ -53,6 +57,7 @@ export async function buildServices(
     logger,
     onGrantLost: async (tenantId, provider, reason) => {
       await markNeedsReconnect(opened.store, tenantId, provider, reason);
+      await notifier.connectionLost(tenantId, provider);
     },
   });
   const processId = `${options.role}:${hostname()}:${process.pid}`;
@@ -73,11 +78,13 @@ export async function buildServices(
     agenda,
     scheduler: createScheduler(agenda, clock),
     connections,
+    notifier,
     processId,
     lockLifetimeMs,
     timeBoxMs,
     async close() {
       await agenda.stop(false).catch(() => undefined);
+      notifier.close();
       await opened.close();
     },
   };

@@ -1,9 +1,11 @@
 import { archivePipeline } from '../archive/pipeline.ts';
-import { archiveTenant, type TenantWork } from '../archive/run.ts';
+import { archiveTenant, type ArchiveDeps, type TenantWork } from '../archive/run.ts';
 import { markNeedsReconnect } from '../tenants/status.ts';
 import { keepTokensAlive } from '../connections/keep-alive.ts';
 import { KEEPALIVE_JOB } from '../jobs/agenda.ts';
+import { ALERT_SWEEP_JOB } from '../notifications/index.ts';
 import { startWorker, type Worker } from '../jobs/worker.ts';
+import { defineDailyVerify, scheduleDailyVerify } from '../verify/daily-job.ts';
 import type { Services } from './services.ts';
 
 /** The archive pipeline wired to this process's services. */
@@ -19,8 +21,28 @@ export function archiveWork(services: Services): TenantWork {
     dropbox: (tenantId) => connections.dropbox.access(tenantId),
     reconnectNeeded: async (tenantId, provider, reason) => {
       await markNeedsReconnect(store, tenantId, provider, reason);
+      await services.notifier.connectionLost(tenantId, provider);
     },
   });
+}
+
+/** What archiveTenant needs in this process: the worker's jobs and tests' runs share it. */
+export function archiveDeps(
+  services: Services,
+  work: TenantWork,
+  options: { leaseTtlMs?: number } = {},
+): ArchiveDeps {
+  const { store, logger, clock, metrics } = services;
+  return {
+    store,
+    logger,
+    clock,
+    metrics,
+    work,
+    timeBoxMs: services.timeBoxMs,
+    leaseTtlMs: options.leaseTtlMs,
+    onFinished: ({ tenantId }) => services.notifier.runFinished(tenantId),
+  };
 }
 
 /** A worker process: runs due archive jobs until told to stop. */
@@ -29,7 +51,7 @@ export async function startWorkerProcess(
   work: TenantWork,
   options: { leaseTtlMs?: number } = {},
 ): Promise<Worker> {
-  const { store, logger, clock, metrics, config } = services;
+  const { store, logger, clock, config } = services;
   // Runs left "running" by a worker that died are over: mark them so the history tells the truth.
   const interrupted = await store.interruptStaleRuns(new Date(clock.now() - services.lockLifetimeMs));
   if (interrupted > 0) logger.warn({ interrupted }, 'marked runs of a stopped worker as interrupted');
@@ -37,27 +59,27 @@ export async function startWorkerProcess(
     const result = await keepTokensAlive(services);
     logger.info(result, 'token keep-alive done');
   });
+  const verification = defineDailyVerify(services, options);
   const worker = await startWorker(services.agenda, {
     workerId: services.processId,
     concurrency: config.WORKER_CONCURRENCY,
     lockLifetimeMs: services.lockLifetimeMs,
     logger,
     archive: (tenantId, runOptions) =>
-      archiveTenant(
-        tenantId,
-        {
-          store,
-          logger,
-          clock,
-          metrics,
-          work,
-          timeBoxMs: services.timeBoxMs,
-          leaseTtlMs: options.leaseTtlMs,
-        },
-        runOptions,
-      ),
+      archiveTenant(tenantId, archiveDeps(services, work, options), runOptions),
   });
-  // One daily job for the whole deployment (a "single" job: every worker saying so makes one row).
+  services.agenda.define(ALERT_SWEEP_JOB, async () => {
+    const result = await services.notifier.sweep();
+    logger.info(result, 'alert reminders checked');
+  });
+  // Deployment-wide jobs (each a "single" job: every worker saying so makes one row).
   await services.agenda.every('1 day', KEEPALIVE_JOB);
-  return worker;
+  await services.agenda.every('1 hour', ALERT_SWEEP_JOB);
+  await scheduleDailyVerify(services);
+  return {
+    shutdown: (graceMs) => {
+      verification.stop();
+      return worker.shutdown(graceMs);
+    },
+  };
 }
