@@ -1,10 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  createDropboxDestination,
-  type DropboxClientAccess,
-  type DropboxDestinationOptions,
-} from '../destinations/dropbox/index.ts';
+import type { DropboxClientAccess, DropboxDestinationOptions } from '../destinations/dropbox/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import { errorMessage } from '../lib/errors.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -21,8 +17,9 @@ import { retryDue } from './retry-stage.ts';
 import { assessRisk, backfillProgress } from './risk.ts';
 import type { TenantWork } from './run.ts';
 import { newCounters, type RunEnv } from './run-env.ts';
-import { createRingCentralApi, type Platform } from './sources/api.ts';
+import type { Platform } from './sources/api.ts';
 import { listExtensions } from './sources/extensions.ts';
+import { openTenantClients } from './tenant-clients.ts';
 
 /**
  * One tenant's archive run (design section 4): discover what RingCentral has since the cursors
@@ -46,12 +43,6 @@ export interface PipelineDeps {
   destination?: DropboxDestinationOptions;
 }
 
-/**
- * Downloads are paced by RingCentral's limits, so a commit batch fills slowly: wait a little longer
- * for company than Dropbox's default idle wait, to commit many files per call.
- */
-const DESTINATION_DEFAULTS: DropboxDestinationOptions = { batchIdleMs: 500, batchMaxWaitMs: 5_000 };
-
 export function archivePipeline(deps: PipelineDeps): TenantWork {
   // One limiter per tenant for the life of the process: back-to-back runs share RingCentral's
   // sliding window instead of each starting with a fresh count.
@@ -69,10 +60,14 @@ export function archivePipeline(deps: PipelineDeps): TenantWork {
     const limiter = limiterFor(tenant.id);
     const platform = await deps.ringcentral(tenant.id);
     const logger = deps.logger.child({ tenantId: tenant.id, runId: ctx.run.id });
-    const api = createRingCentralApi(platform, { limiter, logger, clock: deps.clock, signal: ctx.signal });
-    const destination = createDropboxDestination(deps.dropbox(tenant.id), {
-      ...DESTINATION_DEFAULTS,
-      ...deps.destination,
+    const { api, destination } = openTenantClients({
+      platform,
+      dropbox: deps.dropbox(tenant.id),
+      limiter,
+      logger,
+      clock: deps.clock,
+      signal: ctx.signal,
+      destination: deps.destination,
     });
     const env: RunEnv = {
       tenant,
