@@ -1,0 +1,149 @@
+import pMap from 'p-map';
+import { errorMessage } from '../../lib/errors.ts';
+import { isCalendarDay } from '../local-time.ts';
+import { classifyItemError, type StopRun } from '../outcomes.ts';
+import { writeDailyReports } from '../reports.ts';
+import type { RunEnv } from '../run-env.ts';
+import { RepairLater } from './mailboxes.ts';
+import { NotRefetchable, type Refetched } from './sources.ts';
+import type { Problem, RepairOutcome } from './types.ts';
+
+/**
+ * Repairs what a verification found. The policy:
+ *  - a missing file still at RingCentral is uploaded again to its ledger path ('add');
+ *  - an altered file still at RingCentral is replaced by RingCentral's copy ('overwrite'): the
+ *    archive is meant to be a faithful copy, and Dropbox keeps the altered bytes in the file's
+ *    version history, so nothing is destroyed;
+ *  - a file RingCentral no longer has is left as it is and reported unrepairable;
+ *  - a missing or altered daily report is rewritten from the rows kept in the database;
+ *  - unexpected files are only reported, never touched.
+ * Each repaired file's ledger row gets the new size, hashes and time, and its day's report files
+ * are rewritten so the manifest lists what Dropbox now holds.
+ */
+
+const REPAIR_CONCURRENCY = 4;
+
+const GONE: Record<Problem['type'], string> = {
+  missing:
+    'LOST: deleted from Dropbox after it was archived, and RingCentral no longer has it (deleted or past retention). No copy is left; the ledger keeps its size and SHA-256.',
+  altered:
+    'Changed in Dropbox after it was archived, and RingCentral no longer has the original (deleted or past retention), so it cannot be restored. The file was left as it is; the ledger keeps the original SHA-256.',
+};
+
+const REPAIRED: Record<Problem['type'], string> = {
+  missing: 'Uploaded again from RingCentral.',
+  altered:
+    "Replaced with RingCentral's copy; the altered version remains in the file's Dropbox version history.",
+};
+
+const settle = (problem: Problem, outcome: RepairOutcome, detail: string) => {
+  problem.outcome = outcome;
+  problem.detail = detail;
+};
+
+const STOPPED = 'Not attempted: the verification stopped (time limit or shutdown) before this file.';
+
+export type Refetch = (entry: Problem['entry'], signal: AbortSignal) => Promise<Refetched>;
+
+/** Repairs every file problem except daily reports; throws a StopRun (reconnect, full) after. */
+export async function repairFiles(
+  env: RunEnv,
+  problems: readonly Problem[],
+  refetch: Refetch,
+): Promise<void> {
+  const halt: { reason: StopRun | null } = { reason: null };
+  await pMap(
+    problems.filter((p) => p.entry.kind !== 'report'),
+    async (problem) => {
+      if (halt.reason || env.signal.aborted) return settle(problem, 'not-attempted', STOPPED);
+      const stop = await repairOne(env, problem, refetch);
+      if (stop) halt.reason ??= stop;
+    },
+    { concurrency: REPAIR_CONCURRENCY },
+  );
+  if (halt.reason) throw halt.reason;
+}
+
+async function repairOne(env: RunEnv, problem: Problem, refetch: Refetch): Promise<StopRun | null> {
+  const { entry } = problem;
+  try {
+    const source = await refetch(entry, env.signal);
+    const committed = await env.destination.put(entry.path, source.body, {
+      mode: problem.type === 'altered' ? 'overwrite' : 'add',
+      size: source.size ?? undefined,
+      signal: env.signal,
+    });
+    await env.store.recordArchived({
+      ...entry,
+      path: committed.path,
+      size: committed.size,
+      sha256: committed.sha256,
+      contentHash: committed.contentHash,
+      sourceModifiedAt: source.sourceModifiedAt ?? entry.sourceModifiedAt,
+      archivedAt: new Date(env.clock.now()),
+    });
+    if (entry.day) env.daysTouched.add(entry.day);
+    settle(problem, 'repaired', REPAIRED[problem.type]);
+    return null;
+  } catch (error) {
+    return settleFailure(problem, error, env.signal);
+  }
+}
+
+/** Records why a repair failed; returns the StopRun when the whole verification must stop. */
+function settleFailure(problem: Problem, error: unknown, signal: AbortSignal): StopRun | null {
+  if (error instanceof NotRefetchable) settle(problem, 'unrepairable', error.message);
+  else if (error instanceof RepairLater) settle(problem, 'failed', error.message);
+  else {
+    const verdict = classifyItemError(error, signal);
+    if (verdict.action === 'stop') {
+      settle(problem, 'failed', verdict.error.message);
+      return verdict.error;
+    }
+    if (verdict.action === 'abandon') settle(problem, 'not-attempted', STOPPED);
+    else if (verdict.action === 'skip') settle(problem, 'unrepairable', GONE[problem.type]);
+    else settle(problem, 'failed', `${verdict.reason} The next verification tries again.`);
+  }
+  return null;
+}
+
+/** The day of a daily report's ledger row ("calls.csv:2026-11-26"), or null. */
+function reportDay(sourceId: string): string | null {
+  const day = sourceId.slice(sourceId.lastIndexOf(':') + 1);
+  return isCalendarDay(day) ? day : null;
+}
+
+/**
+ * Rewrites the report files of every day that had a report problem or a repaired file, whole,
+ * from the stored rows (as the archive run does), then says per report problem whether that worked.
+ */
+export async function rewriteReports(
+  env: RunEnv,
+  problems: readonly Problem[],
+  since: number,
+): Promise<void> {
+  const reports = problems.filter((p) => p.entry.kind === 'report');
+  for (const problem of reports) {
+    const day = reportDay(problem.entry.sourceId);
+    if (day) env.daysTouched.add(day);
+    else settle(problem, 'unrepairable', 'Not a daily report file this version knows how to rewrite.');
+  }
+  if (env.daysTouched.size === 0) return;
+  let failure: string | null = null;
+  await writeDailyReports(env).catch((error: unknown) => {
+    failure = `The day's report files could not be rewritten: ${errorMessage(error)} The next verification tries again.`;
+  });
+  for (const problem of reports) {
+    if (problem.outcome !== 'not-attempted') continue;
+    const [now] = await env.store.getLedgerEntries(env.tenant.id, [problem.entry]);
+    if (now && now.archivedAt.getTime() >= since)
+      settle(problem, 'repaired', 'Rewritten from the report rows kept in the database.');
+    else if (failure) settle(problem, 'failed', failure);
+    else
+      settle(
+        problem,
+        'unrepairable',
+        'No report rows are kept for this day, so the file cannot be rewritten.',
+      );
+  }
+}
