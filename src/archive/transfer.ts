@@ -1,4 +1,5 @@
 import pMap from 'p-map';
+import { crashPoint } from '../lib/crash-points.ts';
 import { errorMessage } from '../lib/errors.ts';
 import type { LedgerKey } from '../store/types.ts';
 import type { ArchiveItem } from './items.ts';
@@ -53,11 +54,14 @@ async function transferOne(env: RunEnv, item: ArchiveItem): Promise<'handled' | 
     // The file extension can only be known from the content type RingCentral serves (a recording
     // is usually MP3, sometimes WAV); it is a property of the item, so the path stays deterministic.
     const path = source.fileExtension ? withFileExtension(item.path, source.fileExtension) : item.path;
+    // Crash points (lib/crash-points.ts) are inert unless the reliability suite names one.
+    if (!Buffer.isBuffer(source.body)) source.body.once('end', () => crashPoint('after-download'));
     const committed = await destination.put(path, source.body, {
       mode: item.mode,
       size: source.size ?? item.size ?? undefined,
       signal,
     });
+    crashPoint('after-dropbox-commit');
     await store.recordArchived({
       tenantId: env.tenant.id,
       kind: item.kind,
@@ -71,6 +75,7 @@ async function transferOne(env: RunEnv, item: ArchiveItem): Promise<'handled' | 
       archivedAt: new Date(clock.now()),
       day: item.day,
     });
+    crashPoint('after-ledger-write');
     const tally = (env.counters.kinds[item.kind] ??= { items: 0, bytes: 0 });
     tally.items += 1;
     tally.bytes += committed.size;
