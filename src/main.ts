@@ -5,6 +5,7 @@ import { buildServices } from './runtime/services.ts';
 import { startWeb } from './runtime/web.ts';
 import { archiveWork, startWorkerProcess } from './runtime/worker.ts';
 import { rotateKeys } from './connections/rotate-keys.ts';
+import { runVerifyCommand } from './verify/command.ts';
 
 /**
  * The one entry point: `node src/main.ts <command>`.
@@ -61,6 +62,7 @@ const commands: Record<string, () => Promise<Stop>> = {
   web: () => runWeb(parseConfig(process.env)),
   worker: () => runWorker(parseConfig(process.env)),
   'rotate-keys': () => runRotateKeys(parseConfig(process.env)),
+  verify: async () => process.exit(await runVerifyCommand(parseConfig(process.env), process.argv.slice(3))),
 };
 
 async function main(): Promise<void> {

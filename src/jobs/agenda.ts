@@ -2,6 +2,7 @@ import { Agenda, type AgendaBackend } from 'agenda';
 
 export const ARCHIVE_JOB = 'archive-tenant';
 export const KEEPALIVE_JOB = 'keep-tokens-alive';
+export const VERIFY_JOB = 'verify-archives';
 
 export interface AgendaOptions {
   /** How often the worker looks for due jobs; notifications make new jobs start sooner. */

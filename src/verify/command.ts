@@ -1,0 +1,73 @@
+import { summaryLines, problemLines, needsAttention } from '../archive/verify/summary.ts';
+import { verifyTenant, type VerifyOutcome } from '../archive/verify/verify-tenant.ts';
+import type { Config } from '../config.ts';
+import { buildServices } from '../runtime/services.ts';
+import { verifyDeps } from './deps.ts';
+
+/**
+ * `node src/main.ts verify [tenantId]`: verifies one tenant, or every active tenant, now, and
+ * prints what it found. Exit status: 0 when every archive is whole (unexpected extra files alone
+ * do not count), 1 when anything was missing, altered or lost, or an audit chain is broken (even
+ * if repaired: someone should look), 3 when a tenant could not be verified at all (unknown, not
+ * active, busy with an archive run, or the verification failed). Ctrl-C stops the repairs and
+ * still records and reports what was found.
+ */
+
+export const EXIT = { clean: 0, problems: 1, notVerified: 3 } as const;
+
+const PROBLEM_LINES = 20;
+
+export async function runVerifyCommand(
+  config: Config,
+  args: readonly string[],
+  write: (text: string) => void = (text) => process.stdout.write(text),
+): Promise<number> {
+  const services = await buildServices(config, { role: 'verify' });
+  const controller = new AbortController();
+  const interrupt = () => controller.abort(new Error('interrupted'));
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+  try {
+    const requested = args[0];
+    const tenantIds = requested
+      ? [requested]
+      : (await services.store.listTenants({ status: ['active'] })).map((t) => t.id);
+    if (tenantIds.length === 0) write('No active tenants to verify.\n');
+    let exit: number = EXIT.clean;
+    for (const tenantId of tenantIds) {
+      if (controller.signal.aborted) break;
+      const outcome = await verifyTenant(tenantId, verifyDeps(services), {
+        workerId: services.processId,
+        signal: controller.signal,
+      });
+      const { lines, code } = describe(tenantId, outcome);
+      write(`${lines.join('\n')}\n\n`);
+      exit = Math.max(exit, code);
+    }
+    return exit;
+  } finally {
+    process.removeListener('SIGINT', interrupt);
+    process.removeListener('SIGTERM', interrupt);
+    await services.close();
+  }
+}
+
+function describe(tenantId: string, outcome: VerifyOutcome): { lines: string[]; code: number } {
+  if (outcome.outcome === 'skipped')
+    return { lines: [`Tenant ${tenantId} not verified: ${outcome.reason}.`], code: EXIT.notVerified };
+  if (outcome.outcome === 'busy')
+    return {
+      lines: [`Tenant ${tenantId} not verified: an archive run is in progress. Try again in a few minutes.`],
+      code: EXIT.notVerified,
+    };
+  const { report } = outcome;
+  if (!report)
+    return {
+      lines: [`Tenant ${tenantId} not verified: ${outcome.problem ?? `the run ended ${outcome.status}`}`],
+      code: EXIT.notVerified,
+    };
+  const lines = [...summaryLines(report), ...problemLines(report, PROBLEM_LINES)];
+  if (outcome.problem) lines.push(`  Stopped early: ${outcome.problem}`);
+  const code = outcome.problem ? EXIT.notVerified : needsAttention(report) ? EXIT.problems : EXIT.clean;
+  return { lines, code };
+}
