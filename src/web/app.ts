@@ -1,3 +1,4 @@
+import type { Agenda } from 'agenda';
 import express from 'express';
 import type { Config } from '../config.ts';
 import type { Clock } from '../lib/clock.ts';
@@ -6,6 +7,7 @@ import type { Metrics } from '../lib/metrics.ts';
 import type { RedisClient } from '../lib/redis.ts';
 import type { Connections } from '../connections/index.ts';
 import type { Scheduler } from '../jobs/scheduler.ts';
+import type { Notifier } from '../notifications/index.ts';
 import type { Store } from '../store/types.ts';
 import { fmt } from './format.ts';
 import { csrfProtection, exposeCsrfToken } from './middleware/csrf.ts';
@@ -18,6 +20,8 @@ import { requestLogging } from './middleware/request-logging.ts';
 import { securityHeaders } from './middleware/security.ts';
 import { sessionCookieName, sessions } from './middleware/session.ts';
 import { healthRoutes } from './routes/health.ts';
+import { notificationSettingsRoutes } from './routes/notification-settings.ts';
+import { operatorRoutes } from './routes/operator.ts';
 import { pageRoutes } from './routes/pages.ts';
 import { createViews, VIEWS_DIR } from './views.ts';
 
@@ -31,6 +35,9 @@ export interface WebDeps {
   clock: Clock;
   connections: Connections;
   scheduler: Scheduler;
+  notifier: Notifier;
+  /** Read and controlled by the operators' job dashboard; the web process never runs jobs. */
+  agenda: Agenda;
 }
 
 export function createApp(deps: WebDeps): express.Express {
@@ -46,6 +53,18 @@ export function createApp(deps: WebDeps): express.Express {
   app.use(securityHeaders({ production }));
   app.use('/static', express.static(`${VIEWS_DIR}/static`, { maxAge: production ? '1d' : 0, index: false }));
   app.use(healthRoutes(deps));
+  // Operators sign in with HTTP Basic, not a session; without OPERATOR_PASSWORD /admin is a 404.
+  if (deps.config.OPERATOR_PASSWORD)
+    app.use(
+      operatorRoutes({
+        ...deps,
+        password: deps.config.OPERATOR_PASSWORD,
+        baseUrl: deps.config.BASE_URL,
+        prefix: deps.config.SESSION_PREFIX,
+        rateLimitPerMinute: deps.config.AUTH_RATE_LIMIT_PER_MINUTE,
+        views,
+      }),
+    );
 
   app.use(
     sessions({
@@ -86,6 +105,7 @@ export function createApp(deps: WebDeps): express.Express {
     }),
   );
   app.use(dashboardRoutes({ ...tenantDeps, views, now: () => deps.clock.now() }));
+  app.use(notificationSettingsRoutes({ store: deps.store, views, notifier: deps.notifier }));
 
   app.use(notFound(views));
   app.use(errorHandler(views, deps.logger));
