@@ -1,0 +1,99 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { summaryLines } from '../../../src/archive/verify/summary.ts';
+import { TEST_CREDENTIALS, TEST_TOKEN_KEY } from '../../support/config.ts';
+import { spawnNode } from '../../support/processes.ts';
+import type { TestStack } from '../../support/stack.ts';
+import { archivedStack, checkWithoutReports, entries, runVerify } from './helpers.ts';
+
+const EMAIL = 'verify-command@acme.example';
+
+/** `node src/main.ts verify` as an operator runs it, and the audit log's hash chain. */
+describe('the verify command and the audit chain', () => {
+  let stack: TestStack;
+  let tenantId: string;
+
+  beforeAll(async () => {
+    ({ stack, tenantId } = await archivedStack(EMAIL, 909));
+  }, 120_000);
+  afterAll(async () => stack?.close());
+
+  /** Runs the command against this stack's database and simulators; resolves with its exit code. */
+  async function verifyCommand(...args: string[]): Promise<{ code: number | null; output: string }> {
+    const child = spawnNode('src/main.ts', ['verify', ...args], {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: stack.database.url,
+      BASE_URL: stack.baseUrl,
+      RINGCENTRAL_SERVER: stack.rc.url,
+      DROPBOX_SIMULATOR_URL: stack.dbx.url,
+      SESSION_SECRET: 'test-session-secret-that-is-long-enough-0123456789',
+      TOKEN_KEYS: `t1:${TEST_TOKEN_KEY}`,
+      ...TEST_CREDENTIALS,
+    });
+    const code = await child.exited();
+    return { code, output: child.output() };
+  }
+
+  it('exits 0 on a clean archive and says so', async () => {
+    const { code, output } = await verifyCommand(tenantId);
+    expect(output).toContain(`tenant ${tenantId}`);
+    expect(output).toMatch(/Missing: 0\n/);
+    expect(output).toContain('hash chain intact');
+    expect(code).toBe(0);
+  }, 60_000);
+
+  it('exits non-zero after a file was deleted from Dropbox, and puts it back', async () => {
+    const [recording] = await entries(stack, tenantId, (e) => e.kind === 'recording');
+    await stack.dbx.deleteFile(EMAIL, recording!.path);
+    const { code, output } = await verifyCommand(tenantId);
+    expect(output).toContain(`missing ${recording!.path}: repaired.`);
+    expect(code).toBe(1);
+    const check = await checkWithoutReports(stack, tenantId, EMAIL);
+    expect(check).toMatchObject({ missing: [], mismatched: [], unexpected: [] });
+
+    // Without a tenant id it verifies every active tenant: this one, whole again.
+    const all = await verifyCommand();
+    expect(all.output).toMatch(/Missing: 0\n/);
+    expect(all.code).toBe(0);
+  }, 60_000);
+
+  it('exits non-zero for a tenant it does not know', async () => {
+    const { code, output } = await verifyCommand('no-such-tenant');
+    expect(output).toContain('Tenant no-such-tenant not verified: tenant not found.');
+    expect(code).toBe(3);
+  }, 60_000);
+
+  it('finds an audit entry changed in the database and names it', async () => {
+    const before = await stack.services.store.listAudit(tenantId);
+    expect(before.length).toBeGreaterThanOrEqual(3);
+    const db = new pg.Client({ connectionString: stack.database.url });
+    await db.connect();
+    try {
+      const { rowCount } = await db.query(
+        `UPDATE audit_log SET details = '{"changed": "by hand"}'::jsonb WHERE tenant_id = $1 AND seq = 2`,
+        [tenantId],
+      );
+      expect(rowCount).toBe(1);
+    } finally {
+      await db.end();
+    }
+
+    const outcome = await runVerify(stack, tenantId);
+    expect(outcome).toMatchObject({ outcome: 'finished', status: 'partial' });
+    if (outcome.outcome !== 'finished') return;
+    expect(outcome.report!.auditChain).toEqual({
+      ok: false,
+      entries: before.length, // checked before this verification appends its own entry
+      brokenAtSeq: 2,
+      reason: 'content does not match its hash',
+    });
+    expect(summaryLines(outcome.report!).join('\n')).toContain('hash chain BROKEN at entry 2');
+    const run = (await stack.services.store.getRun(tenantId, outcome.runId))!;
+    expect(run.stats.auditChain).toMatchObject({ ok: false, brokenAtSeq: 2 });
+
+    const { code, output } = await verifyCommand(tenantId);
+    expect(output).toContain('hash chain BROKEN at entry 2');
+    expect(code).toBe(1);
+  }, 60_000);
+});
