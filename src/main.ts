@@ -63,6 +63,8 @@ const commands: Record<string, () => Promise<Stop>> = {
   worker: () => runWorker(parseConfig(process.env)),
   'rotate-keys': () => runRotateKeys(parseConfig(process.env)),
   verify: async () => process.exit(await runVerifyCommand(parseConfig(process.env), process.argv.slice(3))),
+  demo: async () => (await import('./runtime/demo.ts')).runDemo(process.env),
+  sim: async () => (await import('./runtime/sim.ts')).runSimulators(process.env),
 };
 
 async function main(): Promise<void> {

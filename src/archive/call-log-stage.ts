@@ -89,6 +89,9 @@ export async function archiveCallLog(env: RunEnv, outstanding: OutstandingIndex)
     windowMs = adaptWindow(windowMs, records.length);
     cursor = await moveCursor(env, cursor, { until: window.to, windowMs });
     progress.backfill.until = cursor.until;
+    // Visible progress while a long backfill runs (the run row is otherwise written at the end).
+    env.ctx.report({ kinds: env.counters.kinds, backfillUntil: new Date(window.to).toISOString() });
+    await env.ctx.checkpoint();
     if (window.last) break;
     from = window.to;
   }

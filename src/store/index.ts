@@ -43,6 +43,10 @@ export async function openStore(
     );
   const store = createPostgresStore(embedded?.url ?? url!, {
     ...options,
+    // PGlite is one session: the socket server multiplexes connections per message, and two
+    // connections' extended-protocol queries can interleave ("portal does not exist"). One
+    // connection makes every query take its turn, which is plenty for the demo's load.
+    ...(embedded ? { maxConnections: 1 } : {}),
     ssl: embedded ? 'off' : config.DATABASE_SSL,
   });
   try {

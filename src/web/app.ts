@@ -14,6 +14,8 @@ import { csrfProtection, exposeCsrfToken } from './middleware/csrf.ts';
 import { authRateLimit } from './middleware/rate-limit.ts';
 import { connectRoutes } from './routes/connect.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
+import { settingsRoutes } from './routes/settings.ts';
+import { archiveLogRoutes } from './routes/archive-log.ts';
 import { errorHandler, notFound } from './middleware/errors.ts';
 import { httpMetrics } from './middleware/http-metrics.ts';
 import { requestLogging } from './middleware/request-logging.ts';
@@ -106,6 +108,8 @@ export function createApp(deps: WebDeps): express.Express {
   );
   app.use(dashboardRoutes({ ...tenantDeps, views, now: () => deps.clock.now() }));
   app.use(notificationSettingsRoutes({ store: deps.store, views, notifier: deps.notifier }));
+  app.use(settingsRoutes({ ...tenantDeps, views, clock: deps.clock, logger: deps.logger }));
+  app.use(archiveLogRoutes({ ...tenantDeps, views, clock: deps.clock }));
 
   app.use(notFound(views));
   app.use(errorHandler(views, deps.logger));

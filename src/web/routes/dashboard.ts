@@ -6,6 +6,9 @@ import { uninstallTenant } from '../../tenants/uninstall.ts';
 import { requireUser } from '../middleware/require-user.ts';
 import { sendPage, type Views } from '../views.ts';
 import { buildDashboard } from '../view-models/dashboard.ts';
+import { treeLines } from '../view-models/tree.ts';
+
+const TREE_ENTRY_LIMIT = 50_000;
 
 /**
  * The signed-in admin's pages. Every query is scoped by the tenant in the session; ids in URLs
@@ -21,13 +24,40 @@ export interface DashboardDeps extends TenantDeps {
 export function dashboardRoutes(deps: DashboardDeps): Router {
   const router = Router();
   const { store, views } = deps;
-  router.use(['/dashboard', '/runs', '/uninstall'], requireUser);
+  router.use(['/dashboard', '/runs', '/uninstall', '/archive/tree'], requireUser);
   router.post('/dropbox/disconnect', requireUser);
 
   router.get('/dashboard', async (req, res) => {
     const model = await buildDashboard(deps, req.session.user!.tenantId);
     if (!model) return res.redirect(303, '/');
     sendPage(res, views, 'dashboard', { ...model, flash: takeFlash(req) });
+  });
+
+  router.get('/dashboard/status.json', async (req, res) => {
+    const tenantId = req.session.user!.tenantId;
+    const [schedule, runs] = await Promise.all([
+      deps.scheduler.status(tenantId),
+      store.listRuns(tenantId, { limit: 1 }),
+    ]);
+    const run = runs.items[0];
+    res.json({
+      running: schedule?.running ?? false,
+      lastRun: run
+        ? { id: run.id, status: run.status, startedAt: run.startedAt, finishedAt: run.finishedAt }
+        : null,
+    });
+  });
+
+  router.get('/archive/tree', async (req, res) => {
+    const tenantId = req.session.user!.tenantId;
+    const entries: Array<{ path: string; size: number }> = [];
+    let after: string | null = null;
+    do {
+      const page = await store.listLedger(tenantId, { limit: 1000, after });
+      entries.push(...page.items);
+      after = entries.length < TREE_ENTRY_LIMIT ? page.next : null;
+    } while (after);
+    sendPage(res, views, 'tree', { ...treeLines(entries), entries: entries.length });
   });
 
   router.post('/dashboard/run-now', requireUser, async (req, res) => {

@@ -1,5 +1,5 @@
 import type { Scheduler } from '../../jobs/scheduler.ts';
-import type { Connection, Run, Store, Tenant } from '../../store/types.ts';
+import type { Connection, Cursor, JsonObject, Run, Store, Tenant } from '../../store/types.ts';
 
 /** Everything the dashboard shows, gathered in one place so the template only formats. */
 export interface DashboardModel {
@@ -8,9 +8,17 @@ export interface DashboardModel {
   dropbox: ConnectionView | null;
   schedule: { nextRunAt: Date | null; running: boolean } | null;
   lastRun: Run | null;
+  lastVerify: Run | null;
   runs: Run[];
   totals: Array<{ kind: string; count: number; bytes: number }>;
   outstanding: { pending: number; failed: number; skipped: number };
+  progress: { doneDays: number; totalDays: number; etaMs: number | null } | null;
+  risk: { atRisk: number; oldestAgeDays: number | null; projectedLoss: number } | null;
+  problem: string | null;
+  mailboxes: {
+    mode: string | null;
+    problems: Array<{ extensionId: string; status: string; errorCode: string; error: string }>;
+  };
 }
 
 interface ConnectionView {
@@ -20,6 +28,8 @@ interface ConnectionView {
   connectedAt: Date;
 }
 
+const DAY_MS = 86_400_000;
+
 const view = (c: Connection | null): ConnectionView | null =>
   c && {
     label: c.accountLabel,
@@ -28,6 +38,11 @@ const view = (c: Connection | null): ConnectionView | null =>
     connectedAt: c.createdAt,
   };
 
+const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const obj = (v: unknown): JsonObject | null =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as JsonObject) : null;
+
 export async function buildDashboard(
   deps: { store: Store; scheduler: Scheduler },
   tenantId: string,
@@ -35,22 +50,66 @@ export async function buildDashboard(
   const { store } = deps;
   const tenant = await store.getTenant(tenantId);
   if (!tenant || tenant.status === 'uninstalled') return null;
-  const [rc, dbx, schedule, runs, totals, outstanding] = await Promise.all([
+  const [rc, dbx, schedule, runs, totals, outstanding, cursors] = await Promise.all([
     store.getConnection(tenantId, 'ringcentral'),
     store.getConnection(tenantId, 'dropbox'),
     deps.scheduler.status(tenantId),
-    store.listRuns(tenantId, { limit: 10 }),
+    store.listRuns(tenantId, { limit: 20 }),
     store.ledgerTotals(tenantId),
     store.countOutstanding(tenantId),
+    store.listCursors(tenantId),
   ]);
+  const archiveRuns = runs.items.filter((r) => r.trigger !== 'verify');
+  const lastRun = archiveRuns[0] ?? null;
+  const finished = archiveRuns.find((r) => r.finishedAt) ?? null;
+  const progress = obj(finished?.stats.progress);
+  const risk = obj(finished?.stats.risk);
+  const done = num(progress?.doneMs);
+  const total = num(progress?.totalMs);
   return {
     tenant,
     ringcentral: view(rc),
     dropbox: view(dbx),
     schedule: schedule && { nextRunAt: schedule.nextRunAt, running: schedule.running },
-    lastRun: runs.items[0] ?? null,
-    runs: runs.items,
-    totals: Object.entries(totals).map(([kind, t]) => ({ kind, ...t })),
+    lastRun,
+    lastVerify: runs.items.find((r) => r.trigger === 'verify' && r.finishedAt) ?? null,
+    runs: runs.items.slice(0, 10),
+    totals: Object.entries(totals)
+      .filter(([kind]) => kind !== 'report')
+      .map(([kind, t]) => ({ kind, ...t })),
     outstanding,
+    // Shown while history is still being backfilled (less than the whole range is done).
+    progress:
+      done !== null && total !== null && total - done > DAY_MS
+        ? {
+            doneDays: Math.floor(done / DAY_MS),
+            totalDays: Math.ceil(total / DAY_MS),
+            etaMs: num(progress?.etaMs),
+          }
+        : null,
+    risk: risk && {
+      atRisk: num(risk.atRisk) ?? 0,
+      oldestAgeDays: num(risk.oldestAgeDays),
+      projectedLoss: num(risk.projectedLoss) ?? 0,
+    },
+    problem: typeof finished?.stats.problem === 'string' ? finished.stats.problem : null,
+    mailboxes: mailboxView(cursors),
   };
+}
+
+function mailboxView(cursors: Cursor[]): DashboardModel['mailboxes'] {
+  const access = cursors.find((c) => c.stream === 'messages:access');
+  const problems = cursors
+    .filter(
+      (c) =>
+        c.stream.startsWith('mailbox:') &&
+        (c.position.status === 'refused' || c.position.status === 'unreadable'),
+    )
+    .map((c) => ({
+      extensionId: c.stream.slice('mailbox:'.length),
+      status: text(c.position.status),
+      errorCode: text(c.position.errorCode),
+      error: text(c.position.error),
+    }));
+  return { mode: typeof access?.position.mode === 'string' ? access.position.mode : null, problems };
 }

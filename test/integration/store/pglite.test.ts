@@ -9,7 +9,7 @@ describeStoreContract('PGlite (embedded, persisted to a folder)', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'archiver-pglite-'));
   const embedded = await startEmbeddedPostgres(dir);
   return {
-    open: () => Promise.resolve(createPostgresStore(embedded.url, { maxConnections: 4 })),
+    open: () => Promise.resolve(createPostgresStore(embedded.url, { maxConnections: 1 })),
     async cleanup() {
       await embedded.close();
       await rm(dir, { recursive: true, force: true });

@@ -1,0 +1,168 @@
+import { Router, type Request } from 'express';
+import type { Connections } from '../../connections/index.ts';
+import { listExtensions } from '../../archive/sources/extensions.ts';
+import { createRingCentralApi } from '../../archive/sources/api.ts';
+import type { Extension } from '../../archive/sources/records.ts';
+import type { Clock } from '../../lib/clock.ts';
+import type { Logger } from '../../lib/logger.ts';
+import { RateLimiter } from '../../lib/rate-limiter.ts';
+import type { Store } from '../../store/types.ts';
+import {
+  parseSettings,
+  PLACEHOLDERS,
+  validateSettingsForm,
+  type SettingsForm,
+  type TenantSettings,
+} from '../../tenants/settings.ts';
+import { requireUser } from '../middleware/require-user.ts';
+import { sendPage, type Views } from '../views.ts';
+import { examplePath, TIME_ZONES } from '../view-models/settings.ts';
+
+/**
+ * The tenant's archive settings. A save is all or nothing: any invalid field re-shows the form
+ * with a message beside it (400) and changes nothing.
+ */
+export interface SettingsDeps {
+  store: Store;
+  connections: Connections;
+  views: Views;
+  clock: Clock;
+  logger: Logger;
+}
+
+const EXTENSION_LIST_TIMEOUT_MS = 8_000;
+
+export function settingsRoutes(deps: SettingsDeps): Router {
+  const router = Router();
+  const { store, views, clock } = deps;
+  router.use('/settings', requireUser);
+
+  const page = async (req: Request, settings: TenantSettings, extra: object = {}) => {
+    const tenant = (await store.getTenant(req.session.user!.tenantId))!;
+    return {
+      tenant,
+      settings,
+      extensions: await extensionsFor(deps, tenant.id),
+      placeholders: Object.entries(PLACEHOLDERS),
+      timeZones: TIME_ZONES,
+      example: examplePath(tenant.companyName, settings, clock.now()),
+      errors: {},
+      ...extra,
+    };
+  };
+
+  router.get('/settings', async (req, res) => {
+    const tenant = await store.getTenant(req.session.user!.tenantId);
+    if (!tenant) return res.redirect(303, '/');
+    sendPage(
+      res,
+      views,
+      'settings',
+      await page(req, parseSettings(tenant.settings), { saved: req.query.saved === '1' }),
+    );
+  });
+
+  router.post('/settings', async (req, res) => {
+    const tenantId = req.session.user!.tenantId;
+    const tenant = await store.getTenant(tenantId);
+    if (!tenant) return res.redirect(303, '/');
+    const current = parseSettings(tenant.settings);
+    const form = { ...(req.body as SettingsForm) };
+    // Recipients are managed on their own page; this form does not carry them.
+    form.notificationEmails ??= current.notificationEmails.join(',');
+    const result = validateSettingsForm(form, { now: clock.now() });
+    if (!result.ok) {
+      const echoed = { ...current, ...echo(form) } as TenantSettings;
+      return sendPage(res, views, 'settings', await page(req, echoed, { errors: result.errors }), 400);
+    }
+    const settings = result.settings;
+    await store.updateTenant(tenantId, { settings: settings });
+    await store.appendAudit(tenantId, {
+      actor: `ringcentral:${req.session.user!.extensionId}`,
+      action: 'settings.changed',
+      details: { changed: changedKeys(current, settings) },
+    });
+    res.redirect(303, '/settings?saved=1');
+  });
+
+  // Read-only: renders the example path for the templates being typed (the page calls it).
+  router.get('/settings/example-path', async (req, res) => {
+    const tenant = await store.getTenant(req.session.user!.tenantId);
+    if (!tenant) return res.status(404).json({ error: 'No such company' });
+    const current = parseSettings(tenant.settings);
+    const q = req.query as Record<string, unknown>;
+    const text = (v: unknown, fallback: string) => (typeof v === 'string' && v.length <= 1000 ? v : fallback);
+    res.json(
+      examplePath(
+        tenant.companyName,
+        {
+          folderTemplate: text(q.folderTemplate, current.folderTemplate),
+          fileTemplate: text(q.fileTemplate, current.fileTemplate),
+          timezone: text(q.timezone, current.timezone),
+        },
+        clock.now(),
+      ),
+    );
+  });
+
+  return router;
+}
+
+/** The extensions to choose from; the page still works (ids typed by hand) if RingCentral is slow. */
+async function extensionsFor(deps: SettingsDeps, tenantId: string): Promise<Extension[] | null> {
+  try {
+    const platform = await deps.connections.ringcentral.platform(tenantId);
+    const api = createRingCentralApi(platform, {
+      limiter: new RateLimiter({ clock: deps.clock }),
+      logger: deps.logger,
+      signal: AbortSignal.timeout(EXTENSION_LIST_TIMEOUT_MS),
+      maxRetries: 1,
+    });
+    try {
+      const list = await listExtensions(api);
+      return list
+        .filter((e) => e.hasMailbox || e.type === 'User')
+        .sort((a, b) =>
+          (a.extensionNumber ?? '').localeCompare(b.extensionNumber ?? '', 'en', { numeric: true }),
+        );
+    } finally {
+      api.close();
+    }
+  } catch (error) {
+    deps.logger.warn(
+      { tenantId, err: { message: (error as Error).message } },
+      'extension list unavailable on the settings page',
+    );
+    return null;
+  }
+}
+
+/** What the admin typed, so an invalid form comes back as they left it. */
+function echo(form: SettingsForm): Partial<Record<keyof TenantSettings, unknown>> {
+  const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+  const ids = form.extensionIds;
+  return {
+    folderTemplate: one(form.folderTemplate) ?? '',
+    fileTemplate: one(form.fileTemplate) ?? '',
+    timezone: one(form.timezone) ?? 'UTC',
+    backfillFrom: one(form.backfillFrom) || null,
+    lookbackHours: one(form.lookbackHours),
+    extensions: {
+      mode: (one(form.extensionsMode) ?? 'all') as TenantSettings['extensions']['mode'],
+      ids: (Array.isArray(ids) ? ids : (ids ?? '').split(/[\s,;]+/)).filter(Boolean).slice(0, 1000),
+    },
+    dataTypes: {
+      callLog: form.callLog !== undefined,
+      recordings: form.recordings !== undefined,
+      voicemail: form.voicemail !== undefined,
+      fax: form.fax !== undefined,
+      sms: form.sms !== undefined,
+    },
+  };
+}
+
+function changedKeys(before: TenantSettings, after: TenantSettings): string[] {
+  return (Object.keys(after) as Array<keyof TenantSettings>).filter(
+    (k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]),
+  );
+}
