@@ -20,9 +20,13 @@ const entry = (path: string, contentHash: string, sourceId = path): LedgerEntry 
 const remote = (files: Array<[string, string]>): Map<string, RemoteFile> =>
   new Map(files.map(([path, contentHash]) => [path.toLowerCase(), { path, size: 10, contentHash }]));
 
-async function* from<T>(items: T[]): AsyncGenerator<T> {
-  yield* items;
-}
+/** The ledger as the store pages it: an async iterable. */
+const from = <T>(items: T[]): AsyncIterable<T> => ({
+  [Symbol.asyncIterator]: () => {
+    const it = items[Symbol.iterator]();
+    return { next: () => Promise.resolve(it.next()) };
+  },
+});
 
 const compare = (ledger: LedgerEntry[], files: Map<string, RemoteFile>, maxTracked = 100) =>
   compareWithLedger(from(ledger), files, { company: 'Acme: Inc', maxTracked });
