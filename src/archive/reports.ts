@@ -1,6 +1,7 @@
 import { canonicalJson } from '../lib/canonical-json.ts';
 import type { LedgerEntry, ReportName, ReportRow } from '../store/types.ts';
 import { dailyReportPaths } from './paths.ts';
+import { oweReportDays, owedReportDays, settleReportDays } from './report-days.ts';
 import { callsCsv, manifestCsv, smsCsv, type CallRow, type SmsRow } from './report-csv.ts';
 import type { RunEnv } from './run-env.ts';
 
@@ -21,6 +22,7 @@ export async function saveRowsIfChanged(
   );
   const changed = rows.filter((r) => existing.get(r.key) !== canonicalJson(r.row));
   if (changed.length === 0) return;
+  await oweReportDays(env, [day]);
   await env.store.saveReportRows(env.tenant.id, day, report, changed);
   env.daysTouched.add(day);
 }
@@ -33,8 +35,12 @@ export async function saveRowsIfChanged(
  */
 export async function writeDailyReports(env: RunEnv): Promise<number> {
   const signal = AbortSignal.timeout(REPORT_TIMEOUT_MS);
+  // Days a killed run archived into but never reported on are owed too (see report-days.ts).
+  for (const day of await owedReportDays(env)) env.daysTouched.add(day);
+  const days = [...env.daysTouched].sort();
   // All days at once: the puts land in the same commit batches instead of one commit per file.
-  const written = await Promise.all([...env.daysTouched].sort().map((day) => writeDay(env, day, signal)));
+  const written = await Promise.all(days.map((day) => writeDay(env, day, signal)));
+  await settleReportDays(env, days);
   return written.reduce((a, b) => a + b, 0);
 }
 

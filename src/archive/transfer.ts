@@ -4,6 +4,7 @@ import { errorMessage } from '../lib/errors.ts';
 import type { LedgerKey } from '../store/types.ts';
 import type { ArchiveItem } from './items.ts';
 import { classifyItemError, nextAttemptDelay, type StopRun } from './outcomes.ts';
+import { oweReportDays } from './report-days.ts';
 import type { RunEnv } from './run-env.ts';
 
 /**
@@ -14,6 +15,8 @@ import type { RunEnv } from './run-env.ts';
  * run. Returns the keys it finished (archived or handed to the outstanding list).
  */
 export async function transferItems(env: RunEnv, items: readonly ArchiveItem[]): Promise<Set<string>> {
+  // Their days' report files will change: say so durably before the first ledger row does.
+  await oweReportDays(env, new Set(items.map((i) => i.day)));
   const handled = new Set<string>();
   // The first reason to stop the whole run; later items see it and do not start.
   const halt: { reason: StopRun | null } = { reason: null };
