@@ -1,6 +1,9 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { summaryLines } from '../../../src/archive/verify/summary.ts';
+import { VERIFY_JOB } from '../../../src/jobs/agenda.ts';
+import type { Run } from '../../../src/store/types.ts';
+import { defineDailyVerify } from '../../../src/verify/daily-job.ts';
 import { TEST_CREDENTIALS, TEST_TOKEN_KEY } from '../../support/config.ts';
 import { spawnNode } from '../../support/processes.ts';
 import type { TestStack } from '../../support/stack.ts';
@@ -14,7 +17,7 @@ describe('the verify command and the audit chain', () => {
   let tenantId: string;
 
   beforeAll(async () => {
-    ({ stack, tenantId } = await archivedStack(EMAIL, 909));
+    ({ stack, tenantId } = await archivedStack(EMAIL, 909, { JOB_POLL_SECONDS: '0.2' }));
   }, 120_000);
   afterAll(async () => stack?.close());
 
@@ -62,6 +65,38 @@ describe('the verify command and the audit chain', () => {
     const { code, output } = await verifyCommand('no-such-tenant');
     expect(output).toContain('Tenant no-such-tenant not verified: tenant not found.');
     expect(code).toBe(3);
+  }, 60_000);
+
+  it('verifies every active tenant from the daily job, skipping one whose archive run holds it', async () => {
+    const { store, agenda } = stack.services;
+    const verifyRuns = async (): Promise<Run[]> =>
+      (await store.listRuns(tenantId, { limit: 100 })).items.filter((r) => r.trigger === 'verify');
+    const jobDone = async (since: Date) => {
+      for (let i = 0; i < 200; i += 1) {
+        const { jobs } = await agenda.queryJobs({ name: VERIFY_JOB, limit: 1 });
+        const finished = jobs[0]?.lastFinishedAt;
+        if (finished && new Date(finished) >= since) return;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error('the daily verification job did not finish');
+    };
+    defineDailyVerify(stack.services);
+    await agenda.start();
+
+    const before = (await verifyRuns()).length;
+    const lease = (await store.acquireRunLease(tenantId, 'an archive run', 60_000))!;
+    let asked = new Date();
+    await agenda.now(VERIFY_JOB);
+    await jobDone(asked);
+    expect(await verifyRuns()).toHaveLength(before);
+    await store.releaseRunLease(tenantId, lease.token);
+
+    asked = new Date();
+    await agenda.now(VERIFY_JOB);
+    await jobDone(asked);
+    const runs = await verifyRuns();
+    expect(runs).toHaveLength(before + 1);
+    expect(runs[0]).toMatchObject({ status: 'succeeded', stats: { counts: { missing: 0, altered: 0 } } });
   }, 60_000);
 
   it('finds an audit entry changed in the database and names it', async () => {

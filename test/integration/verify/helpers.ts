@@ -13,9 +13,11 @@ import { startStack, type TestStack } from '../../support/stack.ts';
 export async function archivedStack(
   email: string,
   seed: number,
+  env: Record<string, string> = {},
 ): Promise<{ stack: TestStack; tenantId: string }> {
   const stack = await startStack({
     clockFromRc: true,
+    env,
     rc: {
       rateLimitWindowSeconds: 1,
       limits: { Heavy: 200, Medium: 400, Light: 500 },
