@@ -111,10 +111,16 @@ export async function disconnectDropbox(deps: TenantDeps, tenantId: string, acto
   return afterConnectionChange(deps, tenantId);
 }
 
-/** Status follows the connections; a tenant with both gets its hourly job (first run right away). */
+/**
+ * Status follows the connections; a tenant with both gets its hourly job (first run right away).
+ * A tenant that was waiting for a reconnect runs right away too, instead of at its next hourly
+ * slot: what arrived while it was stopped is waiting, and recordings age towards deletion.
+ */
 async function afterConnectionChange(deps: TenantDeps, tenantId: string): Promise<Tenant> {
+  const wasActive = (await deps.store.getTenant(tenantId))?.status === 'active';
   const tenant = await refreshReadiness(deps.store, tenantId);
   if (!tenant) throw new Error(`tenant ${tenantId} vanished`);
-  if (tenant.status === 'active') await deps.scheduler.scheduleTenant(tenantId);
+  if (tenant.status === 'active')
+    await (wasActive ? deps.scheduler.scheduleTenant(tenantId) : deps.scheduler.runNow(tenantId));
   return tenant;
 }
