@@ -13,7 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseConfig } from '../../src/config.ts';
 import { archiveTenant } from '../../src/archive/run.ts';
 import { buildServices } from '../../src/runtime/services.ts';
-import { archiveWork } from '../../src/runtime/worker.ts';
+import { archiveDeps, archiveWork } from '../../src/runtime/worker.ts';
 
 const env = process.env;
 const tenantId = env.TENANT_ID ?? '';
@@ -21,16 +21,7 @@ const leaseTtlMs = Number(env.LEASE_TTL_MS ?? 3_000);
 const maxRuns = Number(env.MAX_RUNS ?? 10);
 
 const services = await buildServices(parseConfig(env), { role: 'archive-child' });
-const work = archiveWork(services);
-const deps = {
-  store: services.store,
-  logger: services.logger,
-  clock: services.clock,
-  metrics: services.metrics,
-  work,
-  timeBoxMs: services.timeBoxMs,
-  leaseTtlMs,
-};
+const deps = archiveDeps(services, archiveWork(services), { leaseTtlMs });
 
 for (let runs = 0; runs < maxRuns;) {
   const outcome = await archiveTenant(tenantId, deps, { trigger: 'test', workerId: services.processId });
