@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import pMap from 'p-map';
 import type { ReportRow } from '../store/types.ts';
 import { includesExtension } from '../tenants/settings.ts';
@@ -8,11 +9,11 @@ import { messageItems, type AttachmentOpener, type MessagePlan } from './message
 import { oldestFirst, planItems, type OutstandingIndex } from './plan.ts';
 import { saveRowsIfChanged } from './reports.ts';
 import type { RunEnv } from './run-env.ts';
+import { readMessageExportBatches } from './sources/message-export.ts';
 import {
   openAttachment,
   planMailboxPolling,
   readMailbox,
-  readMessageExport,
   type ExportedAttachment,
 } from './sources/messages.ts';
 import type { Extension, MessageRecord, MessageType } from './sources/records.ts';
@@ -20,7 +21,6 @@ import { SourceError } from './sources/source-error.ts';
 import { itemKey, transferItems } from './transfer.ts';
 import { DAY_MS, HOUR_MS, readFrom } from './windows.ts';
 
-export const EXPORT_STREAM = 'messages:export';
 export const mailboxStream = (extensionId: string) => `mailbox:${extensionId}`;
 const EXPORT_BATCH = 200;
 const MAX_EXPORT_SPAN_MS = 31 * DAY_MS;
@@ -128,7 +128,11 @@ async function archiveMailbox(
   return 'done';
 }
 
-/** The export for the mailboxes not read directly; one window per run, at most a month long. */
+/**
+ * The export for the mailboxes not read directly: one account-wide task per run, covering from the
+ * oldest of those mailboxes' cursors (minus the lookback), at most a month at a time. Each mailbox
+ * keeps its own cursor, so a mailbox can move between direct reads and the export without a gap.
+ */
 async function archiveFromExport(
   env: RunEnv,
   mailboxes: Extension[],
@@ -136,42 +140,40 @@ async function archiveFromExport(
   outstanding: OutstandingIndex,
 ): Promise<boolean> {
   const wanted = new Set(mailboxes.map((m) => m.id));
-  const cursor = await readCursor(env, EXPORT_STREAM);
-  const from = readFrom(cursor.until, backfillStart(env), env.settings.lookbackHours * HOUR_MS);
+  const cursors = await Promise.all(mailboxes.map((m) => readCursor(env, mailboxStream(m.id))));
+  const start = backfillStart(env);
+  const lookbackMs = env.settings.lookbackHours * HOUR_MS;
+  const from = Math.min(...cursors.map((c) => readFrom(c.until, start, lookbackMs)));
   const now = env.clock.now();
   const to = Math.min(now, from + MAX_EXPORT_SPAN_MS);
   let complete = true;
-  let batch: MessagePlan[] = [];
+  await mkdir(env.workDir, { recursive: true });
   try {
-    const messages = readMessageExport(env.api, {
+    const batches = readMessageExportBatches(env.api, {
       dateFrom: new Date(from),
       dateTo: new Date(to),
       workDir: env.workDir,
       types,
       signal: env.signal,
+      batchSize: EXPORT_BATCH,
     });
-    for await (const message of messages) {
-      if (!wanted.has(message.extensionId)) continue;
-      const planned = messageItems(env, message.record, message.extensionId, fromExport(message.attachments));
-      if (planned) batch.push(planned);
-      // Attachments are read from the ZIP while the export is open: archive in batches as we go.
-      if (batch.length >= EXPORT_BATCH) {
-        complete = (await archivePlans(env, batch, outstanding)) && complete;
-        batch = [];
-      }
+    // Each batch is archived (its attachments read from the ZIPs) before the next is asked for.
+    for await (const messages of batches) {
+      const plans = messages
+        .filter((m) => wanted.has(m.extensionId))
+        .map((m) => messageItems(env, m.record, m.extensionId, fromExport(m.attachments)))
+        .filter((p): p is MessagePlan => p !== null);
+      complete = (await archivePlans(env, plans, outstanding)) && complete;
     }
-    complete = (await archivePlans(env, batch, outstanding)) && complete;
   } catch (error) {
     if (error instanceof SourceError && error.kind === 'forbidden') {
       // Neither way works for these mailboxes: say which, what RingCentral answered, what to do.
-      for (const mailbox of mailboxes) {
-        const c = await readCursor(env, mailboxStream(mailbox.id));
-        await moveCursor(env, c, {
+      for (const cursor of cursors)
+        await moveCursor(env, cursor, {
           status: 'unreadable',
           errorCode: error.errorCode ?? '',
           error: error.message.slice(0, 300),
         });
-      }
       env.ctx.fail({
         kind: 'messages',
         reason: `The message-store export was refused (${error.errorCode ?? error.status}): ${error.message}`,
@@ -181,11 +183,8 @@ async function archiveFromExport(
     throw error;
   }
   if (!complete || env.signal.aborted) return true;
-  await moveCursor(env, cursor, { until: to });
-  for (const mailbox of mailboxes) {
-    const c = await readCursor(env, mailboxStream(mailbox.id));
-    if (c.position.status !== 'via-export') await moveCursor(env, c, { status: 'via-export' });
-  }
+  for (const cursor of cursors)
+    await moveCursor(env, cursor, { until: to, status: 'via-export', errorCode: null, error: null });
   return to < now;
 }
 

@@ -76,12 +76,14 @@ async function put(
   signal: AbortSignal,
 ): Promise<number> {
   const committed = await env.destination.put(path, Buffer.from(csv, 'utf8'), { mode: 'overwrite', signal });
-  // Reports are in the ledger (so reconciliation expects them) but on no day's manifest.
+  // Reports are in the ledger (so reconciliation expects them) but on no day's manifest. Keyed by
+  // their path too: after a template change the day's files are written in the new folder, and
+  // the ones left in the old folder stay known (as the last version written there).
   await env.store.recordArchived({
     tenantId: env.tenant.id,
     kind: 'report',
     sourceId,
-    attachmentId: '',
+    attachmentId: committed.path.toLowerCase(),
     path: committed.path,
     size: committed.size,
     sha256: committed.sha256,

@@ -16,6 +16,8 @@ export function testConfig(overrides: Record<string, string | undefined> = {}): 
     LOG_LEVEL: 'silent',
     SESSION_SECRET: 'test-session-secret-that-is-long-enough-0123456789',
     TOKEN_KEYS: `t1:${TEST_TOKEN_KEY}`,
+    // Small pools: test files run side by side against one PostgreSQL (100 connections).
+    WORKER_CONCURRENCY: '4',
     ...TEST_CREDENTIALS,
     ...overrides,
   });

@@ -53,10 +53,25 @@ interface ExportTask {
   status: string;
 }
 
+/** The export's messages one by one (each attachment must be read before asking for the next). */
 export async function* readMessageExport(
   api: RingCentralApi,
   options: MessageExportOptions,
 ): AsyncGenerator<ExportedMessage> {
+  for await (const batch of readMessageExportBatches(api, options)) yield* batch;
+}
+
+/**
+ * The export's messages in batches of up to `batchSize`. The ZIPs stay open until the consumer asks
+ * for the batch after the last one, so a consumer that archives each batch (reading its
+ * attachments) before asking for the next never reads from a closed archive.
+ */
+export async function* readMessageExportBatches(
+  api: RingCentralApi,
+  options: MessageExportOptions & { batchSize?: number },
+): AsyncGenerator<ExportedMessage[]> {
+  const batchSize = options.batchSize ?? 200;
+  let batch: ExportedMessage[] = [];
   const { signal } = options;
   const created = await api.post<ExportTask>(
     REPORT_PATH,
@@ -98,15 +113,20 @@ export async function* readMessageExport(
       const text = (await readAll(await mailbox.zip.openReadStreamPromise(mailbox.entry))).toString('utf8');
       for (const raw of parseMailboxFile(text, mailbox.entry.fileName)) {
         const record = toMessageRecord(raw);
-        yield {
+        batch.push({
           record,
           extensionId: record.extensionId ?? mailbox.extensionId,
           attachments: record.attachments.map((a) =>
             exportedAttachment(api, a, files.get(attachmentKey(record.id, a.id)), signal),
           ),
-        };
+        });
+        if (batch.length >= batchSize) {
+          yield batch;
+          batch = [];
+        }
       }
     }
+    if (batch.length > 0) yield batch;
   } finally {
     for (const zip of zips) zip.close();
     await rm(dir, { recursive: true, force: true });
