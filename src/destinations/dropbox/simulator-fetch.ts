@@ -4,21 +4,23 @@
  * and `https://dropbox.com/...` URLs, whatever its `domain` option says, so rewriting here is the
  * only way in. The original host travels in `x-sim-host` so the simulator can check that each route
  * went to the host it belongs to. Requests to any other host pass through untouched.
+ *
+ * `base` is the fetch that actually sends (default: Node's global fetch), e.g. `nodeHttpFetch`.
  */
 const DROPBOX_HOST = /(^|\.)dropbox(api)?\.com$/i;
 
-export function simulatorFetch(simulatorUrl: string): typeof fetch {
-  const base = new URL(simulatorUrl);
-  const prefix = base.pathname.replace(/\/+$/, '');
+export function simulatorFetch(simulatorUrl: string, base: typeof fetch = fetch): typeof fetch {
+  const sim = new URL(simulatorUrl);
+  const prefix = sim.pathname.replace(/\/+$/, '');
   return (input, init) => {
     const original = new URL(input instanceof Request ? input.url : String(input));
-    if (!DROPBOX_HOST.test(original.hostname)) return fetch(input, init);
-    const target = new URL(`${prefix}${original.pathname}${original.search}`, base.origin);
+    if (!DROPBOX_HOST.test(original.hostname)) return base(input, init);
+    const target = new URL(`${prefix}${original.pathname}${original.search}`, sim.origin);
     const headers = new Headers(input instanceof Request ? input.headers : undefined);
     new Headers(init?.headers).forEach((value, name) => headers.set(name, value));
     headers.set('x-sim-host', original.host);
     // `init` keeps `duplex: 'half'`, which Node's fetch needs to send a stream body.
-    if (input instanceof Request) return fetch(new Request(target, input), { ...init, headers });
-    return fetch(target, { ...init, headers });
+    if (input instanceof Request) return base(new Request(target, input), { ...init, headers });
+    return base(target, { ...init, headers });
   };
 }
