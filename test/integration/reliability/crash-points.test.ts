@@ -4,8 +4,7 @@ import type { RcAccountSpec } from '../../../src/sandbox/ringcentral/index.ts';
 import { allLedger, checkArchive, expectComplete, type ArchiveCheck } from '../../support/archive-check.ts';
 import { snapshotArchive, type ArchiveSnapshot } from '../../support/archive-snapshot.ts';
 import { onboardTenant } from '../../support/onboard.ts';
-import { spawnNode, type Spawned } from '../../support/processes.ts';
-import { productEnv } from '../../support/product-env.ts';
+import { archiveChild, finishes } from '../../support/archive-child-run.ts';
 import { freePort } from '../../support/redis-server.ts';
 import { startStack, type TestStack } from '../../support/stack.ts';
 
@@ -17,7 +16,6 @@ import { startStack, type TestStack } from '../../support/stack.ts';
  * account, and is compared with a crash-free reference archive of that account.
  */
 
-const CHILD = 'test/support/archive-child.ts';
 const EMAIL = 'archive@crash.example';
 const MIB = 1024 * 1024;
 /** Larger than two 8 MiB upload chunks: its session takes a start and two appends. */
@@ -58,21 +56,6 @@ async function identicalAccountStack(): Promise<TestStack> {
   });
   shift = Date.now() - CREATED_AT;
   return stack;
-}
-
-function archiveChild(stack: TestStack, tenantId: string, crashAt?: string): Spawned {
-  return spawnNode(CHILD, [], {
-    ...productEnv(stack),
-    TENANT_ID: tenantId,
-    LEASE_TTL_MS: '3000',
-    ...(crashAt ? { ARCHIVER_CRASH_AT: crashAt } : {}),
-  });
-}
-
-async function finishes(child: Spawned): Promise<void> {
-  const code = await child.exited();
-  expect(code, child.output()).toBe(0);
-  expect(child.output()).toMatch(/^done$/m);
 }
 
 const itemFiles = (check: { files: number }, ledgerReports: number) => check.files - ledgerReports;
@@ -187,7 +170,9 @@ describe('fault suite 1: kill -9 at each crash point, then a restart', () => {
       stack = await identicalAccountStack();
       const { tenantId } = await onboardTenant(stack, { email: EMAIL });
 
-      const crashed = archiveChild(stack, tenantId, at.replace(':last', `:${itemCount}`));
+      const crashed = archiveChild(stack, tenantId, {
+        ARCHIVER_CRASH_AT: at.replace(':last', `:${itemCount}`),
+      });
       await crashed.exited();
       expect(crashed.child.signalCode, crashed.output()).toBe('SIGKILL');
       expect(crashed.output()).toContain(`crash point ${point} reached`);
