@@ -1,6 +1,7 @@
 import { summaryLines, problemLines, needsAttention } from '../archive/verify/summary.ts';
 import { verifyTenant, type VerifyOutcome } from '../archive/verify/verify-tenant.ts';
 import type { Config } from '../config.ts';
+import { createLogger } from '../lib/logger.ts';
 import { buildServices } from '../runtime/services.ts';
 import { verifyDeps } from './deps.ts';
 
@@ -22,7 +23,9 @@ export async function runVerifyCommand(
   args: readonly string[],
   write: (text: string) => void = (text) => process.stdout.write(text),
 ): Promise<number> {
-  const services = await buildServices(config, { role: 'verify' });
+  // Logs go to stderr: stdout is the summary an operator reads (or a script captures).
+  const logger = createLogger(config.LOG_LEVEL, { name: 'verify', destination: process.stderr });
+  const services = await buildServices(config, { role: 'verify', logger });
   const controller = new AbortController();
   const interrupt = () => controller.abort(new Error('interrupted'));
   process.once('SIGINT', interrupt);
