@@ -1,5 +1,6 @@
 import { Dropbox, DropboxAuth, DropboxResponseError } from 'dropbox';
 import type { Clock } from '../lib/clock.ts';
+import { nodeHttpFetch } from '../destinations/dropbox/node-fetch.ts';
 import { simulatorFetch } from '../destinations/dropbox/simulator-fetch.ts';
 import type { Store } from '../store/types.ts';
 import { NotConnectedError, ReconnectRequiredError } from './errors.ts';
@@ -31,8 +32,12 @@ export interface DropboxClientAccess {
 /** Refresh this long before expiry (the SDK itself would refresh at 5 minutes, uncoordinated). */
 const REFRESH_MARGIN_MS = 5 * 60_000;
 
+/**
+ * The transport for every Dropbox call: plain node:http(s) rather than the built-in fetch, which
+ * copies each 8 MiB upload chunk several times and frees the copies late (see nodeHttpFetch).
+ */
 export function dropboxFetch(app: Pick<DropboxAppConfig, 'simulatorUrl'>): typeof fetch {
-  return app.simulatorUrl ? simulatorFetch(app.simulatorUrl) : fetch;
+  return app.simulatorUrl ? simulatorFetch(app.simulatorUrl, nodeHttpFetch) : nodeHttpFetch;
 }
 
 export function isDropboxGrantLost(error: unknown): boolean {
