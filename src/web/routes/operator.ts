@@ -10,6 +10,7 @@ import type { Store } from '../../store/types.ts';
 import { fmt } from '../format.ts';
 import { operatorAuth } from '../middleware/operator-auth.ts';
 import { buildOperatorOverview } from '../view-models/operator.ts';
+import { webProcessJobStats } from './operator-job-stats.ts';
 import { sendPage, type Views } from '../views.ts';
 
 /**
@@ -58,6 +59,7 @@ export function operatorRoutes(deps: OperatorDeps): Router {
     if (req.originalUrl.split('?')[0]!.endsWith('/')) return next();
     res.redirect(301, '/admin/jobs/');
   });
+  router.get('/admin/jobs/api/stats', webProcessJobStats(deps.agenda, deps.store.kind));
   router.use(
     '/admin/jobs',
     express.static(AGENDASH_PUBLIC, { index: 'index.html', redirect: false, maxAge: 0 }),

@@ -107,6 +107,13 @@ describe('operator pages', () => {
     );
     expect(tenants).toContain(active);
     expect(api.body.overview[0]).toMatchObject({ displayName: 'All Jobs' });
+    // The web process runs no jobs: its processor figures are empty but answered, not a 500.
+    const stats = await request(stack.app)
+      .get('/admin/jobs/api/stats')
+      .set('Authorization', auth)
+      .expect(200);
+    expect(stats.body).toMatchObject({ runningJobs: 0, backend: { name: 'postgres' } });
+    expect(stats.body.totalQueueSizeDB).toEqual(expect.any(Number));
   });
 
   it('refuses job changes that do not come from its own pages', async () => {
