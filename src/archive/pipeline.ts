@@ -10,7 +10,7 @@ import type { JsonObject, Provider, RunStatus, Store } from '../store/types.ts';
 import { parseSettings } from '../tenants/settings.ts';
 import { archiveCallLog, type CallLogProgress } from './call-log-stage.ts';
 import { archiveMessages } from './messages-stage.ts';
-import { StopRun } from './outcomes.ts';
+import { classifyItemError, StopRun } from './outcomes.ts';
 import { loadOutstanding } from './plan.ts';
 import { writeDailyReports } from './reports.ts';
 import { retryDue } from './retry-stage.ts';
@@ -94,6 +94,7 @@ export function archivePipeline(deps: PipelineDeps): TenantWork {
     let moreWork: boolean;
     let callLog: CallLogProgress | null = null;
     let problem: string | null = null;
+    let writable = true;
     const untilBefore = (await deps.store.getCursor(tenant.id, 'calllog'))?.position.until;
     // Where a run spends its time, per stage, for the run page and the benchmark.
     const timings: Record<string, number> = {};
@@ -117,6 +118,12 @@ export function archivePipeline(deps: PipelineDeps): TenantWork {
     } catch (error) {
       status = 'failed';
       moreWork = true;
+      // Dropbox is full or refuses our access: the report files cannot be written either. Their
+      // days stay owed (report-days.ts) for the run that can.
+      const verdict = classifyItemError(error, ctx.signal);
+      writable =
+        verdict.action !== 'stop' ||
+        (verdict.error.reason !== 'full' && verdict.error.provider !== 'dropbox');
       if (error instanceof StopRun) {
         problem = error.message;
         if (error.reason === 'reconnect' && error.provider)
@@ -133,10 +140,11 @@ export function archivePipeline(deps: PipelineDeps): TenantWork {
         .catch((error: unknown) =>
           logger.warn({ err: { message: errorMessage(error) } }, 'final commit failed'),
         );
-      await timed('reports', () => writeDailyReports(env)).catch((error: unknown) => {
-        logger.warn({ err: { message: errorMessage(error) } }, 'daily reports not written');
-        ctx.fail({ reason: `Daily report files not written: ${errorMessage(error)}` });
-      });
+      if (writable)
+        await timed('reports', () => writeDailyReports(env)).catch((error: unknown) => {
+          logger.warn({ err: { message: errorMessage(error) } }, 'daily reports not written');
+          ctx.fail({ reason: `Daily report files not written: ${errorMessage(error)}` });
+        });
       api.close();
     }
     const { counters } = env;
