@@ -21,6 +21,8 @@ export interface ReceivedMail {
 export interface SmtpInbox {
   url: string;
   messages: ReceivedMail[];
+  /** While true, every message is refused with a temporary 451, as a struggling server does. */
+  refusing: boolean;
   /** Waits until `count` messages have arrived in total (default: 5 s), then returns them all. */
   waitFor(count: number, timeoutMs?: number): Promise<ReceivedMail[]>;
   clear(): void;
@@ -29,10 +31,18 @@ export interface SmtpInbox {
 
 export async function startSmtpInbox(): Promise<SmtpInbox> {
   const messages: ReceivedMail[] = [];
+  const state = { refusing: false };
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
+    onRcptTo(_address, _session, callback) {
+      if (!state.refusing) return callback();
+      const refusal = Object.assign(new Error('Mailbox temporarily unavailable, try again later'), {
+        responseCode: 451,
+      });
+      callback(refusal);
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -53,6 +63,12 @@ export async function startSmtpInbox(): Promise<SmtpInbox> {
   return {
     url: `smtp://127.0.0.1:${port}`,
     messages,
+    get refusing() {
+      return state.refusing;
+    },
+    set refusing(value: boolean) {
+      state.refusing = value;
+    },
     async waitFor(count, timeoutMs = 5_000) {
       const deadline = Date.now() + timeoutMs;
       while (messages.length < count && Date.now() < deadline) await sleep(20);
