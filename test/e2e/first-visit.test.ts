@@ -20,6 +20,7 @@ describe('first visit in a browser', () => {
   let page: Page;
   let base: string;
   let shot = 0;
+  const cspViolations: string[] = [];
   const screenshot = async (name: string) => {
     shot += 1;
     await page.screenshot({
@@ -48,6 +49,11 @@ describe('first visit in a browser', () => {
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // The pages must satisfy their own Content-Security-Policy: any refusal shows up here.
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /Content Security Policy/i.test(message.text()))
+        cspViolations.push(message.text());
+    });
   }, 90_000);
 
   afterAll(async () => {
@@ -130,5 +136,6 @@ describe('first visit in a browser', () => {
     await page.waitForURL(`${base}/dashboard`);
     expect(await page.textContent('[data-testid="dropbox-account"]')).toBe('owner@example.com');
     await screenshot('signed-in-again');
+    expect(cspViolations).toEqual([]);
   }, 180_000);
 });
