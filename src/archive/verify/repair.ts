@@ -2,6 +2,7 @@ import pMap from 'p-map';
 import { errorMessage } from '../../lib/errors.ts';
 import { isCalendarDay } from '../local-time.ts';
 import { classifyItemError, type StopRun } from '../outcomes.ts';
+import { dailyReportPaths } from '../paths.ts';
 import { writeDailyReports } from '../reports.ts';
 import type { RunEnv } from '../run-env.ts';
 import { RepairLater } from './mailboxes.ts';
@@ -139,11 +140,16 @@ export async function rewriteReports(
     if (now && now.archivedAt.getTime() >= since)
       settle(problem, 'repaired', 'Rewritten from the report rows kept in the database.');
     else if (failure) settle(problem, 'failed', failure);
-    else
-      settle(
-        problem,
-        'unrepairable',
-        'No report rows are kept for this day, so the file cannot be rewritten.',
-      );
+    else settle(problem, 'unrepairable', notRewritten(env, problem));
   }
+}
+
+/** Why a day's report file was not written again where it was. */
+function notRewritten(env: RunEnv, problem: Problem): string {
+  const day = reportDay(problem.entry.sourceId);
+  const folder = day ? dailyReportPaths(env.settings, env.company, day).folder : null;
+  const wasIn = problem.entry.path.slice(0, problem.entry.path.lastIndexOf('/'));
+  if (folder && folder.toLowerCase() !== wasIn.toLowerCase())
+    return `Written under an earlier folder layout; this day's report files are now kept in ${folder}, so this one is not written again.`;
+  return 'No report rows are kept for this day, so the file cannot be rewritten.';
 }
