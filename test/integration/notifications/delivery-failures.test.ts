@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { notifierFromConfig } from '../../../src/notifications/index.ts';
 import { runArchive } from '../../support/archive-run.ts';
 import { BrowserFlow } from '../../support/browser-flow.ts';
 import { startSmtpInbox, type SmtpInbox } from '../../support/smtp-inbox.ts';
@@ -7,8 +8,11 @@ import { startStack, type TestStack } from '../../support/stack.ts';
 const DROPBOX = 'delivery@example.com';
 const MB = 1024 * 1024;
 
-/** A mail server that refuses for a while costs no backup and loses no alert. */
-describe('when the mail server refuses alerts', () => {
+/**
+ * A mail server that refuses for a while costs no backup and loses no alert; processes checking
+ * the same company at the same moment send its e-mail once.
+ */
+describe('alert delivery', () => {
   let stack: TestStack;
   let inbox: SmtpInbox;
   let tenantId: string;
@@ -16,6 +20,7 @@ describe('when the mail server refuses alerts', () => {
   beforeAll(async () => {
     inbox = await startSmtpInbox();
     stack = await startStack({
+      clockFromRc: true,
       env: { SMTP_URL: inbox.url, MAIL_FROM: 'alerts@archiver.test' },
       rc: { rateLimitWindowSeconds: 1, accounts: [{ seed: 5, extensions: 2, days: 1 }] },
     });
@@ -50,5 +55,17 @@ describe('when the mail server refuses alerts', () => {
     await stack.services.notifier.sweep();
     expect(await runArchive(stack, tenantId)).toMatchObject({ status: 'succeeded' });
     expect(inbox.messages).toHaveLength(1);
+  });
+
+  it('sends a reminder once when several processes check at the same moment', async () => {
+    const peer = notifierFromConfig(stack.services.config, stack.services);
+    stack.rc.advanceClock(25 * 3_600_000);
+    const { notifier } = stack.services;
+    await Promise.all([notifier.sweep(), peer.sweep(), notifier.sweep(), peer.sweep()]);
+    expect(inbox.messages.map((m) => m.subject)).toEqual([
+      expect.stringMatching(/^Dropbox is nearly full/),
+      expect.stringMatching(/^Reminder: Dropbox is nearly full/),
+    ]);
+    peer.close();
   });
 });
