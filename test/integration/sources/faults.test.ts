@@ -175,6 +175,8 @@ describe('with a short-lived access token', () => {
     sim = await startTestSimulator({
       accounts: [{ seed: 5, extensions: 2, days: 1, messagesPerExtensionPerDay: 0 }],
       accessTokenTtlSeconds: 61,
+      // Two sign-ins and their refreshes would use up the real Auth budget (5 a minute per user).
+      limits: { Auth: 50 },
     });
   });
 
