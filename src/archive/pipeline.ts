@@ -116,7 +116,8 @@ export function archivePipeline(deps: PipelineDeps): TenantWork {
       const messages = await timed('messages', () => archiveMessages(env, outstanding));
       moreWork = callLog.moreWork || messages.moreWork;
     } catch (error) {
-      status = 'failed';
+      // Stopped at the time box or for a shutdown is no failure: run.ts records which it was.
+      if (!ctx.signal.aborted || error instanceof StopRun) status = 'failed';
       moreWork = true;
       // Dropbox is full or refuses our access: the report files cannot be written either. Their
       // days stay owed (report-days.ts) for the run that can.
