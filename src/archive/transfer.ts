@@ -2,7 +2,7 @@ import pMap from 'p-map';
 import { crashPoint } from '../lib/crash-points.ts';
 import { errorMessage } from '../lib/errors.ts';
 import type { LedgerKey } from '../store/types.ts';
-import type { ArchiveItem } from './items.ts';
+import type { ArchiveItem, OpenedSource } from './items.ts';
 import { classifyItemError, nextAttemptDelay, type StopRun } from './outcomes.ts';
 import { oweReportDays } from './report-days.ts';
 import type { RunEnv } from './run-env.ts';
@@ -53,16 +53,26 @@ export const itemKey = (key: LedgerKey): string =>
 async function transferOne(env: RunEnv, item: ArchiveItem): Promise<'handled' | 'abandoned' | StopRun> {
   const { store, destination, signal, clock } = env;
   try {
-    const source = await item.open(signal);
+    // The run's stop ends the item while it waits for RingCentral, not once its bytes are flowing.
+    const source = await openUntilStopped(item, signal);
     // The file extension can only be known from the content type RingCentral serves (a recording
     // is usually MP3, sometimes WAV); it is a property of the item, so the path stays deterministic.
     const path = source.fileExtension ? withFileExtension(item.path, source.fileExtension) : item.path;
-    // Crash points (lib/crash-points.ts) are inert unless the reliability suite names one.
-    if (!Buffer.isBuffer(source.body)) source.body.once('end', () => crashPoint('after-download'));
+    if (!Buffer.isBuffer(source.body)) {
+      // Until the destination reads it (a put may first wait for an upload slot) the body has no
+      // 'error' listener, and a stop (shutdown, time box) destroys it with an error: unheard, that
+      // error would crash the whole worker. The put fails all the same and the item is left for later.
+      source.body.on('error', () => undefined);
+      // Crash points (lib/crash-points.ts) are inert unless the reliability suite names one.
+      source.body.once('end', () => crashPoint('after-download'));
+    }
+    // A stop (time box, shutdown) ends the item here while it waits for an upload slot; once it is
+    // sending it is finished, committed and recorded: the run stops at the next item boundary, and
+    // nothing is sent to Dropbox twice.
     const committed = await destination.put(path, source.body, {
       mode: item.mode,
       size: source.size ?? item.size ?? undefined,
-      signal,
+      stop: signal,
     });
     crashPoint('after-dropbox-commit');
     await store.recordArchived({
@@ -93,6 +103,19 @@ async function transferOne(env: RunEnv, item: ArchiveItem): Promise<'handled' | 
     if (verdict.action === 'stop') return verdict.error;
     await recordProblem(env, item, verdict.action, verdict.reason);
     return 'handled';
+  }
+}
+
+/** Opens the item's source; `stop` aborts the opening (a rate-limit wait, a request) but not the body. */
+async function openUntilStopped(item: ArchiveItem, stop: AbortSignal): Promise<OpenedSource> {
+  const opening = new AbortController();
+  const abort = () => opening.abort(stop.reason);
+  if (stop.aborted) abort();
+  else stop.addEventListener('abort', abort, { once: true });
+  try {
+    return await item.open(opening.signal);
+  } finally {
+    stop.removeEventListener('abort', abort);
   }
 }
 

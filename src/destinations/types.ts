@@ -14,6 +14,10 @@ export interface PutOptions {
    *  'overwrite': replace (metadata JSON and daily CSV files that are rewritten). */
   mode: 'add' | 'overwrite';
   signal?: AbortSignal;
+  /** Stops the put while it waits for its turn to upload. One already sending is finished and
+   *  committed (only `signal` stops that): cutting it would mean sending it all again later. A run
+   *  stopping at its time box or for a shutdown passes this, to stop at the next item boundary. */
+  stop?: AbortSignal;
 }
 
 export interface CommittedFile {

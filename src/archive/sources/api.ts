@@ -118,8 +118,9 @@ export function createRingCentralApi(platform: Platform, options: RingCentralApi
     init: { query?: Query; body?: unknown; headers?: Record<string, string> },
     signal: AbortSignal | undefined,
     read: (response: HttpResponse, what: string, stop: AbortSignal | undefined) => Promise<R>,
+    ownSignalOnly = false,
   ): Promise<R> {
-    const stop = anySignal(options.signal, signal);
+    const stop = ownSignalOnly && signal ? signal : anySignal(options.signal, signal);
     const what = `${method} ${pathOf(url)}`;
     const { route, group: tableGroup } = routeGroupOf(method, url);
 
@@ -194,17 +195,26 @@ export function createRingCentralApi(platform: Platform, options: RingCentralApi
       send('GET', pathOrUrl, { query, headers: opts.headers }, opts.signal, readJson<T>),
     post: <T>(path: string, body?: unknown, opts: RequestOptions = {}) =>
       send('POST', path, { body: body ?? {}, headers: opts.headers }, opts.signal, readJson<T>),
+    // A download's body belongs to its caller: given a signal of its own, that one alone ends the
+    // request and the body (the archive lets an upload that has begun finish past the run's stop).
     download: (url: string, opts: RequestOptions = {}) =>
-      send('GET', url, { headers: opts.headers }, opts.signal, (response, what, stop) => {
-        const size = contentLength(response);
-        const body = checkedBody(toNodeReadable(response.body), {
-          expectedBytes: size,
-          stallTimeoutMs,
-          signal: stop,
-          what,
-        });
-        return Promise.resolve({ body, size, contentType: response.headers.get('content-type') });
-      }),
+      send(
+        'GET',
+        url,
+        { headers: opts.headers },
+        opts.signal,
+        (response, what, stop) => {
+          const size = contentLength(response);
+          const body = checkedBody(toNodeReadable(response.body), {
+            expectedBytes: size,
+            stallTimeoutMs,
+            signal: stop,
+            what,
+          });
+          return Promise.resolve({ body, size, contentType: response.headers.get('content-type') });
+        },
+        true,
+      ),
     stats: () => ({ calls: { ...calls }, rateLimited, retries }),
     close: () => {
       platform.removeListener(platform.events.refreshSuccess, onRefreshAnswer);

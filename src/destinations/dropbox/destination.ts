@@ -127,7 +127,9 @@ export function createDropboxDestination(
 
   return {
     async put(path, body, putOptions) {
-      const { signal } = putOptions;
+      const { signal, stop } = putOptions;
+      // Waiting for an upload slot, either signal stops the put; once sending, only `signal` does.
+      const waiting = stop ? AbortSignal.any(signal ? [signal, stop] : [stop]) : signal;
       let release: () => void;
       try {
         // Dropbox answers a path that is not absolute with a 400 for the whole batch: refuse it here.
@@ -137,7 +139,7 @@ export function createDropboxDestination(
             `Not an absolute Dropbox file path: ${JSON.stringify(path)}`,
           );
         }
-        release = await slots.acquire(signal);
+        release = await slots.acquire(waiting);
       } catch (error) {
         if (!Buffer.isBuffer(body)) body.destroy();
         throw error;
