@@ -13,7 +13,7 @@ import { testConfig } from './config.ts';
 
 const env = process.env;
 const services = await buildServices(
-  testConfig({ DATABASE_URL: env.DATABASE_URL, WORKER_CONCURRENCY: '20', JOB_POLL_SECONDS: '0.5' }),
+  testConfig({ DATABASE_URL: env.DATABASE_URL, WORKER_CONCURRENCY: '10', JOB_POLL_SECONDS: '0.5' }),
   { role: `harness-${process.pid}` },
 );
 const workMs = Number(env.WORK_MS ?? 200);
