@@ -1,5 +1,3 @@
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { DropboxClientAccess, DropboxDestinationOptions } from '../destinations/dropbox/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import { errorMessage } from '../lib/errors.ts';
@@ -7,7 +5,6 @@ import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import { RateLimiter } from '../lib/rate-limiter.ts';
 import type { JsonObject, Provider, RunStatus, Store } from '../store/types.ts';
-import { parseSettings } from '../tenants/settings.ts';
 import { archiveCallLog, type CallLogProgress } from './call-log-stage.ts';
 import { archiveMessages } from './messages-stage.ts';
 import { classifyItemError, StopRun } from './outcomes.ts';
@@ -16,7 +13,7 @@ import { writeDailyReports } from './reports.ts';
 import { retryDue } from './retry-stage.ts';
 import { assessRisk, backfillProgress } from './risk.ts';
 import type { TenantWork } from './run.ts';
-import { newCounters, type RunEnv } from './run-env.ts';
+import { createRunEnv, type RunEnv } from './run-env.ts';
 import type { Platform } from './sources/api.ts';
 import { listExtensions } from './sources/extensions.ts';
 import { openTenantClients } from './tenant-clients.ts';
@@ -56,7 +53,6 @@ export function archivePipeline(deps: PipelineDeps): TenantWork {
   return async (ctx) => {
     const { tenant } = ctx;
     const started = deps.clock.now();
-    const settings = parseSettings(tenant.settings);
     const limiter = limiterFor(tenant.id);
     const platform = await deps.ringcentral(tenant.id);
     const logger = deps.logger.child({ tenantId: tenant.id, runId: ctx.run.id });
@@ -69,10 +65,8 @@ export function archivePipeline(deps: PipelineDeps): TenantWork {
       signal: ctx.signal,
       destination: deps.destination,
     });
-    const env: RunEnv = {
-      tenant,
-      settings,
-      company: tenant.companyName,
+    const env = createRunEnv({
+      ctx,
       store: deps.store,
       api,
       limiter,
@@ -80,15 +74,10 @@ export function archivePipeline(deps: PipelineDeps): TenantWork {
       clock: deps.clock,
       logger,
       metrics: deps.metrics,
-      ctx,
-      signal: ctx.signal,
-      extensions: new Map(),
-      counters: newCounters(),
-      daysTouched: new Set(),
-      workDir: deps.workDir ?? join(tmpdir(), 'call-archive'),
-      concurrency: deps.concurrency ?? 32,
       timeBoxMs: deps.timeBoxMs,
-    };
+      concurrency: deps.concurrency ?? 32,
+      workDir: deps.workDir,
+    });
 
     let status: Exclude<RunStatus, 'running'> = 'succeeded';
     let moreWork: boolean;

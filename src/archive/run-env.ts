@@ -1,10 +1,12 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Destination } from '../destinations/types.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import type { RateLimiter } from '../lib/rate-limiter.ts';
 import type { Store, Tenant } from '../store/types.ts';
-import type { TenantSettings } from '../tenants/settings.ts';
+import { parseSettings, type TenantSettings } from '../tenants/settings.ts';
 import type { RunContext } from './run.ts';
 import type { RingCentralApi } from './sources/api.ts';
 import type { Extension } from './sources/records.ts';
@@ -42,6 +44,36 @@ export interface RunEnv {
   concurrency: number;
   /** How long the run may work (the Light budget of mailbox polling is planned from it). */
   timeBoxMs: number;
+}
+
+/** The parts of a RunEnv that differ between the archive run and verification. */
+export interface RunEnvInput {
+  ctx: RunContext;
+  store: Store;
+  api: RingCentralApi;
+  limiter: RateLimiter;
+  destination: Destination;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  timeBoxMs: number;
+  concurrency: number;
+  workDir?: string;
+}
+
+export function createRunEnv(input: RunEnvInput): RunEnv {
+  const { tenant } = input.ctx;
+  return {
+    ...input,
+    tenant,
+    settings: parseSettings(tenant.settings),
+    company: tenant.companyName,
+    signal: input.ctx.signal,
+    extensions: new Map(),
+    counters: newCounters(),
+    daysTouched: new Set(),
+    workDir: input.workDir ?? join(tmpdir(), 'call-archive'),
+  };
 }
 
 export function newCounters(): RunCounters {

@@ -1,29 +1,16 @@
 import { archivePipeline } from '../archive/pipeline.ts';
 import { archiveTenant, type ArchiveDeps, type TenantWork } from '../archive/run.ts';
-import { markNeedsReconnect } from '../tenants/status.ts';
 import { keepTokensAlive } from '../connections/keep-alive.ts';
 import { KEEPALIVE_JOB } from '../jobs/agenda.ts';
 import { ALERT_SWEEP_JOB } from '../notifications/index.ts';
 import { startWorker, type Worker } from '../jobs/worker.ts';
 import { defineDailyVerify, scheduleDailyVerify } from '../verify/daily-job.ts';
 import type { Services } from './services.ts';
+import { tenantAccess } from './tenant-access.ts';
 
 /** The archive pipeline wired to this process's services. */
 export function archiveWork(services: Services): TenantWork {
-  const { store, connections } = services;
-  return archivePipeline({
-    store,
-    logger: services.logger,
-    metrics: services.metrics,
-    clock: services.clock,
-    timeBoxMs: services.timeBoxMs,
-    ringcentral: (tenantId) => connections.ringcentral.platform(tenantId),
-    dropbox: (tenantId) => connections.dropbox.access(tenantId),
-    reconnectNeeded: async (tenantId, provider, reason) => {
-      await markNeedsReconnect(store, tenantId, provider, reason);
-      await services.notifier.connectionLost(tenantId, provider);
-    },
-  });
+  return archivePipeline(tenantAccess(services));
 }
 
 /** What archiveTenant needs in this process: the worker's jobs and tests' runs share it. */

@@ -1,13 +1,10 @@
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { errorMessage } from '../../lib/errors.ts';
 import { RateLimiter } from '../../lib/rate-limiter.ts';
 import type { RunStatus } from '../../store/types.ts';
-import { parseSettings } from '../../tenants/settings.ts';
 import { classifyItemError, StopRun } from '../outcomes.ts';
 import type { PipelineDeps } from '../pipeline.ts';
 import { archiveTenant, type RunContext } from '../run.ts';
-import { newCounters, type RunEnv } from '../run-env.ts';
+import { createRunEnv } from '../run-env.ts';
 import { openTenantClients } from '../tenant-clients.ts';
 import { checkAuditChain } from './audit.ts';
 import { compareWithLedger, ledgerEntries, listArchive } from './compare.ts';
@@ -94,10 +91,8 @@ async function verifyArchive(
     signal: ctx.signal,
     destination: deps.destination,
   });
-  const env: RunEnv = {
-    tenant,
-    settings: parseSettings(tenant.settings),
-    company: tenant.companyName,
+  const env = createRunEnv({
+    ctx,
     store,
     api,
     limiter,
@@ -105,15 +100,9 @@ async function verifyArchive(
     clock,
     logger,
     metrics: deps.metrics,
-    ctx,
-    signal: ctx.signal,
-    extensions: new Map(),
-    counters: newCounters(),
-    daysTouched: new Set(),
-    workDir: join(tmpdir(), 'call-archive'),
-    concurrency: 4,
     timeBoxMs: deps.timeBoxMs,
-  };
+    concurrency: 4,
+  });
 
   try {
     const auditChain = await checkAuditChain(store, tenant.id);

@@ -1,0 +1,31 @@
+import type { PipelineDeps } from '../archive/pipeline.ts';
+import { markNeedsReconnect } from '../tenants/status.ts';
+import type { Services } from './services.ts';
+
+/**
+ * What every per-tenant job (the archive run, verification) gets from this process: RingCentral and
+ * Dropbox through the connections module, which owns tokens and their refresh, and what to do
+ * when an authorization turns out to be gone.
+ */
+export function tenantAccess(
+  services: Services,
+): Pick<
+  PipelineDeps,
+  'store' | 'logger' | 'metrics' | 'clock' | 'timeBoxMs' | 'ringcentral' | 'dropbox' | 'reconnectNeeded'
+> {
+  const { store, connections } = services;
+  return {
+    store,
+    logger: services.logger,
+    metrics: services.metrics,
+    clock: services.clock,
+    timeBoxMs: services.timeBoxMs,
+    ringcentral: (tenantId) => connections.ringcentral.platform(tenantId),
+    dropbox: (tenantId) => connections.dropbox.access(tenantId),
+    reconnectNeeded: async (tenantId, provider, reason) => {
+      await markNeedsReconnect(store, tenantId, provider, reason);
+      // The notifier keeps its own alert state: an alert already open is not sent again.
+      await services.notifier.connectionLost(tenantId, provider);
+    },
+  };
+}
