@@ -43,10 +43,7 @@ export function startRingCentralAuthorization(app: RingCentralAppConfig): Author
 
 interface AccountJson {
   id?: string | number;
-  serviceInfo?: { brand?: { name?: string } };
   mainNumber?: string;
-  companyName?: string;
-  name?: string;
 }
 interface ExtensionJson {
   id?: string | number;
@@ -70,10 +67,14 @@ export async function finishRingCentralAuthorization(
     platform.get('/restapi/v1.0/account/~/extension/~').then((r) => r.json() as Promise<ExtensionJson>),
   ]);
   const granted = (tokens.scope ?? '').split(/\s+/).filter(Boolean);
+  // RingCentral keeps the company name on the users' contact records and the business address.
   const companyName =
-    account.companyName ??
-    extension.contact?.company ??
-    account.name ??
+    extension.contact?.company?.trim() ||
+    (await platform
+      .get('/restapi/v1.0/account/~/business-address')
+      .then((r) => r.json() as Promise<{ company?: string }>)
+      .then((a) => a.company?.trim())
+      .catch(() => undefined)) ||
     `RingCentral account ${String(account.id)}`;
   const name =
     extension.name ?? [extension.contact?.firstName, extension.contact?.lastName].filter(Boolean).join(' ');

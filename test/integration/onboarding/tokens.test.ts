@@ -80,7 +80,13 @@ describe('token vault and refresh', () => {
     const connA = await stack.services.store.getConnection(accountA, 'ringcentral');
     expect(() => vault.open(accountB, 'ringcentral', connA!.tokenCiphertext)).toThrow(VaultError);
     expect(() => vault.open(accountA, 'dropbox', connA!.tokenCiphertext)).toThrow(VaultError);
-    const tampered = connA!.tokenCiphertext.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
+    // Flip one character in the middle of the ciphertext part (the last character of a base64url
+    // part may carry only padding bits, so changing it need not change a byte).
+    const parts = connA!.tokenCiphertext.split('.');
+    const body = parts[3]!;
+    const middle = Math.floor(body.length / 2);
+    parts[3] = body.slice(0, middle) + (body[middle] === 'A' ? 'B' : 'A') + body.slice(middle + 1);
+    const tampered = parts.join('.');
     expect(() => vault.open(accountA, 'ringcentral', tampered)).toThrow(VaultError);
   });
 
