@@ -58,7 +58,7 @@ export async function openStore(
   }
   return {
     store,
-    jobBackend: () => postgresJobBackend(store.pool, !embedded),
+    jobBackend: () => postgresJobBackend(store.pool, !embedded, logger),
     async close() {
       await store.close();
       await embedded?.close();

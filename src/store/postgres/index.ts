@@ -30,6 +30,10 @@ export function createPostgresStore(connectionString: string, options: PostgresO
   });
   // An idle client losing its server must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
+  // Nor may a client in use (a transaction, the job library's LISTEN connection): the pool stops
+  // listening to a client's errors while it is lent out, and an unheard 'error' kills the worker.
+  // Its queries still fail, and a broken client is discarded when it is given back.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = createDb(pool);
   return {
     kind: 'postgres',
