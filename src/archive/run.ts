@@ -2,6 +2,7 @@ import type { Clock } from '../lib/clock.ts';
 import { errorMessage } from '../lib/errors.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
+import { OUTAGE_PATIENCE_MS, patiently } from '../lib/patiently.ts';
 import type { JsonObject, Run, RunStatus, Store, Tenant } from '../store/types.ts';
 
 /**
@@ -117,6 +118,8 @@ export async function archiveTenant(
     checkpoint: () => store.updateRun(run.id, { stats, errors }),
   };
 
+  const waitingForStore = (error: unknown) =>
+    log.warn({ err: { message: errorMessage(error) } }, 'database unreachable; retrying the run record');
   const result = await deps.work(ctx).catch((error: unknown) => {
     log.error({ err: error }, 'archive run failed');
     ctx.fail({ reason: errorMessage(error) });
@@ -128,15 +131,26 @@ export async function archiveTenant(
     clearTimeout(timeBox);
     clearInterval(heartbeat);
     options.signal?.removeEventListener('abort', onShutdown);
-    await store.updateRun(run.id, {
-      status,
-      finishedAt: new Date(deps.clock.now()),
-      stats: { ...stats, durationMs: deps.clock.now() - started },
-      errors,
-      timeBoxed: stopReason === 'time-box',
-    });
+    // The database may be briefly unreachable (it may be why the run failed): the run's record and
+    // the release of its lease wait for it, or the run would read "running" and hold the tenant.
+    const finishedAt = new Date(deps.clock.now());
+    const durationMs = deps.clock.now() - started;
+    await patiently(
+      () =>
+        store.updateRun(run.id, {
+          status,
+          finishedAt,
+          stats: { ...stats, durationMs },
+          errors,
+          timeBoxed: stopReason === 'time-box',
+        }),
+      { maxMs: OUTAGE_PATIENCE_MS, onRetry: waitingForStore },
+    );
   } finally {
-    await store.releaseRunLease(tenantId, lease.token).catch(() => undefined);
+    await patiently(() => store.releaseRunLease(tenantId, lease.token), {
+      maxMs: OUTAGE_PATIENCE_MS,
+      onRetry: waitingForStore,
+    }).catch(() => undefined);
     deps.metrics.jobRuns.inc({ status, trigger: options.trigger });
     deps.metrics.jobDuration.observe({ status }, (deps.clock.now() - started) / 1000);
   }

@@ -15,6 +15,8 @@ export interface WorkerOptions {
   lockLifetimeMs: number;
   logger: Logger;
   archive: (tenantId: string, options: ArchiveOptions) => Promise<ArchiveOutcome>;
+  /** Resolves once the database answers (gives up after a while): the job system writes next. */
+  storeAnswers?: () => Promise<void>;
   now?: () => number;
 }
 
@@ -40,21 +42,29 @@ export async function startWorker(agenda: Agenda, options: WorkerOptions): Promi
       const controller = new AbortController();
       const key = String(job.attrs._id);
       running.set(key, { controller, job });
+      const soon = (ms: number) => job.schedule(new Date(now() + ms));
       try {
         const outcome = await options.archive(tenantId, {
           trigger: manual ? 'manual' : 'schedule',
           workerId: options.workerId,
           signal: controller.signal,
         });
-        const soon = (ms: number) => job.schedule(new Date(now() + ms));
         // Another worker's lease (possibly a dead one's, still unexpired): try again when it lapses.
         if (outcome.outcome === 'busy') soon(outcome.retryAfterMs);
         else if (outcome.outcome === 'finished' && outcome.stopped === 'shutdown')
           soon(RESUME_AFTER_SHUTDOWN_MS);
         else if (outcome.outcome === 'finished' && outcome.moreWork) soon(RESUME_AFTER_MS);
         await honourRunNowDuringRun(agenda, job);
+      } catch (error) {
+        // The run could not even be started or recorded (the database was unreachable): come back
+        // soon, not at the next hourly slot.
+        options.logger.error({ err: error, tenantId }, 'archive job failed');
+        soon(RESUME_AFTER_MS);
       } finally {
         running.delete(key);
+        // Agenda saves the job's state (its next run, its lock) as soon as this returns: after an
+        // outage that write must not be lost, or the job stays locked for its whole lock lifetime.
+        await options.storeAnswers?.().catch(() => undefined);
       }
     },
     {

@@ -4,6 +4,7 @@ import { keepTokensAlive } from '../connections/keep-alive.ts';
 import { KEEPALIVE_JOB } from '../jobs/agenda.ts';
 import { ALERT_SWEEP_JOB } from '../notifications/index.ts';
 import { startWorker, type Worker } from '../jobs/worker.ts';
+import { OUTAGE_PATIENCE_MS, patiently } from '../lib/patiently.ts';
 import { defineDailyVerify, scheduleDailyVerify } from '../verify/daily-job.ts';
 import type { Services } from './services.ts';
 import { tenantAccess } from './tenant-access.ts';
@@ -54,6 +55,11 @@ export async function startWorkerProcess(
     logger,
     archive: (tenantId, runOptions) =>
       archiveTenant(tenantId, archiveDeps(services, work, options), runOptions),
+    storeAnswers: () =>
+      patiently(() => store.ping(), {
+        maxMs: OUTAGE_PATIENCE_MS,
+        onRetry: () => logger.warn('database unreachable; the job waits for it before saving its state'),
+      }),
   });
   services.agenda.define(ALERT_SWEEP_JOB, async () => {
     const result = await services.notifier.sweep();
