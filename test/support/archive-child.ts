@@ -5,7 +5,8 @@
  * lifetime. Configured exactly like the worker, from the environment (parseConfig), plus:
  *
  * env: TENANT_ID, LEASE_TTL_MS (the run lease: a killed run's tenant is free again after it),
- *      MAX_RUNS (default 10), ARCHIVER_CRASH_AT (see src/lib/crash-points.ts)
+ *      MAX_RUNS (default 10), ARCHIVER_CRASH_AT (see src/lib/crash-points.ts),
+ *      CLOCK_OFFSET_MS (the process's clock runs this far ahead, as the simulator's was moved)
  *
  * Prints one `run <json>` line per run and `done` at the end.
  */
@@ -20,7 +21,11 @@ const tenantId = env.TENANT_ID ?? '';
 const leaseTtlMs = Number(env.LEASE_TTL_MS ?? 3_000);
 const maxRuns = Number(env.MAX_RUNS ?? 10);
 
-const services = await buildServices(parseConfig(env), { role: 'archive-child' });
+const offset = Number(env.CLOCK_OFFSET_MS ?? 0);
+const services = await buildServices(parseConfig(env), {
+  role: 'archive-child',
+  clock: { now: () => Date.now() + offset },
+});
 const deps = archiveDeps(services, archiveWork(services), { leaseTtlMs });
 
 for (let runs = 0; runs < maxRuns;) {
