@@ -40,6 +40,16 @@ export interface PipelineDeps {
   destination?: DropboxDestinationOptions;
 }
 
+/**
+ * Commit batching for a run. Downloads arrive paced by RingCentral's limits (ten recordings a
+ * minute at the Heavy default), so a batch waits across rate-limit windows to fill: it leaves when
+ * full (100 files), when nothing has arrived for longer than a window, or ten minutes after its
+ * first file (a full batch at the Heavy default; also the most a crash would make the next run
+ * download again). A stage that has sent everything commits at once (transfer.ts, reports.ts), so
+ * these waits only apply while more is still coming.
+ */
+const RUN_BATCHING: DropboxDestinationOptions = { batchIdleMs: 90_000, batchMaxWaitMs: 600_000 };
+
 export function archivePipeline(deps: PipelineDeps): TenantWork {
   // One limiter per tenant for the life of the process: back-to-back runs share RingCentral's
   // sliding window instead of each starting with a fresh count.
@@ -63,7 +73,7 @@ export function archivePipeline(deps: PipelineDeps): TenantWork {
       logger,
       clock: deps.clock,
       signal: ctx.signal,
-      destination: deps.destination,
+      destination: { ...RUN_BATCHING, ...deps.destination },
     });
     const env = createRunEnv({
       ctx,

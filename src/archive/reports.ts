@@ -38,44 +38,64 @@ export async function writeDailyReports(env: RunEnv): Promise<number> {
   // Days a killed run archived into but never reported on are owed too (see report-days.ts).
   for (const day of await owedReportDays(env)) env.daysTouched.add(day);
   const days = [...env.daysTouched].sort();
-  // All days at once: the puts land in the same commit batches instead of one commit per file.
-  const written = await Promise.all(days.map((day) => writeDay(env, day, signal)));
+  // All days' files at once, committed together as soon as the last is sent.
+  const files = (await Promise.all(days.map((day) => dayFiles(env, day)))).flat();
+  const puts = files.map((file) => {
+    const sent = Promise.withResolvers<void>();
+    const done = put(env, file, signal, sent.resolve);
+    return { sent: Promise.race([sent.promise, done.then(noop, noop)]), done };
+  });
+  await Promise.all(puts.map((p) => p.sent));
+  await env.destination.flush().catch(noop);
+  const written = await Promise.all(puts.map((p) => p.done));
   await settleReportDays(env, days);
-  return written.reduce((a, b) => a + b, 0);
+  return written.length;
 }
 
-async function writeDay(env: RunEnv, day: string, signal: AbortSignal): Promise<number> {
+const noop = (): void => undefined;
+
+interface ReportFile {
+  path: string;
+  csv: string;
+  sourceId: string;
+}
+
+async function dayFiles(env: RunEnv, day: string): Promise<ReportFile[]> {
   const paths = dailyReportPaths(env.settings, env.company, day);
   const entries = await env.store.listLedgerByDay(env.tenant.id, day);
   const recordingPaths = new Map(
     entries.filter((e) => e.kind === 'recording').map((e) => [e.sourceId, e.path]),
   );
-  const puts: Array<Promise<number>> = [];
+  const files: ReportFile[] = [];
 
   const calls = (await env.store.listReportRows(env.tenant.id, day, 'calls')).map(({ row }) => {
     const call = row as unknown as CallRow & { recordingId?: string };
     return { ...call, recordingPath: recordingPaths.get(call.recordingId ?? '') ?? '' };
   });
-  if (calls.length) puts.push(put(env, paths.calls, callsCsv(calls), `calls.csv:${day}`, signal));
+  if (calls.length) files.push({ path: paths.calls, csv: callsCsv(calls), sourceId: `calls.csv:${day}` });
 
   const sms = (await env.store.listReportRows(env.tenant.id, day, 'sms')).map(
     ({ row }) => row as unknown as SmsRow,
   );
-  if (sms.length) puts.push(put(env, paths.sms, smsCsv(sms), `sms.csv:${day}`, signal));
+  if (sms.length) files.push({ path: paths.sms, csv: smsCsv(sms), sourceId: `sms.csv:${day}` });
 
-  const files: Array<Omit<LedgerEntry, 'tenantId'>> = entries.map(({ tenantId: _t, ...entry }) => entry);
-  if (files.length) puts.push(put(env, paths.manifest, manifestCsv(files), `manifest.csv:${day}`, signal));
-  return (await Promise.all(puts)).length;
+  const listed: Array<Omit<LedgerEntry, 'tenantId'>> = entries.map(({ tenantId: _t, ...entry }) => entry);
+  if (listed.length)
+    files.push({ path: paths.manifest, csv: manifestCsv(listed), sourceId: `manifest.csv:${day}` });
+  return files;
 }
 
 async function put(
   env: RunEnv,
-  path: string,
-  csv: string,
-  sourceId: string,
+  { path, csv, sourceId }: ReportFile,
   signal: AbortSignal,
+  onSent: () => void,
 ): Promise<number> {
-  const committed = await env.destination.put(path, Buffer.from(csv, 'utf8'), { mode: 'overwrite', signal });
+  const committed = await env.destination.put(path, Buffer.from(csv, 'utf8'), {
+    mode: 'overwrite',
+    signal,
+    onSent,
+  });
   // Reports are in the ledger (so reconciliation expects them) but on no day's manifest. Keyed by
   // their path too: after a template change the day's files are written in the new folder, and
   // the ones left in the old folder stay known (as the last version written there).

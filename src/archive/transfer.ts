@@ -20,22 +20,34 @@ export async function transferItems(env: RunEnv, items: readonly ArchiveItem[]):
   const handled = new Set<string>();
   // The first reason to stop the whole run; later items see it and do not start.
   const halt: { reason: StopRun | null } = { reason: null };
+  const finishing: Array<Promise<void>> = [];
+  // An item holds its place from opening its source until its bytes are in Dropbox; then it waits
+  // for its commit batch in the background. Downloads paced by the rate limiter thus keep their
+  // pace while a batch fills over several rate-limit windows.
   const run = (list: readonly ArchiveItem[], concurrency: number) =>
     pMap(
       list,
       async (item) => {
         if (halt.reason || env.signal.aborted) return;
-        const outcome = await transferOne(env, item);
-        if (outcome === 'handled') handled.add(itemKey(item));
-        else if (outcome !== 'abandoned') halt.reason ??= outcome;
+        const sent = Promise.withResolvers<void>();
+        const finished = transferOne(env, item, sent.resolve).then((outcome) => {
+          if (outcome === 'handled') handled.add(itemKey(item));
+          else if (outcome !== 'abandoned') halt.reason ??= outcome;
+        });
+        finishing.push(finished);
+        await Promise.race([sent.promise, finished]);
       },
       { concurrency },
     );
-  // Records' JSON is already in memory: many at once fill Dropbox's commit batches (each put
-  // resolves when its batch commits). Downloads hold a connection each, so fewer of them.
+  // Records' JSON is already in memory: many at once fill Dropbox's commit batches. Downloads
+  // hold a connection each, so fewer of them.
   const inline = items.filter((i) => i.descriptor.source === 'json');
   const streamed = items.filter((i) => i.descriptor.source !== 'json');
   await Promise.all([run(inline, INLINE_CONCURRENCY), run(streamed, env.concurrency)]);
+  // Everything of this list is sent: nothing more will join its batch, so commit it now instead of
+  // after the batch's idle wait. A failed commit fails its own puts, which report it below.
+  await env.destination.flush().catch(() => undefined);
+  await Promise.all(finishing);
   if (halt.reason) throw halt.reason;
   return handled;
 }
@@ -50,7 +62,12 @@ function withFileExtension(path: string, extension: string): string {
 export const itemKey = (key: LedgerKey): string =>
   `${key.kind}\u0000${key.sourceId}\u0000${key.attachmentId}`;
 
-async function transferOne(env: RunEnv, item: ArchiveItem): Promise<'handled' | 'abandoned' | StopRun> {
+/** `onSent`: the item's bytes are all in Dropbox and it waits for its commit (see PutOptions). */
+async function transferOne(
+  env: RunEnv,
+  item: ArchiveItem,
+  onSent: () => void,
+): Promise<'handled' | 'abandoned' | StopRun> {
   const { store, destination, signal, clock } = env;
   try {
     // The run's stop ends the item while it waits for RingCentral, not once its bytes are flowing.
@@ -73,6 +90,7 @@ async function transferOne(env: RunEnv, item: ArchiveItem): Promise<'handled' | 
       mode: item.mode,
       size: source.size ?? item.size ?? undefined,
       stop: signal,
+      onSent,
     });
     crashPoint('after-dropbox-commit');
     await store.recordArchived({

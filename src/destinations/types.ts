@@ -18,6 +18,10 @@ export interface PutOptions {
    *  committed (only `signal` stops that): cutting it would mean sending it all again later. A run
    *  stopping at its time box or for a shutdown passes this, to stop at the next item boundary. */
   stop?: AbortSignal;
+  /** Called once every byte is in the destination and the file waits only for its commit batch.
+   *  A caller with nothing more to send then calls `flush()` rather than wait for the batch to
+   *  fill, and a caller that limits how many puts it runs at once can start the next one. */
+  onSent?: () => void;
 }
 
 export interface CommittedFile {

@@ -154,7 +154,8 @@ export function createDropboxDestination(
       } finally {
         release();
       }
-      const committed = await committer.commit(
+      // `commit` queues the entry before it returns, so a flush() from `onSent` includes it.
+      const commit = committer.commit(
         {
           sessionId: uploaded.sessionId,
           size: uploaded.size,
@@ -164,6 +165,8 @@ export function createDropboxDestination(
         },
         signal,
       );
+      putOptions.onSent?.();
+      const committed = await commit;
       if (committed.content_hash !== uploaded.contentHash || committed.size !== uploaded.size) {
         counters.add('hashMismatches');
         const outcome = await discardDamaged(path, committed);
