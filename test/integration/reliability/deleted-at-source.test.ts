@@ -96,6 +96,6 @@ describe('fault suite 7: an item deleted at RingCentral between listing and down
     const outstanding = (await stack.services.store.listOutstanding(tenantId, { limit: 100 })).items;
     expect(outstanding.map((o) => o.status)).toEqual(['skipped', 'skipped', 'skipped']);
     const check = expectComplete(await checkArchive(stack, tenantId, EMAIL));
-    console.log(`next run: ${check.expected} items checked, nothing uploaded again, none lost or duplicated`);
+    console.log(`next run: ${check.expected} items checked, nothing archived again, none lost or duplicated`);
   }, 60_000);
 });
