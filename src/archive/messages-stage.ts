@@ -48,7 +48,7 @@ export async function archiveMessages(
     access === 'direct'
       ? planMailboxPolling(mailboxes, {
           lightLimit: budget.limit,
-          windowsPerRun: Math.max(1, Math.floor(env.timeBoxMs / budget.windowMs)),
+          windowsPerRun: Math.max(1, Math.floor(pollingTimeMs(env) / budget.windowMs)),
           cursor: typeof rotation.position.last === 'string' ? rotation.position.last : null,
         })
       : { direct: [] as Extension[], viaExport: mailboxes, nextCursor: null, capacity: 0 };
@@ -70,6 +70,18 @@ export async function archiveMessages(
   if (viaExport.length > 0 && !env.signal.aborted)
     moreWork = (await archiveFromExport(env, viaExport, types, outstanding)) || moreWork;
   return { moreWork: moreWork || env.signal.aborted };
+}
+
+/**
+ * Direct reads get two thirds of the time the run has left: the rest is for what follows them
+ * (the export of the other mailboxes, attachments, the report files). Planned on the whole time
+ * box, reading mailboxes at the full Light rate would fill it by itself and the run would be cut.
+ */
+const POLLING_SHARE = 2 / 3;
+
+function pollingTimeMs(env: RunEnv): number {
+  const elapsed = env.clock.now() - env.ctx.run.startedAt.getTime();
+  return Math.max(0, env.timeBoxMs - elapsed) * POLLING_SHARE;
 }
 
 function messageTypes(env: RunEnv): MessageType[] {

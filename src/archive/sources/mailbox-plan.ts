@@ -9,18 +9,19 @@
  *
  *     capacity = floor(lightLimit × windowsPerRun × (1 − reserveShare) / callsPerMailbox)
  *
- * RingCentral's defaults, Light 50 per 60 s, and a 45-minute run: 45 windows × 50 = 2,250 calls,
- * 20 % kept back → 1,800 direct polls. With 2,000 mailboxes a run polls 1,800 directly, in
- * rotation from where the last run stopped, and takes the other 200 from one export (about ten
- * Heavy calls: create, a few polls, list, one download per archive). Every mailbox is covered
- * every run, and read directly at least every ceil(2,000 / 1,800) = 2 runs.
+ * RingCentral's defaults, Light 50 per 60 s, and a 45-minute run of which the messages stage
+ * plans direct reads on two thirds of the time left (about 29 windows, see messages-stage.ts):
+ * 29 × 50 = 1,450 calls, 20 % kept back → 1,160 direct polls. With 2,000 mailboxes a run polls
+ * 1,160 directly, in rotation from where the last run stopped, and takes the other 840 from one
+ * export (about ten Heavy calls: create, a few polls, list, one download per archive). Every
+ * mailbox is covered every run, and read directly at least every ceil(2,000 / 1,160) = 2 runs.
  */
 import type { Extension } from './records.ts';
 
 export interface MailboxBudget {
   /** Light requests per rate-limit window (X-Rate-Limit-Limit; RingCentral's default is 50). */
   lightLimit: number;
-  /** Rate-limit windows one run spends reading mailboxes (run time box ÷ window length). */
+  /** Rate-limit windows the run may spend reading mailboxes directly. */
   windowsPerRun: number;
   /** Share of the Light budget left for everything else. Default 0.2. */
   reserveShare?: number;
