@@ -1,11 +1,5 @@
 import { parseConfig, type Config } from './config.ts';
 import { ConfigError, errorMessage } from './lib/errors.ts';
-import { connectRedis } from './lib/redis.ts';
-import { buildServices } from './runtime/services.ts';
-import { startWeb } from './runtime/web.ts';
-import { archiveWork, startWorkerProcess } from './runtime/worker.ts';
-import { rotateKeys } from './connections/rotate-keys.ts';
-import { runVerifyCommand } from './verify/command.ts';
 
 /**
  * The one entry point: `node src/main.ts <command>`.
@@ -15,6 +9,12 @@ import { runVerifyCommand } from './verify/command.ts';
  *   sim          the RingCentral and Dropbox simulators, in the foreground
  *   verify       reconciles a tenant's Dropbox archive with the ledger and RingCentral
  *   rotate-keys  re-encrypts every stored token under the newest key in TOKEN_KEYS
+ *
+ * Each command loads only its own modules: a worker never loads the web stack (Express, sessions,
+ * views, Redis), which keeps its memory down. The Procfile starts the worker with
+ * `--max-semi-space-size=1`: a small young generation is collected often, so the network buffers
+ * a streamed recording passes through are freed within a megabyte of allocation instead of piling
+ * up to V8's external-memory limit (about 64 MB).
  */
 
 const USAGE = 'Usage: node src/main.ts <web|worker|demo|sim|verify|rotate-keys>';
@@ -26,6 +26,9 @@ async function runWeb(config: Config): Promise<Stop> {
     throw new ConfigError(
       'Invalid configuration:\n  - REDIS_URL: is required for the web process (sessions and rate limits live in Redis); only `npm run demo` keeps sessions in memory',
     );
+  const { buildServices } = await import('./runtime/services.ts');
+  const { connectRedis } = await import('./lib/redis.ts');
+  const { startWeb } = await import('./runtime/web.ts');
   const services = await buildServices(config, { role: 'web' });
   const redis = await connectRedis(config.REDIS_URL, services.logger, { verifyTls: config.REDIS_TLS_VERIFY });
   const web = await startWeb(services, redis);
@@ -37,6 +40,8 @@ async function runWeb(config: Config): Promise<Stop> {
 }
 
 async function runWorker(config: Config): Promise<Stop> {
+  const { buildServices } = await import('./runtime/services.ts');
+  const { archiveWork, startWorkerProcess } = await import('./runtime/worker.ts');
   const services = await buildServices(config, { role: 'worker' });
   const worker = await startWorkerProcess(services, archiveWork(services));
   return async () => {
@@ -46,6 +51,8 @@ async function runWorker(config: Config): Promise<Stop> {
 }
 
 async function runRotateKeys(config: Config): Promise<Stop> {
+  const { buildServices } = await import('./runtime/services.ts');
+  const { rotateKeys } = await import('./connections/rotate-keys.ts');
   const services = await buildServices(config, { role: 'rotate-keys' });
   try {
     const { rotated, total } = await rotateKeys({ ...services, vault: services.connections.vault });
@@ -62,7 +69,10 @@ const commands: Record<string, () => Promise<Stop>> = {
   web: () => runWeb(parseConfig(process.env)),
   worker: () => runWorker(parseConfig(process.env)),
   'rotate-keys': () => runRotateKeys(parseConfig(process.env)),
-  verify: async () => process.exit(await runVerifyCommand(parseConfig(process.env), process.argv.slice(3))),
+  verify: async () => {
+    const { runVerifyCommand } = await import('./verify/command.ts');
+    process.exit(await runVerifyCommand(parseConfig(process.env), process.argv.slice(3)));
+  },
   demo: async () => (await import('./runtime/demo.ts')).runDemo(process.env),
   sim: async () => (await import('./runtime/sim.ts')).runSimulators(process.env),
 };

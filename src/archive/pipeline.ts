@@ -41,14 +41,20 @@ export interface PipelineDeps {
 }
 
 /**
- * Commit batching for a run. Downloads arrive paced by RingCentral's limits (ten recordings a
- * minute at the Heavy default), so a batch waits across rate-limit windows to fill: it leaves when
- * full (100 files), when nothing has arrived for longer than a window, or ten minutes after its
- * first file (a full batch at the Heavy default; also the most a crash would make the next run
- * download again). A stage that has sent everything commits at once (transfer.ts, reports.ts), so
- * these waits only apply while more is still coming.
+ * Dropbox settings for a run. Downloads arrive paced by RingCentral's limits (ten recordings a
+ * minute at the Heavy default), so a commit batch waits across rate-limit windows to fill: it
+ * leaves when full (100 files), when nothing has arrived for longer than a window, or ten minutes
+ * after its first file (a full batch at the Heavy default; also the most a crash would make the
+ * next run download again). A stage that has sent everything commits at once (transfer.ts,
+ * reports.ts), so these waits only apply while more is still coming. Upload chunks of 4 MiB (one
+ * content_hash block, the smallest chunk the destination takes) keep a worker's memory low: each
+ * upload holds two of them.
  */
-const RUN_BATCHING: DropboxDestinationOptions = { batchIdleMs: 90_000, batchMaxWaitMs: 600_000 };
+const RUN_DESTINATION: DropboxDestinationOptions = {
+  batchIdleMs: 90_000,
+  batchMaxWaitMs: 600_000,
+  chunkSize: 4 * 1024 * 1024,
+};
 
 export function archivePipeline(deps: PipelineDeps): TenantWork {
   // One limiter per tenant for the life of the process: back-to-back runs share RingCentral's
@@ -73,7 +79,7 @@ export function archivePipeline(deps: PipelineDeps): TenantWork {
       logger,
       clock: deps.clock,
       signal: ctx.signal,
-      destination: { ...RUN_BATCHING, ...deps.destination },
+      destination: { ...RUN_DESTINATION, ...deps.destination },
     });
     const env = createRunEnv({
       ctx,
