@@ -1,0 +1,24 @@
+import type { RcSim } from '../../src/sandbox/ringcentral/index.ts';
+import { DEFAULT_RATE_LIMITS, RATE_GROUPS, type RateGroup } from '../../src/lib/rate-limiter.ts';
+
+/** RingCentral requests per rate-limit group, as the simulator counted them for one account. */
+export type GroupCounts = Record<RateGroup, number>;
+
+export function requestsOf(rc: RcSim, accountId: string): { requests: GroupCounts; rateLimited: number } {
+  const stats = rc.stats(accountId);
+  return {
+    requests: { ...stats.requests },
+    rateLimited: Object.values(stats.rateLimited).reduce((a, b) => a + b, 0),
+  };
+}
+
+export function difference(after: GroupCounts, before: GroupCounts): GroupCounts {
+  return Object.fromEntries(RATE_GROUPS.map((g) => [g, after[g] - before[g]])) as GroupCounts;
+}
+
+/** A group's budget over a span of real time: its limit per 60 s window times the windows. */
+export function budgetOf(group: RateGroup, realMs: number): number {
+  return DEFAULT_RATE_LIMITS[group] * (realMs / 60_000);
+}
+
+export const total = (counts: GroupCounts): number => RATE_GROUPS.reduce((n, g) => n + counts[g], 0);
