@@ -4,6 +4,7 @@ import { dailyReportPaths } from './paths.ts';
 import { oweReportDays, owedReportDays, settleReportDays } from './report-days.ts';
 import { callsCsv, manifestCsv, smsCsv, type CallRow, type SmsRow } from './report-csv.ts';
 import type { RunEnv } from './run-env.ts';
+import { trackSending } from './sending.ts';
 
 const REPORT_TIMEOUT_MS = 120_000;
 
@@ -40,19 +41,15 @@ export async function writeDailyReports(env: RunEnv): Promise<number> {
   const days = [...env.daysTouched].sort();
   // All days' files at once, committed together as soon as the last is sent.
   const files = (await Promise.all(days.map((day) => dayFiles(env, day)))).flat();
-  const puts = files.map((file) => {
-    const sent = Promise.withResolvers<void>();
-    const done = put(env, file, signal, sent.resolve);
-    return { sent: Promise.race([sent.promise, done.then(noop, noop)]), done };
-  });
-  await Promise.all(puts.map((p) => p.sent));
-  await env.destination.flush().catch(noop);
+  const puts = files.map((file) => trackSending((onSent) => put(env, file, signal, onSent)));
+  // Every file sent (or failed) before the flush: none is left waiting for a batch to fill.
+  await Promise.allSettled(puts.map((p) => p.sent));
+  // A failed commit fails its own puts, which report it just below.
+  await env.destination.flush().catch(() => undefined);
   const written = await Promise.all(puts.map((p) => p.done));
   await settleReportDays(env, days);
   return written.length;
 }
-
-const noop = (): void => undefined;
 
 interface ReportFile {
   path: string;

@@ -6,6 +6,7 @@ import type { ArchiveItem, OpenedSource } from './items.ts';
 import { classifyItemError, nextAttemptDelay, type StopRun } from './outcomes.ts';
 import { oweReportDays } from './report-days.ts';
 import type { RunEnv } from './run-env.ts';
+import { trackSending } from './sending.ts';
 
 /**
  * Moves planned items into Dropbox: open the source, stream it into the destination (which hashes
@@ -29,13 +30,14 @@ export async function transferItems(env: RunEnv, items: readonly ArchiveItem[]):
       list,
       async (item) => {
         if (halt.reason || env.signal.aborted) return;
-        const sent = Promise.withResolvers<void>();
-        const finished = transferOne(env, item, sent.resolve).then((outcome) => {
-          if (outcome === 'handled') handled.add(itemKey(item));
-          else if (outcome !== 'abandoned') halt.reason ??= outcome;
-        });
-        finishing.push(finished);
-        await Promise.race([sent.promise, finished]);
+        const { sent, done } = trackSending((onSent) =>
+          transferOne(env, item, onSent).then((outcome) => {
+            if (outcome === 'handled') handled.add(itemKey(item));
+            else if (outcome !== 'abandoned') halt.reason ??= outcome;
+          }),
+        );
+        finishing.push(done);
+        await sent;
       },
       { concurrency },
     );
