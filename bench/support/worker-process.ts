@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { TEST_CREDENTIALS, TEST_TOKEN_KEY } from '../../test/support/config.ts';
 import { spawnNode, type Spawned } from '../../test/support/processes.ts';
+import { productEnv } from '../../test/support/product-env.ts';
 import type { TestStack } from '../../test/support/stack.ts';
 
 /**
@@ -19,17 +19,15 @@ export interface WorkerProcess {
   stop(): Promise<void>;
 }
 
+/**
+ * The tests' environment for a product process against the stack, with the product's own job poll
+ * (the tests shorten it), info logs (the start-up line is awaited) and the stack's run time box.
+ */
 export function workerEnv(stack: TestStack, overrides: Record<string, string> = {}): Record<string, string> {
+  const { JOB_POLL_SECONDS: _testPoll, ...env } = productEnv(stack);
   return {
-    NODE_ENV: 'test',
+    ...env,
     LOG_LEVEL: 'info',
-    DATABASE_URL: stack.database.url,
-    BASE_URL: stack.baseUrl,
-    RINGCENTRAL_SERVER: stack.rc.url,
-    DROPBOX_SIMULATOR_URL: stack.dbx.url,
-    SESSION_SECRET: 'benchmark-session-secret-0123456789abcdefghij',
-    TOKEN_KEYS: `t1:${TEST_TOKEN_KEY}`,
-    ...TEST_CREDENTIALS,
     RUN_TIME_BOX_MINUTES: String(stack.services.timeBoxMs / 60_000),
     ...overrides,
   };
