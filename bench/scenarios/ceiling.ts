@@ -1,4 +1,5 @@
 import { DEFAULT_RATE_LIMITS } from '../../src/lib/rate-limiter.ts';
+import { total } from '../support/api-calls.ts';
 import { createArchiver } from '../support/archiver.ts';
 import { startBenchStack } from '../support/bench-stack.ts';
 import { figure } from '../support/figures.ts';
@@ -52,7 +53,7 @@ export const ceiling: Scenario = {
       const dbx = (await stack.dbx.stats(tenant.email)).accounts[0]!;
       const windows = elapsedMs / (SCALE.windowSeconds * 1000);
       const perWindow = archived / windows;
-      const rateLimited = Object.values(rc.rateLimited).reduce((a, b) => a + b, 0);
+      const rateLimited = total(rc.rateLimited);
       const commitsPer100 = (dbx.commitCalls / dbx.filesCommitted) * 100;
       const note =
         `${SCALE.label}; ${LATENCY_MS} ms latency; ${archived} of ${RECORDINGS} recordings (8–64 KB) ` +
@@ -72,7 +73,7 @@ export const ceiling: Scenario = {
           metric: '429 answers',
           value: rateLimited,
           target: '= 0',
-          ceiling: { value: Object.values(rc.requests).reduce((a, b) => a + b, 0), what: 'requests sent' },
+          ceiling: { value: total(rc.requests), what: 'requests sent' },
           pass: rateLimited === 0,
           note,
         }),

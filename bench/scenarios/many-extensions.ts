@@ -1,6 +1,6 @@
 import { RATE_GROUPS } from '../../src/lib/rate-limiter.ts';
 import { messagesOnUsers } from '../support/activity.ts';
-import { budgetOf, difference, requestsOf } from '../support/api-calls.ts';
+import { budgetOf, difference, requestsOf, total } from '../support/api-calls.ts';
 import { createArchiver } from '../support/archiver.ts';
 import { startBenchStack } from '../support/bench-stack.ts';
 import { coverageOf } from '../support/coverage.ts';
@@ -94,7 +94,7 @@ export const manyExtensions: Scenario = {
           metric: '429 answers',
           value: rateLimited,
           target: '= 0',
-          ceiling: { value: Object.values(calls).reduce((a, b) => a + b, 0), what: 'requests of the run' },
+          ceiling: { value: total(calls), what: 'requests of the run' },
           pass: rateLimited === 0,
           note,
         }),

@@ -8,7 +8,7 @@ export function requestsOf(rc: RcSim, accountId: string): { requests: GroupCount
   const stats = rc.stats(accountId);
   return {
     requests: { ...stats.requests },
-    rateLimited: Object.values(stats.rateLimited).reduce((a, b) => a + b, 0),
+    rateLimited: total(stats.rateLimited),
   };
 }
 

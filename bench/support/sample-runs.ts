@@ -1,5 +1,5 @@
 import type { TestStack } from '../../test/support/stack.ts';
-import { difference, requestsOf, total, type GroupCounts } from './api-calls.ts';
+import { difference, requestsOf, type GroupCounts } from './api-calls.ts';
 import { createArchiver } from './archiver.ts';
 
 /**
@@ -37,5 +37,3 @@ export function spread(values: readonly number[]): { mean: number; min: number; 
     max: Math.max(...values),
   };
 }
-
-export const callsOf = (cost: RunCost): number => total(cost.calls);

@@ -12,7 +12,6 @@ export interface WorkerProcess {
   pid: number;
   /** VmHWM: the most resident memory the process has had since it started. */
   peakRssBytes(): Promise<number>;
-  rssBytes(): Promise<number>;
   /** CPU time the process has used so far (user + system), in seconds. */
   cpuSeconds(): Promise<number>;
   /** SIGTERM (the worker drains), then waits for the exit. */
@@ -40,7 +39,7 @@ async function cpuSecondsOf(pid: number): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-async function statusField(pid: number, field: 'VmHWM' | 'VmRSS'): Promise<number> {
+async function statusField(pid: number, field: 'VmHWM'): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
   if (!match) throw new Error(`no ${field} in /proc/${pid}/status`);
@@ -67,7 +66,6 @@ export async function startWorkerProcess(
   return {
     pid,
     peakRssBytes: () => statusField(pid, 'VmHWM'),
-    rssBytes: () => statusField(pid, 'VmRSS'),
     cpuSeconds: () => cpuSecondsOf(pid),
     async stop() {
       if (spawned.child.exitCode === null) spawned.child.kill('SIGTERM');
