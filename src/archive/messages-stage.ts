@@ -73,11 +73,11 @@ export async function archiveMessages(
 }
 
 /**
- * Direct reads get two thirds of the time the run has left: the rest is for what follows them
+ * Direct reads get four fifths of the time the run has left: the rest is for what follows them
  * (the export of the other mailboxes, attachments, the report files). Planned on the whole time
  * box, reading mailboxes at the full Light rate would fill it by itself and the run would be cut.
  */
-const POLLING_SHARE = 2 / 3;
+const POLLING_SHARE = 0.8;
 
 function pollingTimeMs(env: RunEnv): number {
   const elapsed = env.clock.now() - env.ctx.run.startedAt.getTime();

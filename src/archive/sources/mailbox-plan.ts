@@ -10,11 +10,11 @@
  *     capacity = floor(lightLimit × windowsPerRun × (1 − reserveShare) / callsPerMailbox)
  *
  * RingCentral's defaults, Light 50 per 60 s, and a 45-minute run of which the messages stage
- * plans direct reads on two thirds of the time left (about 29 windows, see messages-stage.ts):
- * 29 × 50 = 1,450 calls, 20 % kept back → 1,160 direct polls. With 2,000 mailboxes a run polls
- * 1,160 directly, in rotation from where the last run stopped, and takes the other 840 from one
+ * plans direct reads on four fifths of the time left (about 34 windows, see messages-stage.ts):
+ * 34 × 50 = 1,700 calls, 20 % kept back → 1,360 direct polls. With 2,000 mailboxes a run polls
+ * 1,360 directly, in rotation from where the last run stopped, and takes the other 640 from one
  * export (about ten Heavy calls: create, a few polls, list, one download per archive). Every
- * mailbox is covered every run, and read directly at least every ceil(2,000 / 1,160) = 2 runs.
+ * mailbox is covered every run, and read directly at least every ceil(2,000 / 1,360) = 2 runs.
  */
 import type { Extension } from './records.ts';
 
