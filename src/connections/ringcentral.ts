@@ -20,9 +20,20 @@ export interface RingCentralAppConfig {
 /** The SDK refreshes a token it considers within this margin of expiry; so do we. */
 const REFRESH_MARGIN_MS = 60_000;
 
-/** A fresh SDK with its own token storage (see MemoryStorage) and no cache wipe on errors. */
+/**
+ * A fresh SDK with its own token storage (see MemoryStorage) and no cache wipe on errors.
+ *
+ * It sends with Node's own fetch instead of the node-fetch 2 the SDK brings: when a server closes
+ * the connection before the promised Content-Length, node-fetch's body neither ends nor errors
+ * (only the stall timeout of checked-body.ts catches it), while Node's fetch fails the body at once,
+ * so a cut download is retried straight away.
+ */
 export function newRingCentralSdk(app: RingCentralAppConfig): SDK {
   return new SDK({
+    fetch: globalThis.fetch,
+    Request: globalThis.Request,
+    Response: globalThis.Response,
+    Headers: globalThis.Headers,
     server: app.server,
     clientId: app.clientId,
     clientSecret: app.clientSecret,

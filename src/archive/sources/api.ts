@@ -78,7 +78,7 @@ export interface RingCentralApiOptions {
   stallTimeoutMs?: number;
 }
 
-/** What the SDK's `send` accepts at run time: node-fetch also takes an AbortSignal. */
+/** What the SDK's `send` accepts at run time: it hands the init to `new Request`, which takes a signal. */
 type SendInit = SendOptions & { signal?: AbortSignal };
 
 interface HttpResponse extends ErrorResponse {

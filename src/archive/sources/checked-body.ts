@@ -1,10 +1,11 @@
 /**
- * A response body that cannot end quietly short. node-fetch 2 (the SDK's fetch in Node) pipes
- * the socket into the body without forwarding errors: when a server closes the connection before
- * the promised Content-Length, the body neither ends nor errors, it just stops (verified on
- * Node 24). So the body is watched: it fails with a `retry` SourceError when the source errors,
- * closes or ends before the promised length, or sends nothing for `stallTimeoutMs` while the
- * consumer is waiting for data (a consumer that is slow to read is never mistaken for a stall).
+ * A response body that cannot end quietly short. Node's fetch (the SDK's transport, see
+ * connections/ringcentral.ts) fails a body whose connection closes before the promised
+ * Content-Length, but a connection can also just go quiet, and other fetches (node-fetch 2, the
+ * SDK's default) let a cut body stop without ending or failing. So the body is watched: it fails
+ * with a `retry` SourceError when the source errors, closes or ends before the promised length, or
+ * sends nothing for `stallTimeoutMs` while the consumer is waiting for data (a consumer that is
+ * slow to read is never mistaken for a stall).
  */
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';

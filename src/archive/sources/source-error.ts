@@ -54,7 +54,7 @@ export class SourceError extends Error {
   }
 }
 
-/** The parts of a fetch Response (node-fetch's or the platform's) that classification reads. */
+/** The parts of a fetch Response (the SDK's or the platform's) that classification reads. */
 export interface ErrorResponse {
   status: number;
   headers: { get(name: string): string | null };

@@ -48,7 +48,7 @@ describe('checkedBody', () => {
     expect((error as Error).message).toContain('ECONNRESET');
   });
 
-  it('fails a body that stops sending while it is being read (what node-fetch does on a cut)', async () => {
+  it('fails a body that stops sending while it is being read (a connection gone quiet)', async () => {
     const stalled = new PassThrough();
     stalled.write(Buffer.alloc(5));
     const started = Date.now();
