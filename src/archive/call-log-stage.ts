@@ -1,6 +1,6 @@
 import { includesExtension } from '../tenants/settings.ts';
 import { backfillStart, moveCursor, readCursor } from './cursors.ts';
-import { asJson, jsonBytes, recordingExtension, type ArchiveItem } from './items.ts';
+import { asJson, recordingExtension, recordJsonItem, type ArchiveItem } from './items.ts';
 import { localDay, renderItemPath, type PathExtension, type PathItem } from './paths.ts';
 import { oldestFirst, planItems, type OutstandingIndex } from './plan.ts';
 import { callRowFromRecord, type CallRow } from './report-csv.ts';
@@ -122,7 +122,6 @@ function callItems(
     from: record.from ?? null,
     to: record.to ? [record.to] : [],
   };
-  const modified = record.lastModifiedTime ? new Date(record.lastModifiedTime) : null;
   const items: ArchiveItem[] = [];
   const recordings = recordingsOf(record);
   const recordingPaths = recordings.map((recording) =>
@@ -135,26 +134,7 @@ function callItems(
       id: record.id,
       fileExtension: 'json',
     });
-    items.push({
-      kind: 'call',
-      sourceId: record.id,
-      attachmentId: '',
-      path,
-      day,
-      at,
-      sourceModifiedAt: modified,
-      size: null,
-      mode: 'add',
-      open: () => Promise.resolve({ body: jsonBytes(record), size: null }),
-      descriptor: {
-        source: 'json',
-        path,
-        day,
-        at,
-        modified: record.lastModifiedTime ?? null,
-        json: asJson(record),
-      },
-    });
+    items.push(recordJsonItem('call', record, { path, day, at }));
   }
   if (want.wantRecordings)
     recordings.forEach((recording, i) => {

@@ -89,3 +89,29 @@ export function asJson(value: unknown): JsonObject {
 export function jsonBytes(record: unknown): Buffer {
   return Buffer.from(`${JSON.stringify(record, null, 2)}\n`, 'utf8');
 }
+
+/**
+ * The item that keeps a record's full RingCentral JSON (a call or a message) at `path`. Its
+ * descriptor carries the JSON itself, so a retry needs nothing from RingCentral.
+ */
+export function recordJsonItem(
+  kind: ArchiveItem['kind'],
+  record: { id: string; lastModifiedTime?: string | undefined },
+  place: { path: string; day: string; at: number },
+): ArchiveItem {
+  const { path, day, at } = place;
+  const modified = record.lastModifiedTime ?? null;
+  return {
+    kind,
+    sourceId: record.id,
+    attachmentId: '',
+    path,
+    day,
+    at,
+    sourceModifiedAt: modified ? new Date(modified) : null,
+    size: null,
+    mode: 'add',
+    open: () => Promise.resolve({ body: jsonBytes(record), size: null }),
+    descriptor: { source: 'json', path, day, at, modified, json: asJson(record) },
+  };
+}

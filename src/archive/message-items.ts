@@ -2,8 +2,8 @@ import type { ReportRow } from '../store/types.ts';
 import {
   asJson,
   fileExtensionFor,
-  jsonBytes,
   messageKind,
+  recordJsonItem,
   type ArchiveItem,
   type MessageKind,
   type OpenedSource,
@@ -53,7 +53,6 @@ export function messageItems(
   };
   const at = Date.parse(record.creationTime);
   const day = localDay(record.creationTime, env.settings.timezone);
-  const modified = record.lastModifiedTime ? new Date(record.lastModifiedTime) : null;
   const base: Omit<PathItem, 'fileExtension' | 'attachmentIndex'> = {
     company: env.company,
     kind,
@@ -65,28 +64,7 @@ export function messageItems(
     id: record.id,
   };
   const jsonPath = renderItemPath(env.settings, { ...base, fileExtension: 'json' });
-  const items: ArchiveItem[] = [
-    {
-      kind,
-      sourceId: record.id,
-      attachmentId: '',
-      path: jsonPath,
-      day,
-      at,
-      sourceModifiedAt: modified,
-      size: null,
-      mode: 'add',
-      open: () => Promise.resolve({ body: jsonBytes(record), size: null }),
-      descriptor: {
-        source: 'json',
-        path: jsonPath,
-        day,
-        at,
-        modified: record.lastModifiedTime ?? null,
-        json: asJson(record),
-      },
-    },
-  ];
+  const items: ArchiveItem[] = [recordJsonItem(kind, record, { path: jsonPath, day, at })];
   const several = record.attachments.length > 1;
   const attachmentPaths: string[] = [];
   record.attachments.forEach((attachment, index) => {

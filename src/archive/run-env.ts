@@ -47,19 +47,19 @@ export interface RunEnv {
 }
 
 /** The parts of a RunEnv that differ between the archive run and verification. */
-export interface RunEnvInput {
-  ctx: RunContext;
-  store: Store;
-  api: RingCentralApi;
-  limiter: RateLimiter;
-  destination: Destination;
-  clock: Clock;
-  logger: Logger;
-  metrics: Metrics;
-  timeBoxMs: number;
-  concurrency: number;
-  workDir?: string;
-}
+export type RunEnvInput = Pick<
+  RunEnv,
+  | 'ctx'
+  | 'store'
+  | 'api'
+  | 'limiter'
+  | 'destination'
+  | 'clock'
+  | 'logger'
+  | 'metrics'
+  | 'timeBoxMs'
+  | 'concurrency'
+> & { workDir?: string };
 
 export function createRunEnv(input: RunEnvInput): RunEnv {
   const { tenant } = input.ctx;
