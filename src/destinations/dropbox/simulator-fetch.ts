@@ -2,12 +2,25 @@
  * A `fetch` for the `dropbox` SDK's `fetch` option that sends every Dropbox request to the
  * simulator. The SDK always builds `https://api.dropboxapi.com/...`, `https://content.dropboxapi.com/...`
  * and `https://dropbox.com/...` URLs, whatever its `domain` option says, so rewriting here is the
- * only way in. The original host travels in `x-sim-host` so the simulator can check that each route
+ * only way in. Temporary links (`https://uc….dl.dropboxusercontent.com/...`) are Dropbox's too. The original host travels in `x-sim-host` so the simulator can check that each route
  * went to the host it belongs to. Requests to any other host pass through untouched.
  *
  * `base` is the fetch that actually sends (default: Node's global fetch), e.g. `nodeHttpFetch`.
  */
-const DROPBOX_HOST = /(^|\.)dropbox(api)?\.com$/i;
+const DROPBOX_HOST = /(^|\.)dropbox(api|usercontent)?\.com$/i;
+
+/**
+ * Where a Dropbox URL is found when every Dropbox host is the simulator: the same path and query on
+ * the simulator's address. For URLs a browser follows (temporary links), which no fetch of ours
+ * rewrites. Any other URL is returned as it is.
+ */
+export function simulatorAddress(simulatorUrl: string, url: string): string {
+  const original = new URL(url);
+  if (!DROPBOX_HOST.test(original.hostname)) return url;
+  const sim = new URL(simulatorUrl);
+  const prefix = sim.pathname.replace(/\/+$/, '');
+  return new URL(`${prefix}${original.pathname}${original.search}`, sim.origin).href;
+}
 
 export function simulatorFetch(simulatorUrl: string, base: typeof fetch = fetch): typeof fetch {
   const sim = new URL(simulatorUrl);

@@ -18,42 +18,54 @@ export function headerSafeJson(value: JsonValue): string {
   );
 }
 
-function ranged(node: FileNode, range: string | undefined): Reply {
-  const headers: Record<string, string> = {
-    'Content-Type': 'application/octet-stream',
-    'Dropbox-API-Result': headerSafeJson(fileMetadata(node, false)),
-    'Accept-Ranges': 'bytes',
-  };
+/**
+ * A file's bytes as Dropbox's content hosts send them: the whole file (200), or a single
+ * `Range: bytes=a-b` / `a-` / `-n` with 206 and `Content-Range` (416 when it starts past the end).
+ * Anything else in the header is ignored and the whole file is sent, as HTTP allows.
+ */
+export function rangedFile(
+  file: { size: number; blobPath: string },
+  range: string | undefined,
+  headers: Record<string, string>,
+): Reply {
+  const withRanges = { ...headers, 'Accept-Ranges': 'bytes' };
   const match = range ? /^bytes=(\d*)-(\d*)$/.exec(range.trim()) : null;
   if (!match || (match[1] === '' && match[2] === '')) {
-    const body = node.size === 0 ? '' : { file: node.blobPath, start: 0, end: node.size - 1 };
-    return { status: 200, headers: { ...headers, 'Content-Length': String(node.size) }, body };
+    const body = file.size === 0 ? '' : { file: file.blobPath, start: 0, end: file.size - 1 };
+    return { status: 200, headers: { ...withRanges, 'Content-Length': String(file.size) }, body };
   }
   let start: number;
   let end: number;
   if (match[1] === '') {
-    start = Math.max(0, node.size - Number(match[2]));
-    end = node.size - 1;
+    start = Math.max(0, file.size - Number(match[2]));
+    end = file.size - 1;
   } else {
     start = Number(match[1]);
-    end = match[2] === '' ? node.size - 1 : Math.min(Number(match[2]), node.size - 1);
+    end = match[2] === '' ? file.size - 1 : Math.min(Number(match[2]), file.size - 1);
   }
-  if (start > end || start >= node.size) {
+  if (start > end || start >= file.size) {
     return {
       status: 416,
-      headers: { 'Content-Range': `bytes */${node.size}`, 'Content-Length': '0' },
+      headers: { 'Content-Range': `bytes */${file.size}`, 'Content-Length': '0' },
       body: '',
     };
   }
   return {
     status: 206,
     headers: {
-      ...headers,
-      'Content-Range': `bytes ${start}-${end}/${node.size}`,
+      ...withRanges,
+      'Content-Range': `bytes ${start}-${end}/${file.size}`,
       'Content-Length': String(end - start + 1),
     },
-    body: { file: node.blobPath, start, end },
+    body: { file: file.blobPath, start, end },
   };
+}
+
+function ranged(node: FileNode, range: string | undefined): Reply {
+  return rangedFile(node, range, {
+    'Content-Type': 'application/octet-stream',
+    'Dropbox-API-Result': headerSafeJson(fileMetadata(node, false)),
+  });
 }
 
 export const download: RouteDef = {

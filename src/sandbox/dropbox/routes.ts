@@ -10,6 +10,7 @@ import {
   uploadSessionFinish,
   uploadSessionStart,
 } from './session-routes.ts';
+import { getTemporaryLink } from './temporary-links.ts';
 import { upload } from './upload.ts';
 import { getCurrentAccount, getSpaceUsage } from './users.ts';
 
@@ -32,6 +33,7 @@ export const ROUTES: ReadonlyMap<string, RouteDef> = new Map(
     listFolderContinue,
     listFolderGetLatestCursor,
     download,
+    getTemporaryLink,
     getCurrentAccount,
     getSpaceUsage,
     revokeToken,

@@ -11,6 +11,7 @@ import { authorizeGet, authorizePost } from './oauth-authorize.ts';
 import { readTokenParams, tokenRequest, tokenServerError } from './oauth-token.ts';
 import { wrongHost } from './routes.ts';
 import type { SimState } from './state.ts';
+import { LINK_PATH, serveLink } from './temporary-links.ts';
 
 /**
  * One Express app serves everything Dropbox spreads over several hosts (www for the consent page,
@@ -67,6 +68,8 @@ export function createApp(sim: SimState): express.Express {
   );
   app.post('/oauth2/token', hostGuard(TOKEN_HOSTS), (req, res) => token(sim, req, res));
   app.use('/__sim', adminRouter(sim));
+  // The host of temporary links (uc….dl.dropboxusercontent.com): no token, the link is the key.
+  app.get(LINK_PATH, (req, res) => sendReply(res, serveLink(sim, req)));
   app.all('/2/{*route}', (req, res) => handleApi(sim, req, res, req.path.slice('/2/'.length)));
   app.use((req, res) => {
     void sendReply(res, json({ error: `no such simulator route: ${req.method} ${req.path}` }, 404));

@@ -7,6 +7,7 @@ import { NamespaceLocks } from './namespace-lock.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { SessionStore } from './sessions.ts';
 import { Stats } from './stats.ts';
+import { TemporaryLinks } from './temporary-links.ts';
 import { DEFAULT_APP_SCOPES, TokenStore } from './tokens.ts';
 
 /** A registered app as the simulator's App Console would hold it. */
@@ -44,6 +45,8 @@ export class SimState {
   readonly locks = new NamespaceLocks();
   readonly stats = new Stats();
   readonly jobs = new Map<string, BatchJob>();
+  /** Links from files/get_temporary_link, served by the link host (`/cd/0/get/...`). */
+  readonly links = new TemporaryLinks();
   /** The simulator's own failures (answered as 500), newest last, so a test can see what broke. */
   readonly internalErrors: string[] = [];
 

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { simulatorFetch } from '../../../src/destinations/dropbox/simulator-fetch.ts';
+import { simulatorAddress, simulatorFetch } from '../../../src/destinations/dropbox/simulator-fetch.ts';
 
 interface Seen {
   method: string;
@@ -77,5 +77,21 @@ describe('simulatorFetch', () => {
     const res = await simulatorFetch('http://127.0.0.1:1')(`${base}/elsewhere`);
     expect(await res.text()).toBe('ok');
     expect(seen[0]).toMatchObject({ url: '/elsewhere', simHost: undefined });
+  });
+});
+
+describe('simulatorAddress', () => {
+  it('puts a temporary link on the simulator, keeping path, query and any prefix', () => {
+    const link = 'https://uc1f2e.dl.dropboxusercontent.com/cd/0/get/AbC-_9/file?dl=0';
+    expect(simulatorAddress('http://127.0.0.1:4020', link)).toBe(
+      'http://127.0.0.1:4020/cd/0/get/AbC-_9/file?dl=0',
+    );
+    expect(simulatorAddress('http://sim.test/dropbox/', link)).toBe(
+      'http://sim.test/dropbox/cd/0/get/AbC-_9/file?dl=0',
+    );
+  });
+
+  it('leaves addresses that are not Dropbox hosts alone', () => {
+    expect(simulatorAddress('http://127.0.0.1:4020', 'https://example.com/a')).toBe('https://example.com/a');
   });
 });
