@@ -7,11 +7,11 @@ import { callRowFromRecord, type CallRow } from './report-csv.ts';
 import type { ReportRow } from '../store/types.ts';
 import { saveRowsIfChanged } from './reports.ts';
 import type { RunEnv } from './run-env.ts';
-import { readCallLog, recordingsOf } from './sources/call-log.ts';
+import { oneCallLogRecordTime, readCallLog, recordingsOf } from './sources/call-log.ts';
 import { openRecording } from './sources/recordings.ts';
 import type { CallLogRecord } from './sources/records.ts';
 import { itemKey, transferItems } from './transfer.ts';
-import { adaptWindow, HOUR_MS, readFrom, windowAt } from './windows.ts';
+import { adaptWindow, findHistoryStart, HOUR_MS, readFrom, windowAt, type RecordProbe } from './windows.ts';
 
 export const CALL_LOG_STREAM = 'calllog';
 
@@ -51,14 +51,17 @@ export async function archiveCallLog(env: RunEnv, outstanding: OutstandingIndex)
     const now = clock.now();
     const window = windowAt(from, now, windowMs, lookbackMs);
     const records: CallLogRecord[] = [];
+    let listed = 0;
     for await (const page of readCallLog(env.api, {
       dateFrom: new Date(window.from),
       dateTo: new Date(window.to),
       signal,
-    }))
+    })) {
+      listed += page.length;
       records.push(
         ...page.filter((r) => r.extension === undefined || includesExtension(settings, r.extension.id)),
       );
+    }
 
     const candidates: ArchiveItem[] = [];
     const rows = new Map<string, ReportRow[]>();
@@ -87,17 +90,26 @@ export async function archiveCallLog(env: RunEnv, outstanding: OutstandingIndex)
       break;
     }
     windowMs = adaptWindow(windowMs, records.length);
-    cursor = await moveCursor(env, cursor, { until: window.to, windowMs });
+    // After an empty window, skip the empty history that follows in a few one-record probes.
+    const until =
+      listed === 0 && !window.last ? await findHistoryStart(probe(env), window.to, now, windowMs) : window.to;
+    msRead += until - window.to;
+    cursor = await moveCursor(env, cursor, { until, windowMs });
     progress.backfill.until = cursor.until;
     // Visible progress while a long backfill runs (the run row is otherwise written at the end).
-    env.ctx.report({ kinds: env.counters.kinds, backfillUntil: new Date(window.to).toISOString() });
+    env.ctx.report({ kinds: env.counters.kinds, backfillUntil: new Date(until).toISOString() });
     await env.ctx.checkpoint();
-    if (window.last) break;
-    from = window.to;
+    if (window.last || until >= now) break;
+    from = until;
   }
   progress.recordingDensity = msRead > 0 ? recordingsSeen / msRead : 0;
   return progress;
 }
+
+const probe =
+  (env: RunEnv): RecordProbe =>
+  (from, to) =>
+    oneCallLogRecordTime(env.api, { dateFrom: new Date(from), dateTo: new Date(to), signal: env.signal });
 
 function extensionOf(env: RunEnv, id: string | undefined): PathExtension | null {
   if (!id) return null;

@@ -1,6 +1,6 @@
 import type { JsonObject } from '../store/types.ts';
 import type { RunEnv } from './run-env.ts';
-import { DAY_MS } from './windows.ts';
+import { historyFloor } from './retention.ts';
 
 /**
  * A stream's cursor: `until` is the instant before which everything of the stream is durable in
@@ -46,10 +46,12 @@ export async function moveCursor(
   return { stream: cursor.stream, until: nextUntil, version: saved.version, position: saved.position };
 }
 
-/** RingCentral keeps the call log for a year: with no backfill date, archive everything it still has. */
-export const DEFAULT_HISTORY_MS = 366 * DAY_MS;
-
+/**
+ * Where a stream's history starts: the backfill day chosen, or everything RingCentral still has,
+ * never before what it holds (a day chosen long ago drifts past that floor as time goes by).
+ */
 export function backfillStart(env: Pick<RunEnv, 'settings' | 'clock'>): number {
+  const floor = historyFloor(env.clock.now());
   const from = env.settings.backfillFrom;
-  return from ? Date.parse(`${from}T00:00:00.000Z`) : env.clock.now() - DEFAULT_HISTORY_MS;
+  return from ? Math.max(floor, Date.parse(`${from}T00:00:00.000Z`)) : floor;
 }

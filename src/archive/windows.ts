@@ -33,3 +33,34 @@ export function windowAt(from: number, now: number, windowMs: number, lookbackMs
 export function readFrom(until: number | null, backfillStart: number, lookbackMs: number): number {
   return until === null ? backfillStart : Math.max(backfillStart, until - lookbackMs);
 }
+
+/** The time of some record whose time lies in [from, to] (both inclusive), or null when none does. */
+export type RecordProbe = (from: number, to: number) => Promise<number | null>;
+
+/**
+ * Where history begins in [from, to]: an instant at most `resolutionMs` before the oldest record,
+ * or `to` when the range holds nothing. Each probe asks for one record; an empty half moves the
+ * start past it and a record found bounds the oldest from above, so the range at least halves per
+ * probe whatever order the source lists records in. A year of empty history costs one probe
+ * instead of a window a month, and history that begins last week about eight.
+ */
+export async function findHistoryStart(
+  probe: RecordProbe,
+  from: number,
+  to: number,
+  resolutionMs: number,
+): Promise<number> {
+  const within = (at: number | null, lo: number, hi: number) =>
+    at === null ? null : Number.isFinite(at) ? Math.min(hi, Math.max(lo, at)) : lo;
+  const any = within(await probe(from, to), from, to);
+  if (any === null) return to;
+  let lo = from;
+  let hi = any;
+  while (hi - lo > resolutionMs) {
+    const mid = lo + Math.floor((hi - lo) / 2);
+    const found = within(await probe(lo, mid), lo, mid);
+    if (found === null) lo = mid;
+    else hi = found;
+  }
+  return lo;
+}

@@ -1,4 +1,5 @@
 import { canonicalTimezone, isCalendarDay, localDay } from '../archive/local-time.ts';
+import { earliestBackfillDay, RETENTION_NOTE } from '../archive/retention.ts';
 import { type TenantSettings, settingsSchema, shorten } from './settings-schema.ts';
 
 export * from './settings-schema.ts';
@@ -78,10 +79,10 @@ export function validateSettingsForm(form: SettingsForm, options: { now?: number
   };
   const backfill = single('backfillFrom')?.trim();
   candidate.backfillFrom = backfill ? backfill : null;
-  const futureProblem = backfill
-    ? backfillInFuture(backfill, candidate.timezone, options.now ?? Date.now())
+  const dateProblem = backfill
+    ? backfillOutOfRange(backfill, candidate.timezone, options.now ?? Date.now())
     : null;
-  if (futureProblem) errors.backfillFrom = futureProblem;
+  if (dateProblem) errors.backfillFrom = dateProblem;
 
   const parsed = settingsSchema.safeParse(candidate);
   if (parsed.success && Object.keys(errors).length === 0) return { ok: true, settings: parsed.data };
@@ -112,14 +113,20 @@ function dedupeIgnoringCase(emails: string[] | undefined): string[] | undefined 
   return [...byKey.values()];
 }
 
-/** A backfill start after today (in the tenant's zone: that is whose "today" the admin means). */
-function backfillInFuture(day: string, timezone: unknown, now: number): string | null {
+/**
+ * A backfill start after today, or before anything RingCentral still holds (a start in year 1 would
+ * only walk empty history). Days are the tenant's: that is whose calendar the admin means.
+ */
+function backfillOutOfRange(day: string, timezone: unknown, now: number): string | null {
   if (!isCalendarDay(day)) return null; // the schema reports it
   const zone = (typeof timezone === 'string' && canonicalTimezone(timezone)) || 'UTC';
   const today = localDay(new Date(now).toISOString(), zone);
-  return day > today
-    ? `${shorten(day)} is in the future. Choose today or an earlier day, or leave it empty to archive everything RingCentral still has.`
-    : null;
+  if (day > today)
+    return `${shorten(day)} is in the future. Choose today or an earlier day, or leave it empty to archive everything RingCentral still has.`;
+  const earliest = earliestBackfillDay(now, zone);
+  if (day < earliest)
+    return `${shorten(day)} is before anything RingCentral still holds: ${RETENTION_NOTE}. Choose ${earliest} or a later day, or leave it empty to archive everything RingCentral still has.`;
+  return null;
 }
 
 function formField(path: readonly PropertyKey[]): SettingsFormField {

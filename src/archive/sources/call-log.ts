@@ -36,6 +36,18 @@ export async function* readCallLog(
   );
 }
 
+/** The start time of one record in [dateFrom, dateTo] (any one: the order is not documented), or null. */
+export async function oneCallLogRecordTime(
+  api: RingCentralApi,
+  window: Omit<CallLogWindow, 'perPage'>,
+): Promise<number | null> {
+  for await (const page of readCallLog(api, { ...window, perPage: 1 })) {
+    const record = page[0];
+    return record ? Date.parse(record.startTime) : null;
+  }
+  return null;
+}
+
 /** The recordings a record refers to, on the record itself and on its legs, each once. */
 export function recordingsOf(record: CallLogRecord): RecordingRef[] {
   const byId = new Map<string, RecordingRef>();

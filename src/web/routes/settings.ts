@@ -1,5 +1,7 @@
 import { Router, type Request } from 'express';
 import type { Connections } from '../../connections/index.ts';
+import { canonicalTimezone } from '../../archive/local-time.ts';
+import { earliestBackfillDay, RETENTION_NOTE } from '../../archive/retention.ts';
 import { listExtensions } from '../../archive/sources/extensions.ts';
 import { createRingCentralApi } from '../../archive/sources/api.ts';
 import type { Extension } from '../../archive/sources/records.ts';
@@ -46,6 +48,8 @@ export function settingsRoutes(deps: SettingsDeps): Router {
       placeholders: Object.entries(PLACEHOLDERS),
       timeZones: TIME_ZONES,
       example: examplePath(tenant.companyName, settings, clock.now()),
+      earliestBackfill: earliestBackfillDay(clock.now(), canonicalTimezone(settings.timezone) || 'UTC'),
+      retentionNote: RETENTION_NOTE,
       errors: {},
       ...extra,
     };

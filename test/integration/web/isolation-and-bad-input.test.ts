@@ -126,6 +126,10 @@ describe('tenant isolation and bad input', () => {
       [{ backfillFrom: '2999-01-01' }, /future/i],
       [{ backfillFrom: '2026-02-30' }, /date|day/i],
       [
+        { backfillFrom: '0001-01-01' },
+        /before anything RingCentral still holds.*12 months.*Choose \d{4}-\d{2}-\d{2}/,
+      ],
+      [
         {
           extensionsMode: 'include',
           extensionIds: Array.from({ length: 1000 }, (_, i) => String(i + 1)).join(','),

@@ -140,7 +140,7 @@ describe('the settings form', () => {
         extensionIds: ['62264425004, 62264426004', '62264425004\n62264427004'],
         folderTemplate: '{company}/{date}/{type}',
         fileTemplate: '{time} {from} to {to} ({id})',
-        backfillFrom: ' 2025-01-31 ',
+        backfillFrom: ' 2025-07-31 ',
         timezone: 'us/eastern',
         lookbackHours: ' 72 ',
         notificationEmails: 'it@acme.example; Boss@Acme.example\nboss@acme.example',
@@ -150,7 +150,7 @@ describe('the settings form', () => {
       extensions: { mode: 'include', ids: ['62264425004', '62264426004', '62264427004'] },
       folderTemplate: '{company}/{date}/{type}',
       fileTemplate: '{time} {from} to {to} ({id})',
-      backfillFrom: '2025-01-31',
+      backfillFrom: '2025-07-31',
       timezone: 'America/New_York',
       lookbackHours: 72,
       notificationEmails: ['it@acme.example', 'Boss@Acme.example'],
@@ -211,6 +211,17 @@ describe('the settings form', () => {
     [{ timezone: ['UTC', 'Europe/Berlin'] }, 'timezone', /sent more than once/],
   ])('rejects %j with a message for %s', (changes, field, message) => {
     expect(errorsFor(changes)).toEqual({ [field]: expect.stringMatching(message) });
+  });
+
+  it('refuses a start before anything RingCentral still holds, and names the earliest day', () => {
+    // NOW is 2026-06-15 12:00 UTC: the call log reaches back 12 months (366 days, to 2025-06-14).
+    for (const day of ['0001-01-01', '2020-01-01', '2025-06-13'])
+      expect(errorsFor({ backfillFrom: day })).toEqual({
+        backfillFrom: expect.stringMatching(
+          /before anything RingCentral still holds: RingCentral keeps the call log for 12 months .*Choose 2025-06-14 or a later day/,
+        ),
+      });
+    expect(settingsFor({ backfillFrom: '2025-06-14' }).backfillFrom).toBe('2025-06-14');
   });
 
   it('judges "the future" by the tenant’s calendar', () => {
