@@ -1,7 +1,7 @@
 import pMap from 'p-map';
 import type { RcSimAccountSummary } from '../../src/sandbox/ringcentral/index.ts';
 import type { JsonObject } from '../../src/store/types.ts';
-import { connectDropbox, signInWithRingCentral } from '../../src/tenants/install.ts';
+import { connectDestination, signInWithRingCentral } from '../../src/tenants/install.ts';
 import { BrowserFlow } from '../../test/support/browser-flow.ts';
 import type { TestStack } from '../../test/support/stack.ts';
 
@@ -33,20 +33,22 @@ export async function onboardTenant(
   const browser = new BrowserFlow(stack);
   const email = options.email ?? `archive-${account.accountId}@bench.example`;
 
-  const rcStart = connections.startRingCentral();
+  const rc = connections.provider('ringcentral').flow;
+  const dbx = connections.provider('dropbox').flow;
+  const rcStart = await rc.start();
   const rcCallback = await browser.consent(new URL(rcStart.url), {
     login: account.adminLogin,
     decision: 'allow',
   });
-  const rcAuth = await connections.finishRingCentral(codeFrom(rcCallback, rcStart.state), rcStart.verifier);
+  const rcAuth = await rc.finish(codeFrom(rcCallback, rcStart.state), rcStart.verifier);
   const { tenant } = await signInWithRingCentral(deps, rcAuth);
   // Settings before Dropbox: connecting it makes the tenant active and its first run due.
   if (options.settings) await store.updateTenant(tenant.id, { settings: options.settings });
 
-  const dbxStart = await connections.startDropbox();
+  const dbxStart = await dbx.start();
   const dbxCallback = await browser.consent(new URL(dbxStart.url), { account: email, decision: 'allow' });
-  const dbxAuth = await connections.finishDropbox(codeFrom(dbxCallback, dbxStart.state), dbxStart.verifier);
-  await connectDropbox(deps, tenant.id, dbxAuth, `ringcentral:${rcAuth.user.extensionId}`);
+  const dbxAuth = await dbx.finish(codeFrom(dbxCallback, dbxStart.state), dbxStart.verifier);
+  await connectDestination(deps, tenant.id, dbxAuth, `ringcentral:${rcAuth.user.extensionId}`);
   return { tenantId: tenant.id, email };
 }
 

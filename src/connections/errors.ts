@@ -1,6 +1,4 @@
-import type { Provider } from '../store/types.ts';
-
-const PROVIDER_NAME: Record<Provider, string> = { ringcentral: 'RingCentral', dropbox: 'Dropbox' };
+import { providerName } from './registry.ts';
 
 /**
  * The authorization is gone (revoked, expired, password changed): nothing will work until an admin
@@ -9,24 +7,19 @@ const PROVIDER_NAME: Record<Provider, string> = { ringcentral: 'RingCentral', dr
 export class ReconnectRequiredError extends Error {
   override name = 'ReconnectRequiredError';
   readonly kind = 'auth' as const;
-  readonly provider: Provider;
-  constructor(provider: Provider, detail: string) {
-    super(
-      `${PROVIDER_NAME[provider]} access is no longer valid (${detail}). An admin needs to reconnect ${PROVIDER_NAME[provider]}.`,
-    );
+  readonly provider: string;
+  constructor(provider: string, detail: string) {
+    const name = providerName(provider);
+    super(`${name} access is no longer valid (${detail}). An admin needs to reconnect ${name}.`);
     this.provider = provider;
   }
 }
 
 export class NotConnectedError extends Error {
   override name = 'NotConnectedError';
-  readonly provider: Provider;
-  constructor(provider: Provider) {
-    super(`${PROVIDER_NAME[provider]} is not connected for this company yet.`);
+  readonly provider: string;
+  constructor(provider: string) {
+    super(`${providerName(provider)} is not connected for this company yet.`);
     this.provider = provider;
   }
-}
-
-export function providerName(provider: Provider): string {
-  return PROVIDER_NAME[provider];
 }

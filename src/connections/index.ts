@@ -1,166 +1,146 @@
 import type { Config } from '../config.ts';
 import type { Clock } from '../lib/clock.ts';
+import { errorMessage } from '../lib/errors.ts';
 import type { Logger } from '../lib/logger.ts';
-import type { Provider, Store } from '../store/types.ts';
-import {
-  createDropboxConnector,
-  type DropboxAppConfig,
-  type DropboxConnector,
-  type DropboxTokens,
-} from './dropbox.ts';
-import {
-  finishDropboxAuthorization,
-  revokeDropbox,
-  startDropboxAuthorization,
-  type DropboxAuthorization,
-} from './oauth-dropbox.ts';
-import {
-  finishRingCentralAuthorization,
-  revokeRingCentral,
-  startRingCentralAuthorization,
-  type AuthorizationStart,
-  type RingCentralAuthorization,
-} from './oauth-ringcentral.ts';
+import type { Store } from '../store/types.ts';
+import { createDropboxProvider } from './dropbox/index.ts';
+import type { Authorization, ConnectionProvider, ProviderDeps } from './provider.ts';
 import { createRefreshCoordinator } from './refresh.ts';
-import {
-  createRingCentralConnector,
-  type RingCentralAppConfig,
-  type RingCentralConnector,
-  type RingCentralTokens,
-} from './ringcentral.ts';
+import { PROVIDERS, type ProviderId } from './registry.ts';
+import { createRingCentralProvider } from './ringcentral/index.ts';
 import { createVault, type Vault } from './vault.ts';
 
-export type { AuthorizationStart, DropboxAuthorization, RingCentralAuthorization };
+export type {
+  DropboxAuthorization,
+  DropboxClientAccess,
+  DropboxProvider,
+  DropboxTokens,
+} from './dropbox/index.ts';
+export type {
+  Platform,
+  RingCentralAuthorization,
+  RingCentralProvider,
+  RingCentralTokens,
+} from './ringcentral/index.ts';
+export type {
+  Authorization,
+  AuthorizationStart,
+  ConnectionProvider,
+  FormField,
+  FormFlow,
+  OAuthFlow,
+  ProviderRole,
+} from './provider.ts';
+export { callbackPath, ConnectionRefused } from './provider.ts';
+export { isProviderId, providerIds, providerName, PROVIDERS, type ProviderId } from './registry.ts';
 export { NotConnectedError, ReconnectRequiredError } from './errors.ts';
 
-export const RINGCENTRAL_CALLBACK_PATH = '/connect/ringcentral/callback';
-export const DROPBOX_CALLBACK_PATH = '/connect/dropbox/callback';
+/** How each registered provider is built (one entry per line of PROVIDERS in registry.ts). */
+const FACTORIES = {
+  ringcentral: createRingCentralProvider,
+  dropbox: createDropboxProvider,
+} satisfies { [K in ProviderId]: (deps: ProviderDeps) => ConnectionProvider & { id: K } };
 
-/** Everything about the two providers' authorizations: OAuth, the token vault, refresh, revoke. */
+export type KnownProviders = { [K in ProviderId]: ReturnType<(typeof FACTORIES)[K]> };
+
+/** Every provider's authorizations: connect flows, the token vault, refresh, revoke, keep-alive. */
 export interface Connections {
   vault: Vault;
-  ringcentral: RingCentralConnector;
-  dropbox: DropboxConnector;
-  startRingCentral(): AuthorizationStart;
-  finishRingCentral(code: string, verifier: string): Promise<RingCentralAuthorization>;
-  startDropbox(): Promise<AuthorizationStart>;
-  finishDropbox(code: string, verifier: string): Promise<DropboxAuthorization>;
-  saveRingCentral(tenantId: string, auth: RingCentralAuthorization): Promise<void>;
-  saveDropbox(tenantId: string, auth: DropboxAuthorization): Promise<void>;
-  /** Revokes at the provider (best effort) and forgets the tokens. */
-  disconnect(tenantId: string, provider: Provider): Promise<void>;
-  /** Discards tokens obtained only to identify a user (a sign-in to an already connected tenant). */
-  discardRingCentral(tokens: RingCentralTokens): Promise<void>;
+  /** The registered provider with this id (typed for the known ones); throws for an unknown id. */
+  provider<K extends ProviderId>(id: K): KnownProviders[K];
+  /** A provider by an id that came from outside (a URL, a stored row): null when unknown. */
+  find(id: string): ConnectionProvider | null;
+  /** Every registered provider, in registry order. */
+  all(): readonly ConnectionProvider[];
+  /** Seals and stores a finished authorization as the tenant's connection to its provider. */
+  save(tenantId: string, auth: Authorization): Promise<void>;
+  /** Revokes at the provider (best effort) and forgets the connection. */
+  disconnect(tenantId: string, provider: string): Promise<void>;
+  /** Ends a grant obtained only to identify someone (nothing was stored), best effort. */
+  discard(auth: Authorization): Promise<void>;
 }
 
 export interface ConnectionsDeps {
-  config: Pick<
-    Config,
-    | 'BASE_URL'
-    | 'TOKEN_KEYS'
-    | 'RINGCENTRAL_SERVER'
-    | 'RINGCENTRAL_CLIENT_ID'
-    | 'RINGCENTRAL_CLIENT_SECRET'
-    | 'DROPBOX_APP_KEY'
-    | 'DROPBOX_APP_SECRET'
-    | 'DROPBOX_SIMULATOR_URL'
-  >;
+  config: Config;
   store: Store;
   clock: Clock;
   logger: Logger;
-  onGrantLost(tenantId: string, provider: Provider, reason: string): Promise<void>;
+  onGrantLost(tenantId: string, provider: string, reason: string): Promise<void>;
 }
 
 export function createConnections(deps: ConnectionsDeps): Connections {
-  const { config, store, clock } = deps;
+  const { config, store, clock, logger } = deps;
   const vault = createVault(config.TOKEN_KEYS);
-  const rcApp: RingCentralAppConfig = {
-    server: config.RINGCENTRAL_SERVER,
-    clientId: config.RINGCENTRAL_CLIENT_ID,
-    clientSecret: config.RINGCENTRAL_CLIENT_SECRET,
-    redirectUri: `${config.BASE_URL}${RINGCENTRAL_CALLBACK_PATH}`,
-  };
-  const dbxApp: DropboxAppConfig = {
-    appKey: config.DROPBOX_APP_KEY,
-    appSecret: config.DROPBOX_APP_SECRET,
-    redirectUri: `${config.BASE_URL}${DROPBOX_CALLBACK_PATH}`,
-    simulatorUrl: config.DROPBOX_SIMULATOR_URL,
-  };
   const refresh = createRefreshCoordinator({
     store,
     vault,
     clock,
-    logger: deps.logger,
+    logger,
     onGrantLost: (tenantId, provider, reason) => deps.onGrantLost(tenantId, provider, reason),
   });
-  const ringcentral = createRingCentralConnector({ app: rcApp, store, vault, refresh, clock });
-  const dropbox = createDropboxConnector({ app: dbxApp, store, vault, refresh, clock });
+  const providerDeps: ProviderDeps = { config, store, vault, refresh, clock, logger };
+  const built = PROVIDERS.map((p) => FACTORIES[p.id](providerDeps) as ConnectionProvider);
+  const byId = new Map(built.map((p) => [p.id, p]));
 
-  const seal = (tenantId: string, provider: Provider, value: object) => vault.seal(tenantId, provider, value);
+  const find = (id: string) => byId.get(id) ?? null;
+  const revokeQuietly = async (provider: ConnectionProvider, secret: object, tenantId: string | null) => {
+    try {
+      await provider.revoke?.(secret);
+    } catch (error) {
+      logger.warn(
+        { tenantId, provider: provider.id, err: { message: errorMessage(error) } },
+        'revoke failed; forgetting the credentials anyway',
+      );
+    }
+  };
 
   return {
     vault,
-    ringcentral,
-    dropbox,
-    startRingCentral: () => startRingCentralAuthorization(rcApp),
-    finishRingCentral: (code, verifier) => finishRingCentralAuthorization(rcApp, code, verifier),
-    startDropbox: () => startDropboxAuthorization(dbxApp),
-    finishDropbox: (code, verifier) => finishDropboxAuthorization(dbxApp, code, verifier, clock.now()),
+    provider<K extends ProviderId>(id: K) {
+      const provider = byId.get(id);
+      if (!provider) throw new Error(`No provider "${id}" is registered`);
+      return provider as KnownProviders[K];
+    },
+    find,
+    all: () => built,
 
-    async saveRingCentral(tenantId, auth) {
-      const { sealed, keyId } = seal(tenantId, 'ringcentral', auth.tokens);
+    async save(tenantId, auth) {
+      if (!find(auth.provider)) throw new Error(`No provider "${auth.provider}" is registered`);
+      const { sealed, keyId } = vault.seal(tenantId, auth.provider, auth.secret);
       await store.saveConnection({
         tenantId,
-        provider: 'ringcentral',
+        provider: auth.provider,
         accountId: auth.accountId,
-        accountLabel: `${auth.user.name} (ext. ${auth.user.extensionNumber})`,
+        accountLabel: auth.accountLabel,
         tokenCiphertext: sealed,
         keyId,
-        accessExpiresAt: auth.tokens.expire_time ? new Date(auth.tokens.expire_time) : null,
-        refreshExpiresAt: auth.tokens.refresh_token_expire_time
-          ? new Date(auth.tokens.refresh_token_expire_time)
-          : null,
+        accessExpiresAt: auth.accessExpiresAt,
+        refreshExpiresAt: auth.refreshExpiresAt,
       });
     },
 
-    async saveDropbox(tenantId, auth) {
-      const { sealed, keyId } = seal(tenantId, 'dropbox', auth.tokens);
-      await store.saveConnection({
-        tenantId,
-        provider: 'dropbox',
-        accountId: auth.accountId,
-        accountLabel: auth.email,
-        tokenCiphertext: sealed,
-        keyId,
-        accessExpiresAt: new Date(auth.tokens.expires_at),
-        refreshExpiresAt: null,
-      });
-    },
-
-    async disconnect(tenantId, provider) {
-      const conn = await store.getConnection(tenantId, provider);
+    async disconnect(tenantId, providerId) {
+      const conn = await store.getConnection(tenantId, providerId);
       if (!conn) return;
-      try {
-        if (provider === 'ringcentral')
-          await revokeRingCentral(
-            rcApp,
-            vault.open<RingCentralTokens>(tenantId, provider, conn.tokenCiphertext),
+      const provider = find(providerId);
+      if (provider?.revoke) {
+        let secret: object | null = null;
+        try {
+          secret = vault.open<object>(tenantId, providerId, conn.tokenCiphertext);
+        } catch (error) {
+          logger.warn(
+            { tenantId, provider: providerId, err: { message: errorMessage(error) } },
+            'stored credentials unreadable; forgetting them without a revoke',
           );
-        else
-          await revokeDropbox(
-            dbxApp,
-            vault.open<DropboxTokens>(tenantId, provider, conn.tokenCiphertext),
-            clock.now(),
-          );
-      } catch (error) {
-        deps.logger.warn(
-          { tenantId, provider, err: { message: (error as Error).message } },
-          'revoke failed; forgetting tokens anyway',
-        );
+        }
+        if (secret) await revokeQuietly(provider, secret, tenantId);
       }
-      await store.deleteConnection(tenantId, provider);
+      await store.deleteConnection(tenantId, providerId);
     },
 
-    discardRingCentral: (tokens) => revokeRingCentral(rcApp, tokens),
+    async discard(auth) {
+      const provider = find(auth.provider);
+      if (provider) await revokeQuietly(provider, auth.secret, null);
+    },
   };
 }

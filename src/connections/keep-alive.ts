@@ -26,10 +26,10 @@ export async function keepTokensAlive(deps: {
     if (!tenants.has(conn.tenantId)) continue;
     const last = (conn.lastRefreshedAt ?? conn.createdAt).getTime();
     if (clock.now() - last < REFRESH_WHEN_OLDER_THAN_MS) continue;
+    const provider = deps.connections.find(conn.provider);
+    if (!provider?.keepAlive) continue;
     try {
-      if (conn.provider === 'ringcentral')
-        await deps.connections.ringcentral.ensureFresh(conn.tenantId, true);
-      else await deps.connections.dropbox.ensureFresh(conn.tenantId, true);
+      await provider.keepAlive(conn);
       refreshed += 1;
     } catch (error) {
       failed += 1;

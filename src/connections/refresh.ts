@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../lib/clock.ts';
 import { errorMessage } from '../lib/errors.ts';
 import type { Logger } from '../lib/logger.ts';
-import type { Provider, Store } from '../store/types.ts';
+import type { Store } from '../store/types.ts';
 import { NotConnectedError, ReconnectRequiredError } from './errors.ts';
 import type { Vault } from './vault.ts';
 
@@ -26,7 +26,7 @@ export interface RefreshResult<B> {
 
 export interface RefreshRequest<B> {
   tenantId: string;
-  provider: Provider;
+  provider: string;
   /** The access token the caller found expired or rejected (null: just make sure it is fresh). */
   staleAccessToken: string | null;
   accessTokenOf(bundle: B): string;
@@ -48,7 +48,7 @@ export interface RefreshDeps {
   clock: Clock;
   logger: Logger;
   /** Called once when a grant is found gone: marks the tenant needs_reconnect and tells people. */
-  onGrantLost(tenantId: string, provider: Provider, reason: string): Promise<void>;
+  onGrantLost(tenantId: string, provider: string, reason: string): Promise<void>;
 }
 
 export function createRefreshCoordinator(deps: RefreshDeps): RefreshCoordinator {

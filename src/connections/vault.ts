@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import type { TokenKey } from '../config.ts';
 import { ConfigError } from '../lib/errors.ts';
-import type { Provider, Store } from '../store/types.ts';
+import type { Store } from '../store/types.ts';
 
 /**
  * Tokens at rest: AES-256-GCM with a fresh 12-byte IV per write, the tenant id and provider bound
@@ -20,12 +20,12 @@ export class VaultError extends Error {
 
 export interface Vault {
   readonly currentKeyId: string;
-  seal(tenantId: string, provider: Provider, value: object): { sealed: string; keyId: string };
-  open<T = Record<string, unknown>>(tenantId: string, provider: Provider, sealed: string): T;
+  seal(tenantId: string, provider: string, value: object): { sealed: string; keyId: string };
+  open<T = Record<string, unknown>>(tenantId: string, provider: string, sealed: string): T;
   keyIdOf(sealed: string): string;
 }
 
-const aad = (tenantId: string, provider: Provider) => Buffer.from(`${tenantId}\u0000${provider}`, 'utf8');
+const aad = (tenantId: string, provider: string) => Buffer.from(`${tenantId}\u0000${provider}`, 'utf8');
 
 export function createVault(keys: TokenKey[]): Vault {
   const [current] = keys;
@@ -47,7 +47,7 @@ export function createVault(keys: TokenKey[]): Vault {
       };
     },
 
-    open<T>(tenantId: string, provider: Provider, sealed: string): T {
+    open<T>(tenantId: string, provider: string, sealed: string): T {
       const [version, keyId, iv, ciphertext, tag] = sealed.split('.');
       if (version !== VERSION || !keyId || !iv || !ciphertext || !tag)
         throw new VaultError('Stored token is not in a known format');

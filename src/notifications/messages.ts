@@ -1,4 +1,4 @@
-import type { Provider } from '../store/types.ts';
+import { providerName } from '../connections/registry.ts';
 import type { AlertDetails, NotificationEvent } from './alerts.ts';
 
 /**
@@ -25,7 +25,6 @@ interface Content {
   action: { label: string; path: string } | null;
 }
 
-const PROVIDER: Record<Provider, string> = { ringcentral: 'RingCentral', dropbox: 'Dropbox' };
 const DASHBOARD = { label: 'Open the dashboard', path: '/dashboard' };
 
 export function composeAlert(event: NotificationEvent, context: MessageContext): ComposedMessage {
@@ -57,7 +56,7 @@ export function composeTest(context: MessageContext): ComposedMessage {
 function opened(details: AlertDetails, { companyName }: MessageContext): Content {
   switch (details.kind) {
     case 'reconnect': {
-      const name = PROVIDER[details.provider];
+      const name = providerName(details.provider);
       return {
         subject: `Action needed: reconnect ${name} — backups for ${companyName} are stopped`,
         paragraphs: [
@@ -115,8 +114,8 @@ function recovered(details: AlertDetails, { companyName }: MessageContext): Cont
   switch (details.kind) {
     case 'reconnect':
       return done(
-        `${PROVIDER[details.provider]} is connected again for ${companyName}`,
-        `${PROVIDER[details.provider]} is connected again and backups are running. They catch up on what happened meanwhile.`,
+        `${providerName(details.provider)} is connected again for ${companyName}`,
+        `${providerName(details.provider)} is connected again and backups are running. They catch up on what happened meanwhile.`,
       );
     case 'failing':
       return done(

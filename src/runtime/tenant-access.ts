@@ -20,8 +20,8 @@ export function tenantAccess(
     metrics: services.metrics,
     clock: services.clock,
     timeBoxMs: services.timeBoxMs,
-    ringcentral: (tenantId) => connections.ringcentral.platform(tenantId),
-    dropbox: (tenantId) => connections.dropbox.access(tenantId),
+    ringcentral: (tenantId) => connections.provider('ringcentral').platform(tenantId),
+    dropbox: (tenantId) => connections.provider('dropbox').access(tenantId),
     reconnectNeeded: async (tenantId, provider, reason) => {
       await markNeedsReconnect(store, tenantId, provider, reason);
       // The notifier keeps its own alert state: an alert already open is not sent again.

@@ -20,6 +20,23 @@ export function decodeKeyToken(token: string | null | undefined): LedgerKey | nu
   return null;
 }
 
+/** A page token over string tuples (tenant and provider, say): base64url JSON, like the key tokens. */
+export function encodeTupleToken(parts: readonly string[]): string {
+  return Buffer.from(JSON.stringify(parts)).toString('base64url');
+}
+
+export function decodeTupleToken(token: string | null | undefined, length: number): string[] | null {
+  if (!token) return null;
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    if (Array.isArray(parsed) && parsed.length === length && parsed.every((p) => typeof p === 'string'))
+      return parsed;
+  } catch {
+    // fall through: a malformed token reads as "from the start"
+  }
+  return null;
+}
+
 export const DEFAULT_PAGE = 100;
 export const MAX_PAGE = 1000;
 

@@ -9,7 +9,8 @@ export type Json = string | number | boolean | null | Json[] | { [key: string]: 
 export type JsonObject = { [key: string]: Json };
 
 export type TenantStatus = 'active' | 'paused' | 'needs_reconnect' | 'uninstalled';
-export type Provider = 'ringcentral' | 'dropbox';
+/** A registered provider's id ('ringcentral', 'dropbox' ...; see connections/registry.ts). */
+export type Provider = string;
 
 export interface Installer {
   extensionId: string;
@@ -202,7 +203,17 @@ export interface Store {
   releaseRunLease(tenantId: string, token: number): Promise<void>;
 
   getConnection(tenantId: string, provider: Provider): Promise<Connection | null>;
-  listConnections(filter?: { provider?: Provider }): Promise<Connection[]>;
+  /** One tenant's connections, or every connection of one provider (small sets; see pageConnections). */
+  listConnections(filter?: { provider?: Provider; tenantId?: string }): Promise<Connection[]>;
+  /**
+   * Every connection, a page at a time, ordered by tenant and provider; with refreshedBefore only
+   * those whose tokens were last refreshed (or, never refreshed, stored) before that moment.
+   */
+  pageConnections(options?: {
+    refreshedBefore?: Date;
+    limit?: number;
+    after?: string | null;
+  }): Promise<Page<Connection>>;
   /** Inserts or replaces (a new authorization); the version keeps increasing across replacements. */
   saveConnection(connection: NewConnection): Promise<Connection>;
   /** Applies the patch only if the stored version still equals expectedVersion; null otherwise. */

@@ -1,4 +1,5 @@
-import type { Connections, DropboxAuthorization, RingCentralAuthorization } from '../connections/index.ts';
+import type { Authorization, Connections, RingCentralAuthorization } from '../connections/index.ts';
+import { providerIds, providerName } from '../connections/index.ts';
 import type { Scheduler } from '../jobs/scheduler.ts';
 import type { Store, Tenant } from '../store/types.ts';
 import { refreshReadiness } from './status.ts';
@@ -36,11 +37,11 @@ export async function signInWithRingCentral(
 ): Promise<{ tenant: Tenant; outcome: SignInOutcome }> {
   const { store, connections } = deps;
   if (!auth.user.admin) {
-    await connections.discardRingCentral(auth.tokens);
+    await connections.discard(auth);
     throw new NotAdminError(`${auth.user.name} is not a RingCentral administrator`);
   }
   if (auth.missingPermissions.length) {
-    await connections.discardRingCentral(auth.tokens);
+    await connections.discard(auth);
     throw new MissingPermissionsError(auth.missingPermissions);
   }
 
@@ -54,7 +55,7 @@ export async function signInWithRingCentral(
       installedBy: { extensionId: auth.user.extensionId, name: auth.user.name, email: auth.user.email },
       settings: {},
     });
-    await connections.saveRingCentral(auth.accountId, auth);
+    await connections.save(auth.accountId, auth);
     outcome = 'installed';
   } else if (existing.status === 'uninstalled') {
     await store.updateTenant(auth.accountId, {
@@ -62,18 +63,18 @@ export async function signInWithRingCentral(
       installedBy: { extensionId: auth.user.extensionId, name: auth.user.name, email: auth.user.email },
       settings: {},
     });
-    await connections.saveRingCentral(auth.accountId, auth);
+    await connections.save(auth.accountId, auth);
     outcome = 'reinstalled';
   } else if (
     !(await store.getConnection(auth.accountId, 'ringcentral')) ||
     existing.status === 'needs_reconnect'
   ) {
     // The stored authorization is missing or dead: this admin's sign-in becomes the connection.
-    await connections.saveRingCentral(auth.accountId, auth);
+    await connections.save(auth.accountId, auth);
     outcome = 'reconnected';
   } else {
     // A healthy connection exists; this sign-in only proves who the admin is.
-    await connections.discardRingCentral(auth.tokens);
+    await connections.discard(auth);
     outcome = 'signed-in';
   }
   if (outcome !== 'signed-in')
@@ -86,28 +87,41 @@ export async function signInWithRingCentral(
   return { tenant, outcome };
 }
 
-export async function connectDropbox(
+/**
+ * A company archives into one destination: connecting one (Dropbox, an SFTP server) replaces the
+ * one it had, whose grant is revoked first, unless it is the same account connected again.
+ */
+export async function connectDestination(
   deps: TenantDeps,
   tenantId: string,
-  auth: DropboxAuthorization,
+  auth: Authorization,
   actor: string,
 ): Promise<Tenant> {
-  const previous = await deps.store.getConnection(tenantId, 'dropbox');
-  // Connecting a different Dropbox account replaces the old authorization: revoke it first.
-  if (previous && previous.accountId !== auth.accountId)
-    await deps.connections.disconnect(tenantId, 'dropbox');
-  await deps.connections.saveDropbox(tenantId, auth);
+  for (const id of providerIds('destination')) {
+    const previous = await deps.store.getConnection(tenantId, id);
+    if (previous && (id !== auth.provider || previous.accountId !== auth.accountId))
+      await deps.connections.disconnect(tenantId, id);
+  }
+  await deps.connections.save(tenantId, auth);
   await deps.store.appendAudit(tenantId, {
     actor,
-    action: 'dropbox.connected',
-    details: { account: auth.email },
+    action: `${auth.provider}.connected`,
+    details: { account: auth.accountLabel },
   });
   return afterConnectionChange(deps, tenantId);
 }
 
-export async function disconnectDropbox(deps: TenantDeps, tenantId: string, actor: string): Promise<Tenant> {
-  await deps.connections.disconnect(tenantId, 'dropbox');
-  await deps.store.appendAudit(tenantId, { actor, action: 'dropbox.disconnected', details: {} });
+/** Disconnects the company's destination (revoking its grant); backups wait for a new one. */
+export async function disconnectDestination(
+  deps: TenantDeps,
+  tenantId: string,
+  provider: string,
+  actor: string,
+): Promise<Tenant> {
+  if (!providerIds('destination').some((id) => id === provider))
+    throw new Error(`${providerName(provider)} is not a destination`);
+  await deps.connections.disconnect(tenantId, provider);
+  await deps.store.appendAudit(tenantId, { actor, action: `${provider}.disconnected`, details: {} });
   return afterConnectionChange(deps, tenantId);
 }
 

@@ -1,7 +1,7 @@
 import type { TenantDeps } from './install.ts';
 
 /**
- * Uninstall: revoke both authorizations at the providers, delete the tokens, settings and the
+ * Uninstall: revoke every authorization at its provider, delete the tokens, settings and the
  * job. By default nothing else is kept either (archive index, run history); with keepIndex the
  * ledger and cursors stay so a reinstall continues without re-checking every file. The archive in
  * Dropbox is the customer's and is never touched. The audit log keeps the fact that it happened.
@@ -14,8 +14,7 @@ export async function uninstallTenant(
 ): Promise<void> {
   const { store, connections, scheduler } = deps;
   await scheduler.unscheduleTenant(tenantId);
-  await connections.disconnect(tenantId, 'ringcentral');
-  await connections.disconnect(tenantId, 'dropbox');
+  for (const provider of connections.all()) await connections.disconnect(tenantId, provider.id);
   await store.appendAudit(tenantId, {
     actor,
     action: 'tenant.uninstalled',

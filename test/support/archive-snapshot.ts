@@ -28,7 +28,7 @@ export async function snapshotArchive(
       : [e.kind, e.sourceId, e.attachmentId, e.path, e.size, e.sha256, e.contentHash].join('|'),
   );
   const files = (await stack.dbx.files()).accounts.find((a) => a.email === email)?.files ?? [];
-  const access = stack.services.connections.dropbox.access(tenantId);
+  const access = stack.services.connections.provider('dropbox').access(tenantId);
   const manifests: Record<string, string[][]> = {};
   for (const file of files.filter((f) => isManifest(f.path_display))) {
     const { result } = await access.call((dbx) => dbx.filesDownload({ path: file.path_display }));

@@ -1,6 +1,6 @@
 /**
  * A response body that cannot end quietly short. Node's fetch (the SDK's transport, see
- * connections/ringcentral.ts) fails a body whose connection closes before the promised
+ * connections/ringcentral/connector.ts) fails a body whose connection closes before the promised
  * Content-Length, but a connection can also just go quiet, and other fetches (node-fetch 2, the
  * SDK's default) let a cut body stop without ending or failing. So the body is watched: it fails
  * with a `retry` SourceError when the source errors, closes or ends before the promised length, or

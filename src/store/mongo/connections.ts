@@ -1,4 +1,6 @@
+import type { Filter } from 'mongodb';
 import { COLLECTIONS, type Database } from './db.ts';
+import { decodeTupleToken, encodeTupleToken, pageSize } from '../paging.ts';
 import { retryOnDuplicateKey, toNumber } from './mapping.ts';
 import type { Connection, ConnectionPatch, Provider, Store } from '../types.ts';
 
@@ -60,7 +62,12 @@ export function connectionPatchSet(patch: ConnectionPatch): Partial<ConnectionDo
 
 type ConnectionMethods = Pick<
   Store,
-  'getConnection' | 'listConnections' | 'saveConnection' | 'updateConnection' | 'deleteConnection'
+  | 'getConnection'
+  | 'listConnections'
+  | 'pageConnections'
+  | 'saveConnection'
+  | 'updateConnection'
+  | 'deleteConnection'
 >;
 
 export function connectionMethods(db: Database): ConnectionMethods {
@@ -72,9 +79,38 @@ export function connectionMethods(db: Database): ConnectionMethods {
     },
 
     async listConnections(filter = {}) {
-      const query = filter.provider ? { provider: filter.provider } : {};
+      const query: Filter<ConnectionDoc> = {};
+      if (filter.provider) query.provider = filter.provider;
+      if (filter.tenantId) query.tenantId = filter.tenantId;
       const docs = await db.run(() => connections.find(query).sort({ tenantId: 1, provider: 1 }).toArray());
       return docs.map(toConnection);
+    },
+
+    async pageConnections(options = {}) {
+      const limit = pageSize(options.limit);
+      const after = decodeTupleToken(options.after, 2);
+      const clauses: Filter<ConnectionDoc>[] = [];
+      if (options.refreshedBefore)
+        clauses.push({
+          $expr: { $lt: [{ $ifNull: ['$lastRefreshedAt', '$createdAt'] }, options.refreshedBefore] },
+        });
+      if (after)
+        clauses.push({
+          $or: [{ tenantId: { $gt: after[0] } }, { tenantId: after[0], provider: { $gt: after[1] } }],
+        });
+      const docs = await db.run(() =>
+        connections
+          .find(clauses.length ? { $and: clauses } : {})
+          .sort({ tenantId: 1, provider: 1 })
+          .limit(limit + 1)
+          .toArray(),
+      );
+      const items = docs.slice(0, limit).map(toConnection);
+      const last = items[items.length - 1];
+      return {
+        items,
+        next: docs.length > limit && last ? encodeTupleToken([last.tenantId, last.provider]) : null,
+      };
     },
 
     async saveConnection(c) {

@@ -1,4 +1,5 @@
 import type { Db } from './db.ts';
+import { decodeTupleToken, encodeTupleToken, pageSize } from '../paging.ts';
 import type { Connection, ConnectionPatch, Provider, Store } from '../types.ts';
 
 interface ConnectionRow {
@@ -49,7 +50,12 @@ const PATCH_COLUMNS: Record<keyof ConnectionPatch, string> = {
 
 type ConnectionMethods = Pick<
   Store,
-  'getConnection' | 'listConnections' | 'saveConnection' | 'updateConnection' | 'deleteConnection'
+  | 'getConnection'
+  | 'listConnections'
+  | 'pageConnections'
+  | 'saveConnection'
+  | 'updateConnection'
+  | 'deleteConnection'
 >;
 
 export function connectionMethods(db: Db): ConnectionMethods {
@@ -63,12 +69,30 @@ export function connectionMethods(db: Db): ConnectionMethods {
     },
 
     async listConnections(filter = {}) {
-      const { rows } = filter.provider
-        ? await db.query<ConnectionRow>('SELECT * FROM connections WHERE provider = $1 ORDER BY tenant_id', [
-            filter.provider,
-          ])
-        : await db.query<ConnectionRow>('SELECT * FROM connections ORDER BY tenant_id, provider');
+      const { rows } = await db.query<ConnectionRow>(
+        `SELECT * FROM connections WHERE ($1::text IS NULL OR provider = $1) AND ($2::text IS NULL OR tenant_id = $2)
+         ORDER BY tenant_id, provider`,
+        [filter.provider ?? null, filter.tenantId ?? null],
+      );
       return rows.map(toConnection);
+    },
+
+    async pageConnections(options = {}) {
+      const limit = pageSize(options.limit);
+      const after = decodeTupleToken(options.after, 2);
+      const { rows } = await db.query<ConnectionRow>(
+        `SELECT * FROM connections
+         WHERE ($1::timestamptz IS NULL OR COALESCE(last_refreshed_at, created_at) < $1)
+           AND ($2::text IS NULL OR (tenant_id, provider) > ($2, $3))
+         ORDER BY tenant_id, provider LIMIT $4`,
+        [options.refreshedBefore ?? null, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
+      );
+      const items = rows.slice(0, limit).map(toConnection);
+      const last = items[items.length - 1];
+      return {
+        items,
+        next: rows.length > limit && last ? encodeTupleToken([last.tenantId, last.provider]) : null,
+      };
     },
 
     async saveConnection(c) {

@@ -14,7 +14,7 @@ declare module 'express-session' {
     signedInAt?: number;
     lastSeenAt?: number;
     /** Pending OAuth authorizations keyed by state (single use). */
-    oauth?: Record<string, { provider: string; verifier: string; createdAt: number }>;
+    oauth?: Record<string, { provider: string; purpose?: string; verifier: string; createdAt: number }>;
     flash?: { kind: 'ok' | 'warn' | 'bad'; message: string };
   }
 }

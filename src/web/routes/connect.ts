@@ -1,22 +1,32 @@
-import { Router, type Request, type Response } from 'express';
-import type { Connections } from '../../connections/index.ts';
-import type { Clock } from '../../lib/clock.ts';
-import type { Logger } from '../../lib/logger.ts';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import {
-  connectDropbox,
-  MissingPermissionsError,
-  NotAdminError,
-  signInWithRingCentral,
-  type TenantDeps,
-} from '../../tenants/install.ts';
+  ConnectionRefused,
+  type Authorization,
+  type ConnectionProvider,
+  type Connections,
+  type FormFlow,
+} from '../../connections/index.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { errorMessage } from '../../lib/errors.ts';
+import type { Logger } from '../../lib/logger.ts';
+import { disconnectDestination, type TenantDeps } from '../../tenants/install.ts';
+import {
+  actorOf,
+  ConnectProblem,
+  findPurpose,
+  type ConnectPurpose,
+  type SessionUser,
+} from '../connect-purposes.ts';
 import { rememberState, takeState } from '../oauth-state.ts';
 import { requireUser } from '../middleware/require-user.ts';
 import { sendPage, type Views } from '../views.ts';
 
 /**
- * Sign-in and connections: RingCentral (which also signs the admin in) and Dropbox, each an
- * authorization-code flow with PKCE. Callbacks validate `state` first and store nothing when
- * anything is wrong; on success they redirect to a clean URL so the code never lingers.
+ * One set of routes for every provider in the registry. An OAuth provider: GET /connect/:provider
+ * starts an authorization-code flow with PKCE, /connect/:provider/callback finishes it, validating
+ * `state` first and storing nothing when anything is wrong, then redirects to a clean URL so the
+ * code never lingers. A form provider: GET shows its form, POST checks the answers by connecting.
+ * What the result is for (sign-in, the destination, ...) is the purpose's (connect-purposes.ts).
  */
 export interface ConnectDeps extends TenantDeps {
   connections: Connections;
@@ -26,154 +36,174 @@ export interface ConnectDeps extends TenantDeps {
   cookieName: string;
 }
 
-const SIGNED_IN: Record<string, string> = {
-  installed: 'RingCentral is connected. Now connect the Dropbox account the archive should go to.',
-  reinstalled: 'Welcome back. RingCentral is connected again; connect Dropbox to resume backups.',
-  reconnected: 'RingCentral is reconnected.',
-  'signed-in': 'Signed in.',
-};
-
 export function connectRoutes(deps: ConnectDeps): Router {
   const router = Router();
   const { views, clock } = deps;
   const refuse = (res: Response, status: number, heading: string, message: string, extra: object = {}) =>
     sendPage(res, views, 'connect-problem', { status, heading, message, ...extra }, status);
-  const providerDenied = (req: Request) => typeof req.query.error === 'string' && !req.query.code;
 
-  router.get('/connect/ringcentral', (req, res, next) => {
-    const start = deps.connections.startRingCentral();
-    rememberState(req, 'ringcentral', start.state, start.verifier, clock.now());
-    req.session.save((error) => (error ? next(error) : res.redirect(302, start.url)));
-  });
+  const findProvider = (req: Request) =>
+    typeof req.params.provider === 'string' ? deps.connections.find(req.params.provider) : null;
+  /** The provider and purpose a request names; null (a 404) when either is unknown. */
+  const resolve = (req: Request, purposeName: unknown) => {
+    const provider = findProvider(req);
+    const name = typeof purposeName === 'string' ? purposeName : '';
+    const purpose = provider && findPurpose(deps, provider, name);
+    return provider && purpose ? { provider, purpose, name } : null;
+  };
+  const signedIn = (purpose: ConnectPurpose, req: Request, res: Response, next: NextFunction) => {
+    if (!purpose.needsUser || req.session.user) return true;
+    requireUser(req, res, next);
+    return false;
+  };
 
-  router.get('/connect/ringcentral/callback', async (req, res) => {
-    const check = takeState(req, 'ringcentral', req.query.state, clock.now());
-    if (!check.ok)
-      return refuse(
-        res,
-        400,
-        'That sign-in could not be completed',
-        `${check.reason} Start again from the home page.`,
-      );
-    if (providerDenied(req))
-      return refuse(
-        res,
-        400,
-        'Sign-in cancelled',
-        'RingCentral did not grant access. Nothing was connected.',
-      );
-    if (typeof req.query.code !== 'string' || !req.query.code)
-      return refuse(
-        res,
-        400,
-        'That sign-in could not be completed',
-        'The response from RingCentral had no authorization code.',
-      );
-
-    let result;
+  /** Keeps the result as the purpose says, then signs in (a new session) or just goes on. */
+  async function finish(
+    req: Request,
+    res: Response,
+    provider: ConnectionProvider,
+    purpose: ConnectPurpose,
+    auth: Authorization,
+  ) {
+    let outcome;
     try {
-      const auth = await deps.connections.finishRingCentral(req.query.code, check.verifier);
-      result = await signInWithRingCentral(deps, auth);
+      outcome = await purpose.complete(auth, req.session.user ?? null);
     } catch (error) {
-      if (error instanceof NotAdminError)
-        return refuse(
-          res,
-          403,
-          'An administrator is needed',
-          'Archiving reads the whole company’s call log, recordings and messages, which RingCentral only allows an administrator to do.',
-          {
-            adminHelp: true,
-          },
-        );
-      if (error instanceof MissingPermissionsError)
-        return refuse(
-          res,
-          403,
-          'The RingCentral app is missing permissions',
-          'RingCentral did not grant the app every permission archiving needs.',
-          {
-            missing: error.missing,
-          },
-        );
+      if (error instanceof ConnectProblem)
+        return refuse(res, error.status, error.heading, error.message, error.extra);
       deps.logger.warn(
-        { err: { name: (error as Error).name, message: (error as Error).message } },
-        'RingCentral sign-in failed',
+        { provider: provider.id, err: { name: (error as Error).name, message: errorMessage(error) } },
+        'connection could not be completed',
       );
       return refuse(
         res,
         400,
-        'That sign-in could not be completed',
-        'RingCentral did not accept the sign-in. It may have expired; start again.',
+        purpose.failed,
+        `${provider.displayName} did not accept the authorization. It may have expired; start again ${purpose.startAgain}.`,
       );
     }
+    const redirect = outcome.redirect ?? '/dashboard';
+    if (!outcome.signIn) {
+      req.session.flash = { kind: 'ok', message: outcome.flash };
+      return req.session.save(() => res.redirect(303, redirect));
+    }
+    signIn(req, res, outcome.signIn, outcome.flash, redirect);
+  }
 
-    const { tenant, outcome } = result;
-    const user = {
-      tenantId: tenant.id,
-      extensionId: tenant.installedBy.extensionId,
-      name: tenant.installedBy.name,
-    };
-    // A new session id at sign-in: a session fixed before sign-in cannot be used after it.
+  /** A new session id at sign-in: a session fixed before sign-in cannot be used after it. */
+  const signIn = (req: Request, res: Response, user: SessionUser, flash: string, redirect: string) =>
     req.session.regenerate((error) => {
       if (error) return res.status(500).end();
       const now = clock.now();
       req.session.user = user;
       req.session.signedInAt = now;
       req.session.lastSeenAt = now;
-      req.session.flash = { kind: 'ok', message: SIGNED_IN[outcome] ?? 'Signed in.' };
-      req.session.save(() => res.redirect(303, '/dashboard'));
+      req.session.flash = { kind: 'ok', message: flash };
+      req.session.save(() => res.redirect(303, redirect));
     });
-  });
 
-  router.get('/connect/dropbox', requireUser, async (req, res, next) => {
+  router.get('/connect/:provider', async (req, res, next) => {
+    const found = resolve(req, req.query.purpose);
+    if (!found) return next();
+    const { provider, purpose, name } = found;
+    if (!signedIn(purpose, req, res, next)) return;
+    if (provider.flow.kind === 'form')
+      return sendPage(res, views, 'connect-form', formPage(provider, provider.flow, name, {}, null));
     try {
-      const start = await deps.connections.startDropbox();
-      rememberState(req, 'dropbox', start.state, start.verifier, clock.now());
+      const start = await provider.flow.start();
+      rememberState(
+        req,
+        { provider: provider.id, purpose: name, state: start.state, verifier: start.verifier },
+        clock.now(),
+      );
       req.session.save((error) => (error ? next(error) : res.redirect(302, start.url)));
     } catch (error) {
       next(error);
     }
   });
 
-  router.get('/connect/dropbox/callback', requireUser, async (req, res) => {
-    const check = takeState(req, 'dropbox', req.query.state, clock.now());
+  router.get('/connect/:provider/callback', async (req, res, next) => {
+    const provider = findProvider(req);
+    if (provider?.flow.kind !== 'oauth') return next();
+    const check = takeState(req, provider.id, req.query.state, clock.now());
+    // Without a valid state the purpose is unknown: the provider's usual one words the refusal.
+    const purpose = findPurpose(deps, provider, check.ok ? check.purpose : '');
+    if (!purpose) return next();
+    if (!signedIn(purpose, req, res, next)) return;
     if (!check.ok)
+      return refuse(res, 400, purpose.failed, `${check.reason} Start again ${purpose.startAgain}.`);
+    if (typeof req.query.error === 'string' && !req.query.code)
       return refuse(
         res,
         400,
-        'Dropbox could not be connected',
-        `${check.reason} Try again from the dashboard.`,
+        purpose.failed,
+        `${provider.displayName} did not grant access. Nothing was changed.`,
       );
-    if (providerDenied(req))
-      return refuse(res, 400, 'Dropbox not connected', 'Dropbox did not grant access. Nothing was changed.');
     if (typeof req.query.code !== 'string' || !req.query.code)
       return refuse(
         res,
         400,
-        'Dropbox could not be connected',
-        'The response from Dropbox had no authorization code.',
+        purpose.failed,
+        `The response from ${provider.displayName} had no authorization code.`,
       );
-    const user = req.session.user!;
+    let auth: Authorization;
     try {
-      const auth = await deps.connections.finishDropbox(req.query.code, check.verifier);
-      await connectDropbox(deps, user.tenantId, auth, `ringcentral:${user.extensionId}`);
-      req.session.flash = {
-        kind: 'ok',
-        message: `Dropbox connected (${auth.email}). The first backup starts now.`,
-      };
-      req.session.save(() => res.redirect(303, '/dashboard'));
+      auth = await provider.flow.finish(req.query.code, check.verifier);
     } catch (error) {
       deps.logger.warn(
-        { err: { name: (error as Error).name, message: (error as Error).message } },
-        'Dropbox connection failed',
+        { provider: provider.id, err: { name: (error as Error).name, message: errorMessage(error) } },
+        'authorization not accepted',
       );
-      refuse(
+      return refuse(
         res,
         400,
-        'Dropbox could not be connected',
-        'Dropbox did not accept the authorization. It may have expired; try again.',
+        purpose.failed,
+        `${provider.displayName} did not accept the authorization. It may have expired; start again ${purpose.startAgain}.`,
       );
     }
+    await finish(req, res, provider, purpose, auth);
+  });
+
+  router.post('/connect/:provider', async (req, res, next) => {
+    const body = req.body as Record<string, unknown>;
+    const found = resolve(req, body.purpose);
+    const flow = found?.provider.flow;
+    if (!found || flow?.kind !== 'form') return next();
+    const { provider, purpose, name } = found;
+    if (!signedIn(purpose, req, res, next)) return;
+    const answers = Object.fromEntries(
+      flow.fields.map((f) => [f.name, typeof body[f.name] === 'string' ? (body[f.name] as string) : '']),
+    );
+    const missing = flow.fields.filter((f) => f.required && !answers[f.name]?.trim());
+    let auth: Authorization;
+    try {
+      if (missing.length) throw new ConnectionRefused(`Fill in ${missing.map((f) => f.label).join(', ')}.`);
+      auth = await flow.check(answers);
+    } catch (error) {
+      if (!(error instanceof ConnectionRefused)) {
+        deps.logger.warn(
+          { provider: provider.id, err: { name: (error as Error).name, message: errorMessage(error) } },
+          'connection check failed',
+        );
+      }
+      const message =
+        error instanceof ConnectionRefused
+          ? error.message
+          : `${provider.displayName} could not be reached with these details. Check them and try again.`;
+      return sendPage(res, views, 'connect-form', formPage(provider, flow, name, answers, message), 400);
+    }
+    await finish(req, res, provider, purpose, auth);
+  });
+
+  router.post('/connect/:provider/disconnect', requireUser, async (req, res, next) => {
+    const provider = findProvider(req);
+    if (provider?.role !== 'destination') return next();
+    await disconnectDestination(deps, req.session.user!.tenantId, provider.id, actorOf(req.session.user));
+    req.session.flash = {
+      kind: 'warn',
+      message: `${provider.displayName} disconnected. Backups are paused until you connect where the archive goes.`,
+    };
+    res.redirect(303, '/dashboard');
   });
 
   router.post('/signout', (req, res, next) => {
@@ -185,4 +215,21 @@ export function connectRoutes(deps: ConnectDeps): Router {
   });
 
   return router;
+}
+
+/** The form page's model: answers come back filled in, except secrets (a password, a key). */
+function formPage(
+  provider: ConnectionProvider,
+  flow: FormFlow,
+  purpose: string,
+  answers: Record<string, string>,
+  error: string | null,
+) {
+  return {
+    title: `Connect ${provider.displayName}`,
+    provider: { id: provider.id, displayName: provider.displayName },
+    purpose,
+    fields: flow.fields.map((f) => ({ ...f, value: f.secret ? '' : (answers[f.name] ?? '') })),
+    error,
+  };
 }

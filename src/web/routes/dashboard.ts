@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Scheduler } from '../../jobs/scheduler.ts';
 import type { Store } from '../../store/types.ts';
-import { disconnectDropbox, type TenantDeps } from '../../tenants/install.ts';
+import type { TenantDeps } from '../../tenants/install.ts';
 import { uninstallTenant } from '../../tenants/uninstall.ts';
 import { requireUser } from '../middleware/require-user.ts';
 import { sendPage, type Views } from '../views.ts';
@@ -25,7 +25,6 @@ export function dashboardRoutes(deps: DashboardDeps): Router {
   const router = Router();
   const { store, views } = deps;
   router.use(['/dashboard', '/runs', '/uninstall', '/archive/tree'], requireUser);
-  router.post('/dropbox/disconnect', requireUser);
 
   router.get('/dashboard', async (req, res) => {
     const model = await buildDashboard(deps, req.session.user!.tenantId);
@@ -86,15 +85,6 @@ export function dashboardRoutes(deps: DashboardDeps): Router {
     const run = await store.getRun(req.session.user!.tenantId, req.params.id ?? '');
     if (!run) return next(); // 404 page
     sendPage(res, views, 'run', { run });
-  });
-
-  router.post('/dropbox/disconnect', async (req, res) => {
-    await disconnectDropbox(deps, req.session.user!.tenantId, actorOf(req));
-    req.session.flash = {
-      kind: 'warn',
-      message: 'Dropbox disconnected. Backups are paused until you connect a Dropbox account.',
-    };
-    res.redirect(303, '/dashboard');
   });
 
   router.get('/uninstall', (_req, res) => sendPage(res, views, 'uninstall'));

@@ -115,7 +115,7 @@ export function settingsRoutes(deps: SettingsDeps): Router {
 /** The extensions to choose from; the page still works (ids typed by hand) if RingCentral is slow. */
 async function extensionsFor(deps: SettingsDeps, tenantId: string): Promise<Extension[] | null> {
   try {
-    const platform = await deps.connections.ringcentral.platform(tenantId);
+    const platform = await deps.connections.provider('ringcentral').platform(tenantId);
     const api = createRingCentralApi(platform, {
       limiter: new RateLimiter({ clock: deps.clock }),
       logger: deps.logger,

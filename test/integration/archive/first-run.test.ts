@@ -65,7 +65,7 @@ describe('archiving a whole account', () => {
 
   it("writes each day's calls.csv with exactly one row per call-log record", async () => {
     const inventory = await stack.rc.inventory(tenantId, { sha256: false });
-    const client = stack.services.connections.dropbox.access(tenantId);
+    const client = stack.services.connections.provider('dropbox').access(tenantId);
     const files = (await stack.dbx.files()).accounts.find((a) => a.email === EMAIL)!.files;
     const csvPaths = files.map((f) => f.path_display).filter((p) => p.endsWith('/calls.csv'));
     expect(csvPaths.length).toBeGreaterThanOrEqual(30);

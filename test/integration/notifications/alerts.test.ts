@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DropboxTokens } from '../../../src/connections/dropbox.ts';
-import type { RingCentralTokens } from '../../../src/connections/ringcentral.ts';
+import type { DropboxTokens } from '../../../src/connections/index.ts';
+import type { RingCentralTokens } from '../../../src/connections/index.ts';
 import { runArchive } from '../../support/archive-run.ts';
 import { BrowserFlow } from '../../support/browser-flow.ts';
 import { startSmtpInbox, type ReceivedMail, type SmtpInbox } from '../../support/smtp-inbox.ts';

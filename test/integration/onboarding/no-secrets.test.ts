@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DropboxTokens } from '../../../src/connections/dropbox.ts';
-import type { RingCentralTokens } from '../../../src/connections/ringcentral.ts';
+import type { DropboxTokens } from '../../../src/connections/index.ts';
+import type { RingCentralTokens } from '../../../src/connections/index.ts';
 import { createLogger } from '../../../src/lib/logger.ts';
 import { BrowserFlow } from '../../support/browser-flow.ts';
 import { startStack, type TestStack } from '../../support/stack.ts';
@@ -81,12 +81,12 @@ describe('no token, code or secret leaves the vault', () => {
     await collectTokens(tenantId);
 
     // A refresh (new tokens), then a revoked grant (invalid_grant path), then pages and a 404.
-    await stack.services.connections.ringcentral.ensureFresh(tenantId, true);
-    await stack.services.connections.dropbox.ensureFresh(tenantId, true);
+    await stack.services.connections.provider('ringcentral').ensureFresh(tenantId, true);
+    await stack.services.connections.provider('dropbox').ensureFresh(tenantId, true);
     await collectTokens(tenantId);
     stack.rc.setFaults({ revokeTokens: tenantId });
     stack.rc.advanceClock(3_700_000);
-    const platform = await stack.services.connections.ringcentral.platform(tenantId);
+    const platform = await stack.services.connections.provider('ringcentral').platform(tenantId);
     await expect(platform.get('/restapi/v1.0/account/~/extension/~')).rejects.toThrow();
     await browser.agent.get('/dashboard').expect(200);
     await browser.agent.get('/runs/999999').expect(404);

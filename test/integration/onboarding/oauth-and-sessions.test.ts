@@ -158,7 +158,7 @@ describe('OAuth callbacks, sessions and CSRF', () => {
       .type('form')
       .send({ _csrf: token })
       .expect(403);
-    await browser.agent.post('/dropbox/disconnect').type('form').send({}).expect(403);
+    await browser.agent.post('/connect/dropbox/disconnect').type('form').send({}).expect(403);
     await browser.agent.post('/uninstall').type('form').send({ confirm: 'uninstall' }).expect(403);
     await browser.agent.post('/signout').type('form').send({}).expect(403);
     expect(await stack.services.store.getTenant(stack.rc.accounts()[0]!.accountId)).not.toBeNull();
@@ -192,6 +192,42 @@ describe('OAuth callbacks, sessions and CSRF', () => {
     const keys = await redisKeys();
     expect(keys.length).toBeGreaterThan(0);
     expect(keys.every((k) => k.startsWith(prefix))).toBe(true);
+  });
+
+  it('serves every registered provider from one route, and nothing else', async () => {
+    const anonymous = new BrowserFlow(stack);
+    await anonymous.agent.get('/connect/nope').expect(404);
+    await anonymous.agent.get('/connect/nope/callback?code=x&state=y').expect(404);
+    await anonymous.agent.get('/connect/ringcentral?purpose=nope').expect(404);
+    // Connecting a destination is for a signed-in admin; only the RingCentral sign-in starts without.
+    await anonymous.agent.get('/connect/dropbox').expect(303).expect('location', '/');
+
+    const admin = new BrowserFlow(stack);
+    expect((await admin.signInWithRingCentral('101')).status).toBe(303);
+    const tenantId = stack.rc.accounts()[0]!.accountId;
+    expect((await admin.connectDropbox('registry@example.com')).status).toBe(303);
+    expect((await stack.services.store.getTenant(tenantId))?.status).toBe('active');
+
+    const token = await admin.csrfToken();
+    // The source is not disconnected this way (uninstall does that); a destination is.
+    await admin.agent.post('/connect/ringcentral/disconnect').type('form').send({ _csrf: token }).expect(404);
+    const res = await admin.agent
+      .post('/connect/dropbox/disconnect')
+      .type('form')
+      .send({ _csrf: token })
+      .expect(303);
+    expect(res.headers.location).toBe('/dashboard');
+    expect(await stack.services.store.getConnection(tenantId, 'dropbox')).toBeNull();
+    const tenant = await stack.services.store.getTenant(tenantId);
+    expect(tenant).toMatchObject({
+      status: 'needs_reconnect',
+      statusReason: 'Connect Dropbox to start backups.',
+    });
+    const audit = await stack.services.store.listAudit(tenantId);
+    expect(audit.map((a) => a.action)).toEqual(
+      expect.arrayContaining(['dropbox.connected', 'dropbox.disconnected']),
+    );
+    expect((await admin.agent.get('/dashboard').expect(200)).text).toContain('Dropbox disconnected');
   });
 
   it('limits sign-in attempts per client', async () => {

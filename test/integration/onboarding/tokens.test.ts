@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RingCentralTokens } from '../../../src/connections/ringcentral.ts';
-import type { DropboxTokens } from '../../../src/connections/dropbox.ts';
+import type { RingCentralTokens } from '../../../src/connections/index.ts';
+import type { DropboxTokens } from '../../../src/connections/index.ts';
 import { keepTokensAlive } from '../../../src/connections/keep-alive.ts';
 import { rotateKeys } from '../../../src/connections/rotate-keys.ts';
 import { VaultError, createVault } from '../../../src/connections/vault.ts';
@@ -119,7 +119,9 @@ describe('token vault and refresh', () => {
       const oldRefresh = (await storedRc(accountA)).refresh_token;
       const results = await Promise.all(
         Array.from({ length: 20 }, async (_, i) => {
-          const platform = await (i % 2 ? other : stack.services).connections.ringcentral.platform(accountA);
+          const platform = await (i % 2 ? other : stack.services).connections
+            .provider('ringcentral')
+            .platform(accountA);
           const res = await platform.get('/restapi/v1.0/account/~/extension/~');
           return res.status;
         }),
@@ -129,7 +131,7 @@ describe('token vault and refresh', () => {
       const stored = await storedRc(accountA);
       expect(stored.refresh_token).not.toBe(oldRefresh);
       // The rotated refresh token that was stored is the live one: it refreshes again.
-      await stack.services.connections.ringcentral.ensureFresh(accountA, true);
+      await stack.services.connections.provider('ringcentral').ensureFresh(accountA, true);
       expect(grants(stack, accountA) - before).toBe(2);
     } finally {
       await other.close();
@@ -150,8 +152,8 @@ describe('token vault and refresh', () => {
     try {
       const refreshes = Promise.all(
         [accountA, accountB, accountA, accountB].flatMap((tenant) => [
-          rotated.connections.ringcentral.ensureFresh(tenant, true),
-          rotated.connections.dropbox.ensureFresh(tenant, true),
+          rotated.connections.provider('ringcentral').ensureFresh(tenant, true),
+          rotated.connections.provider('dropbox').ensureFresh(tenant, true),
         ]),
       );
       const [result] = await Promise.all([
@@ -187,7 +189,7 @@ describe('token vault and refresh', () => {
     try {
       stack.rc.setFaults({ revokeTokens: accountA });
       const before = grants(stack, accountA);
-      const platform = await services.connections.ringcentral.platform(accountA);
+      const platform = await services.connections.provider('ringcentral').platform(accountA);
       await expect(platform.get('/restapi/v1.0/account/~/extension/~')).rejects.toThrow(
         /reconnect RingCentral/,
       );
@@ -197,7 +199,7 @@ describe('token vault and refresh', () => {
       // Later calls for that tenant do not hammer the token endpoint: the job skips it.
       expect((await services.store.listTenants({ status: ['active'] })).map((t) => t.id)).toEqual([accountB]);
       expect(grants(stack, accountA) - before).toBeLessThanOrEqual(1);
-      const b = await services.connections.ringcentral.platform(accountB);
+      const b = await services.connections.provider('ringcentral').platform(accountB);
       expect((await b.get('/restapi/v1.0/account/~/extension/~')).status).toBe(200);
       expect((await services.store.getTenant(accountB))?.status).toBe('active');
     } finally {
@@ -229,7 +231,7 @@ describe('token vault and refresh', () => {
       }
       // One refresh a day: the 7-day refresh token never got older than a day.
       expect(grants(stack, accountB) - before).toBe(10);
-      const platform = await services.connections.ringcentral.platform(accountB);
+      const platform = await services.connections.provider('ringcentral').platform(accountB);
       expect((await platform.get('/restapi/v1.0/account/~/extension/~')).status).toBe(200);
       expect((await services.store.getTenant(accountB))?.status).toBe('active');
     } finally {

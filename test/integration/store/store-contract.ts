@@ -122,6 +122,58 @@ export function describeStoreContract(name: string, makeDatabase: () => Promise<
       expect(await store.getConnection('t-cas', 'ringcentral')).toBeNull();
     });
 
+    it("lists one tenant's connections, and pages through those not refreshed lately", async () => {
+      const ids = ['t-page-a', 't-page-b', 't-page-c'];
+      const longAgo = new Date(Date.now() - 2 * 86_400_000);
+      for (const id of ids) {
+        await tenant(id);
+        for (const provider of ['dropbox', 'ringcentral']) {
+          const saved = await store.saveConnection({
+            tenantId: id,
+            provider,
+            accountId: `${id}-${provider}`,
+            accountLabel: id,
+            tokenCiphertext: 'sealed',
+            keyId: 'k1',
+            accessExpiresAt: null,
+            refreshExpiresAt: null,
+          });
+          // t-page-b's Dropbox was refreshed just now; everything else two days ago.
+          if (id !== 't-page-b' || provider !== 'dropbox')
+            await store.updateConnection(id, provider, saved.version, { lastRefreshedAt: longAgo });
+        }
+      }
+      expect((await store.listConnections({ tenantId: 't-page-b' })).map((c) => c.provider)).toEqual([
+        'dropbox',
+        'ringcentral',
+      ]);
+
+      const seen: string[] = [];
+      let after: string | null = null;
+      let pages = 0;
+      do {
+        const page = await store.pageConnections({
+          refreshedBefore: new Date(Date.now() - 86_400_000),
+          limit: 2,
+          after,
+        });
+        expect(page.items.length).toBeLessThanOrEqual(2);
+        seen.push(...page.items.map((c) => `${c.tenantId}/${c.provider}`));
+        after = page.next;
+        pages += 1;
+      } while (after && pages < 20);
+      const ours = seen.filter((s) => s.startsWith('t-page-'));
+      expect(ours).toEqual([
+        't-page-a/dropbox',
+        't-page-a/ringcentral',
+        't-page-b/ringcentral',
+        't-page-c/dropbox',
+        't-page-c/ringcentral',
+      ]);
+      expect(new Set(seen).size).toBe(seen.length);
+      for (const id of ids) await store.deleteTenant(id);
+    });
+
     it('versions cursors: create once, then move only from the version read', async () => {
       await tenant('t-cursor');
       const first = await store.saveCursor('t-cursor', 'calllog', { until: '2026-01-01T00:00:00Z' }, null);

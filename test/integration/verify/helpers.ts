@@ -82,7 +82,7 @@ export async function entries(
 
 /** The bytes of a file in the Dropbox simulator, read through the tenant's own connection. */
 export async function readDropbox(stack: TestStack, tenantId: string, path: string): Promise<string> {
-  const client = stack.services.connections.dropbox.access(tenantId);
+  const client = stack.services.connections.provider('dropbox').access(tenantId);
   const { result } = await client.call((dbx) => dbx.filesDownload({ path }));
   return (result as unknown as { fileBinary: Buffer }).fileBinary.toString('utf8');
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RingCentralTokens } from '../../../src/connections/ringcentral.ts';
-import type { DropboxTokens } from '../../../src/connections/dropbox.ts';
+import type { RingCentralTokens } from '../../../src/connections/index.ts';
+import type { DropboxTokens } from '../../../src/connections/index.ts';
 import { onboardTenant } from '../../support/onboard.ts';
 import { startStack, type TestStack } from '../../support/stack.ts';
 

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { SDK, type AuthData } from '@ringcentral/sdk';
-import type { Clock } from '../lib/clock.ts';
-import type { Store } from '../store/types.ts';
-import { NotConnectedError } from './errors.ts';
+import type { Clock } from '../../lib/clock.ts';
+import type { Store } from '../../store/types.ts';
+import { NotConnectedError } from '../errors.ts';
 import { MemoryStorage } from './memory-storage.ts';
-import type { RefreshCoordinator } from './refresh.ts';
-import type { Vault } from './vault.ts';
+import type { RefreshCoordinator } from '../refresh.ts';
+import type { Vault } from '../vault.ts';
 
 export type Platform = ReturnType<SDK['platform']>;
 export type RingCentralTokens = AuthData;

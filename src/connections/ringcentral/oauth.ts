@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import type { RingCentralAppConfig, RingCentralTokens } from './ringcentral.ts';
-import { newRingCentralSdk } from './ringcentral.ts';
+import { newState, type Authorization, type AuthorizationStart } from '../provider.ts';
+import type { RingCentralAppConfig, RingCentralTokens } from './connector.ts';
+import { newRingCentralSdk } from './connector.ts';
 
 /**
  * The RingCentral half of onboarding: an authorization-code flow with PKCE. The caller keeps
@@ -15,23 +15,12 @@ export const REQUIRED_RINGCENTRAL_PERMISSIONS = [
   'ReadMessages',
 ];
 
-export interface AuthorizationStart {
-  url: string;
-  state: string;
-  verifier: string;
-}
-
-export interface RingCentralAuthorization {
-  tokens: RingCentralTokens;
-  accountId: string;
+export interface RingCentralAuthorization extends Authorization<RingCentralTokens> {
+  provider: 'ringcentral';
   companyName: string;
   user: { extensionId: string; extensionNumber: string; name: string; email?: string; admin: boolean };
   grantedPermissions: string[];
   missingPermissions: string[];
-}
-
-export function newState(): string {
-  return randomBytes(24).toString('base64url');
 }
 
 export function startRingCentralAuthorization(app: RingCentralAppConfig): AuthorizationStart {
@@ -78,17 +67,22 @@ export async function finishRingCentralAuthorization(
     `RingCentral account ${String(account.id)}`;
   const name =
     extension.name ?? [extension.contact?.firstName, extension.contact?.lastName].filter(Boolean).join(' ');
+  const user = {
+    extensionId: String(extension.id),
+    extensionNumber: extension.extensionNumber ?? '',
+    name: name || `Extension ${extension.extensionNumber ?? ''}`.trim(),
+    email: extension.contact?.email,
+    admin: extension.permissions?.admin?.enabled === true,
+  };
   return {
-    tokens,
+    provider: 'ringcentral',
+    secret: tokens,
     accountId: String(account.id),
+    accountLabel: `${user.name} (ext. ${user.extensionNumber})`,
+    accessExpiresAt: tokens.expire_time ? new Date(tokens.expire_time) : null,
+    refreshExpiresAt: tokens.refresh_token_expire_time ? new Date(tokens.refresh_token_expire_time) : null,
     companyName,
-    user: {
-      extensionId: String(extension.id),
-      extensionNumber: extension.extensionNumber ?? '',
-      name: name || `Extension ${extension.extensionNumber ?? ''}`.trim(),
-      email: extension.contact?.email,
-      admin: extension.permissions?.admin?.enabled === true,
-    },
+    user,
     grantedPermissions: granted,
     missingPermissions: REQUIRED_RINGCENTRAL_PERMISSIONS.filter((p) => !granted.includes(p)),
   };

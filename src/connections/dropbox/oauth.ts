@@ -1,7 +1,6 @@
 import { Dropbox, DropboxAuth } from 'dropbox';
-import type { AuthorizationStart } from './oauth-ringcentral.ts';
-import { newState } from './oauth-ringcentral.ts';
-import { dropboxFetch, type DropboxAppConfig, type DropboxTokens } from './dropbox.ts';
+import { newState, type Authorization, type AuthorizationStart } from '../provider.ts';
+import { dropboxFetch, type DropboxAppConfig, type DropboxTokens } from './connector.ts';
 
 /**
  * The Dropbox half of onboarding: code flow with PKCE and `token_access_type=offline` (a refresh
@@ -9,9 +8,8 @@ import { dropboxFetch, type DropboxAppConfig, type DropboxTokens } from './dropb
  * App-folder access, so that is all it can ever touch).
  */
 
-export interface DropboxAuthorization {
-  tokens: DropboxTokens;
-  accountId: string;
+export interface DropboxAuthorization extends Authorization<DropboxTokens> {
+  provider: 'dropbox';
   email: string;
   name: string;
 }
@@ -54,15 +52,20 @@ export async function finishDropboxAuthorization(
     fetch: dropboxFetch(app),
   });
   const { result: account } = await client.usersGetCurrentAccount();
+  const expiresAt = now + (token.expires_in ?? 14_400) * 1000;
   return {
-    tokens: {
+    provider: 'dropbox',
+    secret: {
       access_token: token.access_token,
       refresh_token: token.refresh_token,
-      expires_at: now + (token.expires_in ?? 14_400) * 1000,
+      expires_at: expiresAt,
       account_id: token.account_id,
       scope: token.scope,
     },
     accountId: account.account_id,
+    accountLabel: account.email,
+    accessExpiresAt: new Date(expiresAt),
+    refreshExpiresAt: null,
     email: account.email,
     name: account.name.display_name,
   };

@@ -1,11 +1,11 @@
 import { Dropbox, DropboxAuth, DropboxResponseError } from 'dropbox';
-import type { Clock } from '../lib/clock.ts';
-import { nodeHttpFetch } from '../destinations/dropbox/node-fetch.ts';
-import { simulatorFetch } from '../destinations/dropbox/simulator-fetch.ts';
-import type { Store } from '../store/types.ts';
-import { NotConnectedError, ReconnectRequiredError } from './errors.ts';
-import type { RefreshCoordinator } from './refresh.ts';
-import type { Vault } from './vault.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { nodeHttpFetch } from '../../destinations/dropbox/node-fetch.ts';
+import { simulatorFetch } from '../../destinations/dropbox/simulator-fetch.ts';
+import type { Store } from '../../store/types.ts';
+import { NotConnectedError, ReconnectRequiredError } from '../errors.ts';
+import type { RefreshCoordinator } from '../refresh.ts';
+import type { Vault } from '../vault.ts';
 
 export interface DropboxTokens {
   access_token: string;
