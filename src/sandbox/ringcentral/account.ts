@@ -7,7 +7,13 @@
 import { IdAllocator } from './ids.ts';
 import type { CallRecord, Extension, Message } from './model.ts';
 import type { RcAccountSpec } from './options.ts';
-import { generateExtensions, generateHistory } from './seed/generator.ts';
+import {
+  callEnd,
+  dayLength,
+  generateExtensions,
+  generateHistory,
+  generateLiveDay,
+} from './seed/generator.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -32,6 +38,8 @@ export class Account {
   private readonly messagesByExt = new Map<number, Message[]>();
   private readonly messageById = new Map<number, Message>();
   private materialized = false;
+  /** Live accounts: the next simulated day (0 = the day that starts at creation) not generated yet. */
+  private nextLiveDay = 0;
   /** Bumped on every change, so cached derived values know when to recompute. */
   version = 0;
   /** Numbers `/__sim/activity` calls so each draws its own deterministic PRNG stream. */
@@ -58,14 +66,37 @@ export class Account {
     return this.extensions[0]!;
   }
 
-  private ensure(): void {
-    if (this.materialized) return;
-    this.materialized = true;
-    const { calls, messages } = generateHistory(this.ids, this.spec, this.extensions, this.createdAt);
+  /**
+   * Generates history on first use and, for a live account, every simulated day the clock has
+   * reached (`now`), so a company of any size costs memory only for the days that have begun.
+   */
+  private ensure(now?: number): void {
+    if (!this.materialized) {
+      this.materialized = true;
+      const { calls, messages } = generateHistory(this.ids, this.spec, this.extensions, this.createdAt);
+      this.indexAll(calls, messages);
+    }
+    if (!this.spec.live || now === undefined) return;
+    const reached = Math.floor((now - this.createdAt) / dayLength(this.spec));
+    while (this.nextLiveDay <= reached) {
+      const ctx = { ids: this.ids, spec: this.spec, extensions: this.extensions };
+      const { calls, messages } = generateLiveDay(
+        ctx,
+        this.spec,
+        this.extensions,
+        this.createdAt,
+        this.nextLiveDay++,
+      );
+      this.indexAll(calls, messages);
+      this.version++;
+    }
+  }
+
+  private indexAll(calls: CallRecord[], messages: Message[]): void {
     calls.sort((a, b) => a.startTime - b.startTime);
     messages.sort((a, b) => a.creationTime - b.creationTime);
-    for (const call of calls) this.indexCall(call);
-    for (const message of messages) this.indexMessage(message);
+    for (const call of calls) this.insertCall(call);
+    for (const message of messages) this.insertMessage(message);
   }
 
   private indexCall(call: CallRecord): void {
@@ -85,64 +116,58 @@ export class Account {
   }
 
   /** Adds records made "now"; they are newer than everything already indexed. */
-  add(calls: CallRecord[], messages: Message[]): void {
-    this.ensure();
+  add(calls: CallRecord[], messages: Message[], now?: number): void {
+    this.ensure(now);
     for (const call of [...calls].sort((a, b) => a.startTime - b.startTime)) this.insertCall(call);
     for (const message of messages) this.insertMessage(message);
     this.version++;
   }
 
+  /** Keeps the lists ascending: usually an append; a live day generated ahead of now moves new calls in. */
   private insertCall(call: CallRecord): void {
-    const last = this.callList[this.callList.length - 1];
     this.indexCall(call);
-    if (last && last.startTime > call.startTime) {
-      // Only when the base clock was moved backwards by the embedder; keep the order invariant.
-      this.callList.sort((a, b) => a.startTime - b.startTime);
-      this.callsByExt.get(call.extensionId)!.sort((a, b) => a.startTime - b.startTime);
-    }
+    placeLast(this.callList, (c) => c.startTime);
+    placeLast(this.callsByExt.get(call.extensionId)!, (c) => c.startTime);
   }
 
   private insertMessage(message: Message): void {
     this.indexMessage(message);
-    const list = this.messagesByExt.get(message.extensionId)!;
-    if (list.length > 1 && list[list.length - 2]!.creationTime > message.creationTime) {
-      list.sort((a, b) => a.creationTime - b.creationTime);
-    }
+    placeLast(this.messagesByExt.get(message.extensionId)!, (m) => m.creationTime);
   }
 
   /** A record exists once its call has ended, until the call-log retention drops it. */
   private callExists(c: CallRecord, now: number): boolean {
     const retentionMs = (this.spec.callLogRetentionDays ?? 365) * DAY_MS;
-    return c.startTime + c.duration * 1000 <= now && now - c.startTime < retentionMs;
+    return callEnd(c) <= now && now - c.startTime < retentionMs;
   }
 
   /** All call records (ascending by startTime) that exist at `now`. */
   calls(now: number): CallRecord[] {
-    this.ensure();
+    this.ensure(now);
     return this.callList.filter((c) => this.callExists(c, now));
   }
 
   callsOf(extensionId: number, now: number): CallRecord[] {
-    this.ensure();
+    this.ensure(now);
     return (this.callsByExt.get(extensionId) ?? []).filter((c) => this.callExists(c, now));
   }
 
   call(id: string, now: number): CallRecord | undefined {
-    this.ensure();
+    this.ensure(now);
     const call = this.callById.get(id);
     return call && this.callExists(call, now) ? call : undefined;
   }
 
   /** The call whose recording has this id, if that recording is visible at `now`. */
   recording(id: string, now: number): CallRecord | undefined {
-    this.ensure();
+    this.ensure(now);
     const call = this.recordingCall.get(id);
     return call && this.recordingVisible(call, now) ? call : undefined;
   }
 
   /** Messages of one extension (ascending by creationTime), whatever their availability. */
   messagesOf(extensionId: number, now: number): Message[] {
-    this.ensure();
+    this.ensure(now);
     return (this.messagesByExt.get(extensionId) ?? []).filter((m) => m.creationTime <= now);
   }
 
@@ -152,7 +177,7 @@ export class Account {
   }
 
   allMessages(now: number): Message[] {
-    this.ensure();
+    this.ensure(now);
     const out: Message[] = [];
     for (const ext of this.extensions) out.push(...this.messagesOf(ext.id, now));
     return out;
@@ -164,6 +189,36 @@ export class Account {
     const retentionMs = (this.spec.recordingRetentionDays ?? 90) * DAY_MS;
     if (now - call.startTime >= retentionMs) return false;
     return call.startTime >= this.capCutoff(now);
+  }
+
+  /**
+   * Recordings RingCentral no longer keeps at `now` by its own rules (90 days, the cap), oldest
+   * first: what an archive that missed them has lost. Deletions through the API are not listed.
+   */
+  droppedRecordings(
+    now: number,
+  ): Array<{ id: string; callId: string; startTime: number; rule: 'retention' | 'cap' }> {
+    this.ensure(now);
+    const retentionMs = (this.spec.recordingRetentionDays ?? 90) * DAY_MS;
+    const cutoff = this.capCutoff(now);
+    const out: Array<{ id: string; callId: string; startTime: number; rule: 'retention' | 'cap' }> = [];
+    for (const call of this.callList) {
+      const rec = call.recording;
+      if (!rec || rec.deleted || rec.availableAt > now) continue;
+      if (now - call.startTime >= retentionMs)
+        out.push({ id: rec.id, callId: call.id, startTime: call.startTime, rule: 'retention' });
+      else if (call.startTime < cutoff)
+        out.push({ id: rec.id, callId: call.id, startTime: call.startTime, rule: 'cap' });
+    }
+    return out;
+  }
+
+  /** Recordings the account holds at `now` (what counts towards the cap). */
+  recordingsHeld(now: number): number {
+    this.ensure(now);
+    let held = 0;
+    for (const call of this.callList) if (call.recording && this.recordingVisible(call, now)) held++;
+    return held;
   }
 
   /**
@@ -213,7 +268,7 @@ export class Account {
 
   /** Deleted keeps the attachments (restorable); Purged drops them. Both leave the default list. */
   deleteMessage(id: number, mode: 'Deleted' | 'Purged', now: number): boolean {
-    this.ensure();
+    this.ensure(now);
     const message = this.messageById.get(id);
     if (!message || message.availability === 'Purged') return false;
     message.availability = mode;
@@ -221,4 +276,19 @@ export class Account {
     this.version++;
     return true;
   }
+}
+
+/** Moves the last element of an ascending list back to its place (a binary search, then one splice). */
+function placeLast<T>(list: T[], key: (item: T) => number): void {
+  const item = list[list.length - 1];
+  if (item === undefined || list.length < 2 || key(list[list.length - 2]!) <= key(item)) return;
+  list.pop();
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (key(list[mid]!) <= key(item)) lo = mid + 1;
+    else hi = mid;
+  }
+  list.splice(lo, 0, item);
 }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Account } from './account.ts';
 import type { CallRecord, Extension, Message } from './model.ts';
 import { buildVoiceCall, type BuildContext } from './seed/builders.ts';
+import { callEnd } from './seed/generator.ts';
 import { buildFax, buildText, buildVoicemail } from './seed/message-builders.ts';
 import { createRng } from './seed/prng.ts';
 
@@ -46,7 +47,7 @@ function pickExtension(account: Account, input: ActivityInput): Extension | unde
 
 /** Moves a built call (and its message) so that it ends exactly at `now`. */
 function endAt(now: number, call: CallRecord, message?: Message): void {
-  const shift = now - (message ? message.creationTime : call.startTime + call.duration * 1000);
+  const shift = now - (message ? message.creationTime : callEnd(call));
   call.startTime += shift;
   call.modifiedAt += shift;
   if (call.recording) call.recording.availableAt += shift;
@@ -88,7 +89,7 @@ export function addActivity(account: Account, input: ActivityInput, now: number)
   for (let i = 0; i < (input.sms ?? 0); i++) messages.push(buildText(ctx, rng, ext, now, 'SMS', false));
   for (let i = 0; i < (input.mms ?? 0); i++) messages.push(buildText(ctx, rng, ext, now, 'SMS', true));
   for (let i = 0; i < (input.pager ?? 0); i++) messages.push(buildText(ctx, rng, ext, now, 'Pager', false));
-  account.add(calls, messages);
+  account.add(calls, messages, now);
   return {
     accountId: account.id,
     extensionId: String(ext.id),

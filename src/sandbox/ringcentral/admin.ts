@@ -7,6 +7,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { activityInputSchema, addActivity } from './activity.ts';
 import { faultsInputSchema } from './faults.ts';
+import type { Account } from './account.ts';
 import { buildInventory } from './inventory.ts';
 import type { SimState } from './state.ts';
 
@@ -52,6 +53,10 @@ export const accountSpecSchema = z
     recordingCap: z.number().int().positive().optional(),
     callLogRetentionDays: z.number().positive().optional(),
     companyName: z.string().min(1).max(64).optional(),
+    allUsers: z.boolean().optional(),
+    recordedCallsPerUserPerDay: z.number().int().min(0).max(1_000).optional(),
+    live: z.boolean().optional(),
+    dayMs: z.number().int().min(1_000).max(86_400_000).optional(),
   })
   .strict();
 
@@ -73,8 +78,11 @@ export function applyFaults(
   state: SimState,
   input: z.infer<typeof faultsInputSchema>,
 ): { faults: ReturnType<SimState['faults']['view']>; revokedSessions: number } {
-  state.faults.apply(input);
-  if (input.reset) state.limiter.reset();
+  state.faults.apply(input, state.now());
+  if (input.reset) {
+    state.limiter.reset();
+    state.requests.clear();
+  }
   let revokedSessions = 0;
   if (input.revokeTokens !== undefined) {
     const ids = Array.isArray(input.revokeTokens) ? input.revokeTokens : [input.revokeTokens];
@@ -92,6 +100,16 @@ export function deleteItem(state: SimState, input: DeleteInput): boolean {
   return input.kind === 'recording'
     ? account.deleteRecording(String(input.id))
     : account.deleteMessage(Number(input.id), input.mode ?? 'Purged', state.now());
+}
+
+/** What RingCentral's own deletion rules have removed from the account, oldest first. */
+export function droppedRecordings(
+  account: Account,
+  now: number,
+): Array<{ id: string; callId: string; startTime: string; rule: 'retention' | 'cap' }> {
+  return account
+    .droppedRecordings(now)
+    .map((r) => ({ ...r, startTime: new Date(r.startTime).toISOString() }));
 }
 
 function parse<T>(schema: z.ZodType<T>, req: Request, res: Response): T | undefined {
@@ -204,5 +222,23 @@ export function adminRoutes(router: Router, state: SimState): void {
   router.post('/__sim/stats/reset', (_req, res) => {
     state.stats.reset();
     res.json({ reset: true });
+  });
+
+  router.get('/__sim/requests', (req, res) => {
+    const account = accountOr404(res, queryString(req, 'accountId'));
+    if (!account) return;
+    res.json({ accountId: account.id, requests: state.requests.of(account.id) });
+  });
+
+  router.get('/__sim/recordings/dropped', (req, res) => {
+    const account = accountOr404(res, queryString(req, 'accountId'));
+    if (!account) return;
+    const now = state.now();
+    res.json({
+      accountId: account.id,
+      held: account.recordingsHeld(now),
+      cap: account.spec.recordingCap ?? 100_000,
+      dropped: droppedRecordings(account, now),
+    });
   });
 }

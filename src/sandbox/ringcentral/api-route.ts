@@ -1,6 +1,7 @@
 /**
  * The request pipeline every REST route goes through, in RingCentral's order: injected latency,
- * bearer-token check (401), the user-level rate limit of the route's group (429, with
+ * bearer-token check (401), the account-level emergency limit when switched on (429 without
+ * X-Rate-Limit-* headers), the user-level rate limit of the route's group (429, with
  * X-Rate-Limit-* headers on every answer), injected 5xx faults, the app permission (403 CMN-401),
  * then the handler. Handlers throw RcHttpError for RingCentral-shaped failures.
  */
@@ -87,6 +88,19 @@ export function apiRoute(state: SimState, opts: RouteOptions, handler: ApiHandle
       if (!account || !user || !client) throw rcErrors.unauthorized('OAU-213', 'Token not found');
 
       const key = `${account.id}:${user.id}:${client.clientId}`;
+      // RingCentral's emergency limit per (account, app): a 429 without X-Rate-Limit-* headers.
+      const accountLimit = state.faults.takeAccountLimit(account.id, now);
+      if (accountLimit !== null) {
+        state.stats.request(account.id, opts.group, true);
+        state.stats.of(account.id).accountRateLimited++;
+        state.requests.log(account.id, {
+          at: now,
+          extensionId: user.id,
+          group: opts.group,
+          outcome: 'account-limited',
+        });
+        throw rcErrors.rateExceeded(accountLimit.retryAfterSeconds);
+      }
       const storm = state.faults.takeStorm(opts.group);
       if (storm !== null) {
         setRateHeaders(res, { ...state.limiter.peek(opts.group), remaining: 0 });
@@ -96,6 +110,12 @@ export function apiRoute(state: SimState, opts: RouteOptions, handler: ApiHandle
       const decision = state.limiter.hit(key, opts.group, now);
       setRateHeaders(res, decision);
       state.stats.request(account.id, opts.group, !decision.allowed);
+      state.requests.log(account.id, {
+        at: now,
+        extensionId: user.id,
+        group: opts.group,
+        outcome: decision.allowed ? 'counted' : 'rate-limited',
+      });
       if (!decision.allowed) throw rcErrors.rateExceeded(decision.retryAfter ?? decision.windowSeconds);
 
       const injected = state.faults.injectError();

@@ -90,10 +90,12 @@ export const rcErrors = {
       'Content-Range': `bytes */${size}`,
     });
   },
-  rateExceeded(retryAfterSeconds: number): RcHttpError {
-    return new RcHttpError(429, errorBody('CMN-301', 'Request rate exceeded'), {
-      'Retry-After': String(retryAfterSeconds),
-    });
+  rateExceeded(retryAfterSeconds: number | null): RcHttpError {
+    return new RcHttpError(
+      429,
+      errorBody('CMN-301', 'Request rate exceeded'),
+      retryAfterSeconds === null ? {} : { 'Retry-After': String(retryAfterSeconds) },
+    );
   },
   unavailable(): RcHttpError {
     return new RcHttpError(503, errorBody('CMN-201', 'Service Temporary Unavailable'), {

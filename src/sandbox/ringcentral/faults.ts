@@ -8,6 +8,13 @@ import { createRng, type Rng } from './seed/prng.ts';
 
 const groupSchema = z.enum(RATE_GROUPS as [RateGroup, ...RateGroup[]]);
 
+const accountLimitSchema = z.object({
+  accountId: z.string(),
+  seconds: z.number().positive(),
+  /** Sent as Retry-After; null sends none (the client then picks its own wait). Default: `seconds`. */
+  retryAfterSeconds: z.number().int().min(0).nullable().optional(),
+});
+
 const stormSchema = z.object({
   group: groupSchema,
   count: z.number().int().min(0),
@@ -29,6 +36,8 @@ export const faultsInputSchema = z
     rateLimitWindowSeconds: z.number().positive().optional(),
     adminCanReadOtherMailboxes: z.boolean().optional(),
     forceFullSync: z.number().int().min(0).optional(),
+    accountRateLimit: z.union([accountLimitSchema, z.array(accountLimitSchema)]).optional(),
+    logRequests: z.number().int().min(0).max(100_000).optional(),
   })
   .strict();
 
@@ -43,6 +52,15 @@ export interface FaultsView {
   rateLimitWindowSeconds: number;
   adminCanReadOtherMailboxes: boolean;
   forceFullSync: number;
+  accountRateLimit: Record<string, { until: string; seconds: number; retryAfterSeconds: number | null }>;
+  logRequests: number;
+}
+
+/** RingCentral's emergency limit per (account, app), switched on for one account. */
+interface AccountLimit {
+  until: number;
+  seconds: number;
+  retryAfterSeconds: number | null;
 }
 
 export class Faults {
@@ -54,6 +72,10 @@ export class Faults {
   truncateCount = 0;
   /** Next N sync requests in ISync mode are told to start over with a full sync. */
   forceFullSync = 0;
+  /** Accounts under the emergency account-level limit, until a sim time. */
+  accountLimits = new Map<string, AccountLimit>();
+  /** Requests kept per account in the request log (0: none). */
+  logRequests = 0;
   rateLimitWindowSeconds: number;
   adminCanReadOtherMailboxes: boolean;
   private rng: Rng = createRng('faults');
@@ -73,13 +95,15 @@ export class Faults {
     this.truncateShare = 0;
     this.truncateCount = 0;
     this.forceFullSync = 0;
+    this.accountLimits.clear();
+    this.logRequests = 0;
     this.rateLimitWindowSeconds = this.defaults.rateLimitWindowSeconds;
     this.adminCanReadOtherMailboxes = this.defaults.adminCanReadOtherMailboxes;
     this.rng = createRng('faults');
   }
 
   /** Applies the fields present; `revokeTokens` is an action and is handled by the caller. */
-  apply(input: FaultsInput): void {
+  apply(input: FaultsInput, now: number): void {
     if (input.reset) this.reset();
     if (input.faultSeed !== undefined) this.rng = createRng(`faults:${input.faultSeed}`);
     if (input.latencyMs !== undefined) this.latencyMs = input.latencyMs;
@@ -106,6 +130,36 @@ export class Faults {
       this.adminCanReadOtherMailboxes = input.adminCanReadOtherMailboxes;
     }
     if (input.forceFullSync !== undefined) this.forceFullSync = input.forceFullSync;
+    if (input.accountRateLimit !== undefined) {
+      const limits = Array.isArray(input.accountRateLimit)
+        ? input.accountRateLimit
+        : [input.accountRateLimit];
+      for (const l of limits) {
+        const retryAfterSeconds =
+          l.retryAfterSeconds === undefined ? Math.ceil(l.seconds) : l.retryAfterSeconds;
+        this.accountLimits.set(l.accountId, {
+          until: now + l.seconds * 1000,
+          seconds: l.seconds,
+          retryAfterSeconds,
+        });
+      }
+    }
+    if (input.logRequests !== undefined) this.logRequests = input.logRequests;
+  }
+
+  /**
+   * Whether the account is under its emergency limit at `now`. A refused request restarts the
+   * limit, as RingCentral says of its penalties. Returns the Retry-After to send (null: none).
+   */
+  takeAccountLimit(accountId: string, now: number): { retryAfterSeconds: number | null } | null {
+    const limit = this.accountLimits.get(accountId);
+    if (!limit) return null;
+    if (now >= limit.until) {
+      this.accountLimits.delete(accountId);
+      return null;
+    }
+    limit.until = now + limit.seconds * 1000;
+    return { retryAfterSeconds: limit.retryAfterSeconds };
   }
 
   /** Whether this API request should fail with an injected 5xx, and with which status. */
@@ -147,6 +201,17 @@ export class Faults {
       rateLimitWindowSeconds: this.rateLimitWindowSeconds,
       adminCanReadOtherMailboxes: this.adminCanReadOtherMailboxes,
       forceFullSync: this.forceFullSync,
+      accountRateLimit: Object.fromEntries(
+        [...this.accountLimits].map(([id, l]) => [
+          id,
+          {
+            until: new Date(l.until).toISOString(),
+            seconds: l.seconds,
+            retryAfterSeconds: l.retryAfterSeconds,
+          },
+        ]),
+      ),
+      logRequests: this.logRequests,
     };
   }
 }

@@ -9,11 +9,12 @@ import {
   type ActivityInput,
   type ActivityResult,
 } from './activity.ts';
-import { accountSpecSchema, applyFaults, deleteItem, deleteSchema } from './admin.ts';
+import { accountSpecSchema, applyFaults, deleteItem, deleteSchema, droppedRecordings } from './admin.ts';
 import { faultsInputSchema, type FaultsInput, type FaultsView } from './faults.ts';
 import { buildInventory, type Inventory } from './inventory.ts';
 import type { RcAccountSpec, RcSimOptions } from './options.ts';
 import { baseUrl, closeServer, listen, mediaApp, platformApp } from './server.ts';
+import type { LoggedRequest } from './request-log.ts';
 import { SimState } from './state.ts';
 import type { AccountStats, StatsSnapshot } from './stats.ts';
 
@@ -28,6 +29,16 @@ export type {
 export type { ActivityInput, ActivityResult } from './activity.ts';
 export type { FaultsInput, FaultsView } from './faults.ts';
 export type { Inventory } from './inventory.ts';
+export type { LoggedRequest } from './request-log.ts';
+export { guideCompany, type GuideCompanyOptions } from './seed/guide-company.ts';
+
+/** A recording RingCentral no longer keeps by its own rules (`rule`: 90 days, or the cap). */
+export interface DroppedRecording {
+  id: string;
+  callId: string;
+  startTime: string;
+  rule: 'retention' | 'cap';
+}
 export type RcSimAccountStats = AccountStats & { accountId: string };
 export type RcSimStats = StatsSnapshot;
 
@@ -70,6 +81,12 @@ export interface RcSim {
   /** Same as GET /__sim/stats: totals, every account, and requests no account could be told for. */
   stats(): RcSimStats;
   resetStats(): void;
+  /** Same as GET /__sim/requests: the account's last requests, when the `logRequests` fault keeps them. */
+  requestLog(accountId: string): LoggedRequest[];
+  /** Same as GET /__sim/recordings/dropped: what the 90-day rule and the cap have removed, oldest first. */
+  droppedRecordings(accountId: string): DroppedRecording[];
+  /** Recordings the account holds now (what counts towards the cap). */
+  recordingsHeld(accountId: string): number;
 }
 
 export async function startRingCentralSimulator(options: RcSimOptions): Promise<RcSim> {
@@ -124,5 +141,8 @@ export async function startRingCentralSimulator(options: RcSimOptions): Promise<
     stats: ((accountId?: string) =>
       accountId === undefined ? state.stats.snapshot() : state.stats.account(accountId)) as RcSim['stats'],
     resetStats: () => state.stats.reset(),
+    requestLog: (accountId) => state.requests.of(accountId),
+    droppedRecordings: (accountId) => droppedRecordings(requireAccount(accountId), state.now()),
+    recordingsHeld: (accountId) => requireAccount(accountId).recordingsHeld(state.now()),
   };
 }

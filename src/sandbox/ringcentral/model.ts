@@ -63,6 +63,8 @@ export interface CallRecord {
   /** Last change other than a recording attaching (which moves lastModifiedTime on its own). */
   modifiedAt: number;
   costIncluded: number;
+  /** When the call ended on the simulator clock, when it is not startTime + duration (compressed days). */
+  endsAt?: number;
 }
 
 export type AttachmentType =

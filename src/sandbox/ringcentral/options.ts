@@ -76,6 +76,21 @@ export interface RcAccountSpec {
   /** Call log retention in days (RingCentral: 12 months). */
   callLogRetentionDays?: number;
   companyName?: string;
+  /** Every extension is an enabled User (RingCentral's archiving guide counts a company in users). */
+  allUsers?: boolean;
+  /** Recorded calls per User per day, exactly, on top of `callsPerExtensionPerDay`. Default 0. */
+  recordedCallsPerUserPerDay?: number;
+  /**
+   * The account keeps living after its creation: each simulated day's calls and messages are
+   * generated when the clock reaches that day and appear as they end, at the same daily rates.
+   */
+  live?: boolean;
+  /**
+   * Length of one simulated day in milliseconds (default 86,400,000). Shorter days compress the
+   * account's time (the benchmark's): calls of a day are spread over `dayMs` and last that much
+   * less, so they appear in order. Retention stays in real days.
+   */
+  dayMs?: number;
 }
 
 export interface RcSimOptions {

@@ -18,6 +18,7 @@ import {
   type RcSimOptions,
 } from './options.ts';
 import { RateLimiter } from './rate-limit.ts';
+import { RequestLog } from './request-log.ts';
 import { Stats } from './stats.ts';
 import { TokenStore } from './tokens.ts';
 import { Urls } from './urls.ts';
@@ -37,6 +38,7 @@ export class SimState {
   readonly faults: Faults;
   readonly limiter: RateLimiter;
   readonly stats = new Stats();
+  readonly requests = new RequestLog(() => this.faults.logRequests);
   readonly digests = new DigestCache();
   readonly exports: ExportStore;
   readonly accessTtlSeconds: number;

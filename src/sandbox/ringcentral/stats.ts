@@ -7,6 +7,8 @@ import { RATE_GROUPS, type RateGroup } from './options.ts';
 export interface AccountStats {
   requests: Record<RateGroup, number>;
   rateLimited: Record<RateGroup, number>;
+  /** Of those, refused by the account-level emergency limit (no X-Rate-Limit-* headers). */
+  accountRateLimited: number;
   injectedErrors: number;
   tokenGrants: { authorization_code: number; refresh_token: number };
   tokenErrors: number;
@@ -21,6 +23,7 @@ function empty(): AccountStats {
   return {
     requests: zeroGroups(),
     rateLimited: zeroGroups(),
+    accountRateLimited: 0,
     injectedErrors: 0,
     tokenGrants: { authorization_code: 0, refresh_token: 0 },
     tokenErrors: 0,
@@ -64,6 +67,7 @@ export class Stats {
         total.requests[g] += s.requests[g];
         total.rateLimited[g] += s.rateLimited[g];
       }
+      total.accountRateLimited += s.accountRateLimited;
       total.injectedErrors += s.injectedErrors;
       total.tokenGrants.authorization_code += s.tokenGrants.authorization_code;
       total.tokenGrants.refresh_token += s.tokenGrants.refresh_token;
