@@ -17,6 +17,12 @@ import {
 
 const DAY_MS = 86_400_000;
 
+/** Told about changes made after creation (new activity, deletions): the notification source. */
+export interface AccountListener {
+  added(calls: CallRecord[], messages: Message[]): void;
+  messageChanged(message: Message): void;
+}
+
 export class Account {
   readonly number: number;
   readonly id: string;
@@ -45,6 +51,7 @@ export class Account {
   /** Numbers `/__sim/activity` calls so each draws its own deterministic PRNG stream. */
   activityCount = 0;
   private capCache: { now: number; version: number; cutoff: number } | null = null;
+  listener: AccountListener | null = null;
 
   constructor(accountNumber: number, base: number, spec: RcAccountSpec, createdAt: number) {
     this.number = accountNumber;
@@ -121,6 +128,7 @@ export class Account {
     for (const call of [...calls].sort((a, b) => a.startTime - b.startTime)) this.insertCall(call);
     for (const message of messages) this.insertMessage(message);
     this.version++;
+    this.listener?.added(calls, messages);
   }
 
   /** Keeps the lists ascending: usually an append; a live day generated ahead of now moves new calls in. */
@@ -274,6 +282,7 @@ export class Account {
     message.availability = mode;
     message.lastModifiedTime = Math.max(now, message.lastModifiedTime + 1);
     this.version++;
+    this.listener?.messageChanged(message);
     return true;
   }
 }

@@ -10,6 +10,7 @@ import { faultsInputSchema } from './faults.ts';
 import type { Account } from './account.ts';
 import { buildInventory } from './inventory.ts';
 import type { SimState } from './state.ts';
+import { simSubscriptionsView, simDeliveriesView } from './subscriptions/sim-view.ts';
 
 const range = z.tuple([z.number().min(0), z.number().min(0)]);
 const share = z.number().min(0).max(1);
@@ -217,6 +218,21 @@ export function adminRoutes(router: Router, state: SimState): void {
   router.get('/__sim/stats', (req, res) => {
     const accountId = queryString(req, 'accountId');
     res.json(accountId === undefined ? state.stats.snapshot() : state.stats.account(accountId));
+  });
+
+  router.get('/__sim/subscriptions', (req, res) => {
+    res.json({ subscriptions: simSubscriptionsView(state, queryString(req, 'accountId')) });
+  });
+
+  router.get('/__sim/deliveries', (req, res) => {
+    const limit = Number(queryString(req, 'limit') ?? 1000);
+    res.json({
+      deliveries: simDeliveriesView(state, {
+        accountId: queryString(req, 'accountId'),
+        subscriptionId: queryString(req, 'subscriptionId'),
+        limit: Number.isInteger(limit) && limit > 0 ? limit : 1000,
+      }),
+    });
   });
 
   router.post('/__sim/stats/reset', (_req, res) => {

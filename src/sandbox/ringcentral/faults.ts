@@ -38,6 +38,7 @@ export const faultsInputSchema = z
     forceFullSync: z.number().int().min(0).optional(),
     accountRateLimit: z.union([accountLimitSchema, z.array(accountLimitSchema)]).optional(),
     logRequests: z.number().int().min(0).max(100_000).optional(),
+    dropNotifications: z.number().min(0).max(1).optional(),
   })
   .strict();
 
@@ -54,6 +55,7 @@ export interface FaultsView {
   forceFullSync: number;
   accountRateLimit: Record<string, { until: string; seconds: number; retryAfterSeconds: number | null }>;
   logRequests: number;
+  dropNotifications: number;
 }
 
 /** RingCentral's emergency limit per (account, app), switched on for one account. */
@@ -76,9 +78,12 @@ export class Faults {
   accountLimits = new Map<string, AccountLimit>();
   /** Requests kept per account in the request log (0: none). */
   logRequests = 0;
+  /** Share of WebHook notifications lost before their first delivery attempt. */
+  dropNotifications = 0;
   rateLimitWindowSeconds: number;
   adminCanReadOtherMailboxes: boolean;
-  private rng: Rng = createRng('faults');
+  /** Behind every random fault choice; reseeded by `faultSeed`. */
+  rng: Rng = createRng('faults');
   private readonly defaults: { rateLimitWindowSeconds: number; adminCanReadOtherMailboxes: boolean };
 
   constructor(defaults: { rateLimitWindowSeconds: number; adminCanReadOtherMailboxes: boolean }) {
@@ -97,6 +102,7 @@ export class Faults {
     this.forceFullSync = 0;
     this.accountLimits.clear();
     this.logRequests = 0;
+    this.dropNotifications = 0;
     this.rateLimitWindowSeconds = this.defaults.rateLimitWindowSeconds;
     this.adminCanReadOtherMailboxes = this.defaults.adminCanReadOtherMailboxes;
     this.rng = createRng('faults');
@@ -145,6 +151,7 @@ export class Faults {
       }
     }
     if (input.logRequests !== undefined) this.logRequests = input.logRequests;
+    if (input.dropNotifications !== undefined) this.dropNotifications = input.dropNotifications;
   }
 
   /**
@@ -212,6 +219,7 @@ export class Faults {
         ]),
       ),
       logRequests: this.logRequests,
+      dropNotifications: this.dropNotifications,
     };
   }
 }

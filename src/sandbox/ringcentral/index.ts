@@ -17,6 +17,12 @@ import { baseUrl, closeServer, listen, mediaApp, platformApp } from './server.ts
 import type { LoggedRequest } from './request-log.ts';
 import { SimState } from './state.ts';
 import type { AccountStats, StatsSnapshot } from './stats.ts';
+import {
+  simDeliveriesView,
+  simSubscriptionsView,
+  type SimDeliveryView,
+  type SimSubscriptionView,
+} from './subscriptions/sim-view.ts';
 
 export type {
   ExtensionType,
@@ -31,6 +37,8 @@ export type { FaultsInput, FaultsView } from './faults.ts';
 export type { Inventory } from './inventory.ts';
 export type { LoggedRequest } from './request-log.ts';
 export { guideCompany, type GuideCompanyOptions } from './seed/guide-company.ts';
+export type { SimDeliveryView, SimSubscriptionView } from './subscriptions/sim-view.ts';
+export type { WebhookOptions } from './subscriptions/hub.ts';
 
 /** A recording RingCentral no longer keeps by its own rules (`rule`: 90 days, or the cap). */
 export interface DroppedRecording {
@@ -87,6 +95,10 @@ export interface RcSim {
   droppedRecordings(accountId: string): DroppedRecording[];
   /** Recordings the account holds now (what counts towards the cap). */
   recordingsHeld(accountId: string): number;
+  /** Same as GET /__sim/subscriptions: live subscriptions of one account, or of all. */
+  subscriptions(accountId?: string): SimSubscriptionView[];
+  /** Same as GET /__sim/deliveries: the latest WebHook deliveries, oldest first. */
+  deliveries(filter?: { accountId?: string; subscriptionId?: string; limit?: number }): SimDeliveryView[];
 }
 
 export async function startRingCentralSimulator(options: RcSimOptions): Promise<RcSim> {
@@ -119,6 +131,7 @@ export async function startRingCentralSimulator(options: RcSimOptions): Promise<
     mediaUrl: state.urls.media,
     accounts: () => state.accountList.map(summary),
     close: async () => {
+      state.webhooks.close();
       await Promise.all([closeServer(platform), closeServer(media)]);
     },
     inventory: (accountId, opts) =>
@@ -144,5 +157,7 @@ export async function startRingCentralSimulator(options: RcSimOptions): Promise<
     requestLog: (accountId) => state.requests.of(accountId),
     droppedRecordings: (accountId) => droppedRecordings(requireAccount(accountId), state.now()),
     recordingsHeld: (accountId) => requireAccount(accountId).recordingsHeld(state.now()),
+    subscriptions: (accountId) => simSubscriptionsView(state, accountId),
+    deliveries: (filter = {}) => simDeliveriesView(state, filter),
   };
 }

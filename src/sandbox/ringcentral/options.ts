@@ -2,6 +2,7 @@
  * Public option types of the RingCentral simulator. Everything the rest of the product (tests,
  * benchmark, demo, `npm run sim`) passes in is declared here so index.ts can re-export it.
  */
+import type { WebhookOptions } from './subscriptions/hub.ts';
 
 export type RateGroup = 'Light' | 'Medium' | 'Heavy' | 'Auth';
 
@@ -117,6 +118,8 @@ export interface RcSimOptions {
   maxSessionsPerUser?: number;
   /** Base clock; the simulator adds the offset moved by `advanceClock`. Default Date.now. */
   now?: () => number;
+  /** WebHook delivery: timeout, retry delays, how long failures last before blacklisting. */
+  webhooks?: Partial<WebhookOptions>;
   /** Called with unexpected (non-RingCentral) errors before the 500 answer, e.g. to log them. */
   onInternalError?: (err: unknown) => void;
 }

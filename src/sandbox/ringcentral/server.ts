@@ -18,6 +18,7 @@ import { attachmentContentRoutes, messageStoreRoutes } from './routes/message-st
 import { messageSyncRoutes } from './routes/message-sync.ts';
 import { recordingContentRoutes, recordingRoutes } from './routes/recordings.ts';
 import { tokenRoutes } from './routes/token.ts';
+import { subscriptionRoutes } from './subscriptions/routes.ts';
 import type { SimState } from './state.ts';
 
 /** Malformed bodies get a RingCentral-shaped 400 instead of Express's HTML page. */
@@ -58,6 +59,7 @@ export function platformApp(state: SimState): Express {
   messageStoreRoutes(router, state);
   messageSyncRoutes(router, state);
   exportRoutes(router, state);
+  subscriptionRoutes(router, state);
   app.use(router);
   app.use((_req, res) => sendRcError(res, rcErrors.invalidUri()));
   app.use(bodyErrors);

@@ -20,6 +20,8 @@ import {
 import { RateLimiter } from './rate-limit.ts';
 import { RequestLog } from './request-log.ts';
 import { Stats } from './stats.ts';
+import { DEFAULT_WEBHOOK_OPTIONS, WebhookHub, type WebhookOptions } from './subscriptions/hub.ts';
+import { SubscriptionRegistry } from './subscriptions/registry.ts';
 import { TokenStore } from './tokens.ts';
 import { Urls } from './urls.ts';
 
@@ -41,6 +43,10 @@ export class SimState {
   readonly requests = new RequestLog(() => this.faults.logRequests);
   readonly digests = new DigestCache();
   readonly exports: ExportStore;
+  readonly subscriptions = new SubscriptionRegistry();
+  readonly webhookOptions: WebhookOptions;
+  /** Delivers WebHook notifications for what happens in the accounts (new activity, deletions). */
+  readonly webhooks: WebhookHub;
   readonly accessTtlSeconds: number;
   readonly refreshTtlSeconds: number;
 
@@ -66,6 +72,16 @@ export class SimState {
     this.exports = new ExportStore(options.exportDelayMs ?? 3000, options.exportArchiveMaxBytes ?? 1024 ** 3);
     this.accessTtlSeconds = options.accessTokenTtlSeconds ?? 3600;
     this.refreshTtlSeconds = options.refreshTokenTtlSeconds ?? 604_800;
+    this.webhookOptions = { ...DEFAULT_WEBHOOK_OPTIONS, ...options.webhooks };
+    this.webhooks = new WebhookHub(
+      {
+        registry: this.subscriptions,
+        now: () => this.now(),
+        dropShare: () => this.faults.dropNotifications,
+        rng: () => this.faults.rng,
+      },
+      this.webhookOptions,
+    );
     for (const spec of options.accounts ?? []) this.createAccount(spec);
   }
 
@@ -76,6 +92,13 @@ export class SimState {
   createAccount(spec: RcAccountSpec): Account {
     const n = this.accountList.length + 1;
     const account = new Account(n, accountBase(n), spec, this.now());
+    account.listener = {
+      added: (calls, messages) => {
+        this.webhooks.messagesChanged(account, messages, []);
+        this.webhooks.callsEnded(account, calls);
+      },
+      messageChanged: (message) => this.webhooks.messagesChanged(account, [], [message]),
+    };
     this.accounts.set(account.id, account);
     this.accountList.push(account);
     return account;

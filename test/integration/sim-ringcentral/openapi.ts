@@ -9,9 +9,10 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 
-export const SPEC_PATH = fileURLToPath(
-  new URL('../../../../shared/specs/ringcentral-openapi.yml', import.meta.url),
-);
+/** `RINGCENTRAL_OPENAPI_SPEC` points elsewhere when the checkout is not next to `shared/`. */
+export const SPEC_PATH =
+  process.env.RINGCENTRAL_OPENAPI_SPEC ??
+  fileURLToPath(new URL('../../../../shared/specs/ringcentral-openapi.yml', import.meta.url));
 
 /**
  * OpenAPI 3.0 `nullable: true` → JSON Schema: a `null` type (and `null` among enum values), or
