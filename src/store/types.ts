@@ -116,6 +116,76 @@ export interface LedgerEntry {
 
 export type LedgerKey = Pick<LedgerEntry, 'kind' | 'sourceId' | 'attachmentId'>;
 
+/**
+ * What search and the item page know of one archived call or message, kept apart from the archive
+ * so a search never reads Dropbox. Written with the record's ledger row (recordArchived), or by
+ * the one-off backfill for archives made before search existed.
+ */
+export interface SearchEntry {
+  tenantId: string;
+  /** A kind whose source is a record: call, voicemail, fax, sms, mms. */
+  kind: string;
+  sourceId: string;
+  /** Start of the call, creation of the message. */
+  at: Date;
+  /** 'Inbound', 'Outbound' or '' when RingCentral did not say. */
+  direction: string;
+  /** The parties as shown: "+15551230000 (Jane Doe)"; several recipients joined with "; ". */
+  from: string;
+  to: string;
+  /** Every phone number of the parties, digits only, and the extension numbers involved. */
+  numbers: string[];
+  /** Names of the parties and of the extension, as words are searched (any case). */
+  names: string[];
+  extension: { id: string | null; number: string | null; name: string | null } | null;
+  /** A call with a recording, or a voicemail (its audio). */
+  hasRecording: boolean;
+  durationSeconds: number | null;
+  /** Call result ("Accepted", "Missed"...) or message status. */
+  result: string;
+  /** SMS text, fax page count... one line for the result list. */
+  summary: string;
+  /** The record's JSON in the archive. */
+  path: string;
+  /** Ledger keys of everything archived for it, the record's JSON first. */
+  files: LedgerKey[];
+}
+
+export type SearchKey = Pick<SearchEntry, 'kind' | 'sourceId'>;
+
+export interface SearchQuery {
+  /** Words and numbers as typed: "+1 (650) 555-0000", "555-0000", "101", "jane". */
+  text?: string;
+  kinds?: string[];
+  direction?: 'Inbound' | 'Outbound';
+  /** [from, to) on `at`. */
+  from?: Date;
+  to?: Date;
+  hasRecording?: boolean;
+  limit?: number;
+  /** The `next` of the previous page. */
+  after?: string | null;
+}
+
+export interface SearchResults {
+  /** Newest first. */
+  items: SearchEntry[];
+  next: string | null;
+  /** Matches per kind, counted up to `countLimit` matches in all. */
+  counts: Record<string, number>;
+  /** The counts stopped at the limit: there are more matches than they say. */
+  countsCapped: boolean;
+}
+
+/** A folder of the archive with what it holds, sub-folders included. */
+export interface FolderSummary {
+  /** '/Company/2026'; '' is the root. */
+  path: string;
+  name: string;
+  files: number;
+  bytes: number;
+}
+
 export type ReportName = 'calls' | 'sms';
 
 /** One row of a daily report file, kept so the day's file can be rewritten whole. */
@@ -238,8 +308,12 @@ export interface Store {
     expectedVersion: number | null,
   ): Promise<Cursor | null>;
 
-  /** Inserts or updates the entry for its key and clears any outstanding row for the same key. */
-  recordArchived(entry: LedgerEntry): Promise<void>;
+  /**
+   * Inserts or updates the entry for its key and clears any outstanding row for the same key. The
+   * folder totals follow (a moved or resized file leaves its old folders), and `search`, given for
+   * a record's JSON, is saved with it.
+   */
+  recordArchived(entry: LedgerEntry, search?: SearchEntry): Promise<void>;
   getLedgerEntries(tenantId: string, keys: LedgerKey[]): Promise<LedgerEntry[]>;
   listLedger(
     tenantId: string,
@@ -249,6 +323,22 @@ export interface Store {
   deleteLedgerEntry(tenantId: string, key: LedgerKey): Promise<void>;
   /** Every entry of one local day (the day's manifest), ordered by path. */
   listLedgerByDay(tenantId: string, day: string): Promise<LedgerEntry[]>;
+
+  /** Folders directly inside `path` ('' is the root) with their totals, by name. */
+  listFolders(tenantId: string, path: string): Promise<FolderSummary[]>;
+  /** Totals of one folder ('' the whole archive); null when it holds nothing. */
+  getFolder(tenantId: string, path: string): Promise<FolderSummary | null>;
+  /** Files directly inside `path`, by path. */
+  listFolderFiles(
+    tenantId: string,
+    path: string,
+    options?: { limit?: number; after?: string | null },
+  ): Promise<Page<LedgerEntry>>;
+
+  /** Inserts or replaces search entries (the backfill, tests, the benchmark's seed). */
+  saveSearchEntries(entries: SearchEntry[]): Promise<void>;
+  getSearchEntries(tenantId: string, keys: SearchKey[]): Promise<SearchEntry[]>;
+  searchItems(tenantId: string, query: SearchQuery): Promise<SearchResults>;
 
   /** Inserts or replaces rows of a day's report by key. */
   saveReportRows(tenantId: string, day: string, report: ReportName, rows: ReportRow[]): Promise<void>;
@@ -281,7 +371,18 @@ export interface Store {
     tenantId: string,
     entry: { actor: string; action: string; details: JsonObject; at?: Date },
   ): Promise<AuditEntry>;
-  listAudit(tenantId: string, options?: { limit?: number; afterSeq?: number }): Promise<AuditEntry[]>;
+  /** Oldest first from `afterSeq`; or newest first below `beforeSeq` with `newestFirst`. */
+  listAudit(
+    tenantId: string,
+    options?: {
+      limit?: number;
+      afterSeq?: number;
+      newestFirst?: boolean;
+      beforeSeq?: number;
+      /** Only these actions. */
+      actions?: string[];
+    },
+  ): Promise<AuditEntry[]>;
 
   /** Key fingerprints seen by earlier starts: a configured key whose fingerprint differs is wrong. */
   getKeyFingerprints(): Promise<Record<string, string>>;

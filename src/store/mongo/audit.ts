@@ -65,10 +65,11 @@ export function auditMethods(
       const limit = options.limit ?? 10_000;
       // limit(0) would mean "no limit" to MongoDB; to the port it means none.
       if (limit <= 0) return [];
+      const seq = { $gt: options.afterSeq ?? 0, ...(options.beforeSeq ? { $lt: options.beforeSeq } : {}) };
       const docs = await db.run(() =>
         audit
-          .find({ tenantId, seq: { $gt: options.afterSeq ?? 0 } })
-          .sort({ seq: 1 })
+          .find({ tenantId, seq, ...(options.actions ? { action: { $in: options.actions } } : {}) })
+          .sort({ seq: options.newestFirst ? -1 : 1 })
           .limit(limit)
           .toArray(),
       );

@@ -25,6 +25,8 @@ export const COLLECTIONS = {
   runs: 'runs',
   reportRows: 'reportRows',
   audit: 'auditLog',
+  searchItems: 'searchItems',
+  folders: 'archiveFolders',
   keyFingerprints: 'keyFingerprints',
   meta: 'storeMeta',
   /** The job library's collection (the default of @agendajs/mongo-backend). */

@@ -8,6 +8,7 @@ import { ledgerMethods } from './ledger.ts';
 import { outstandingMethods } from './outstanding.ts';
 import { runMethods } from './runs.ts';
 import { auditMethods } from './audit.ts';
+import { searchMethods } from './search.ts';
 import type { Store } from '../types.ts';
 
 export { JOBS_COLLECTION } from './migrations.ts';
@@ -45,5 +46,6 @@ export function createMongoStore(url: string, options: { dbName?: string } = {})
     ...outstandingMethods(database),
     ...runMethods(database),
     ...auditMethods(database),
+    ...searchMethods(database),
   };
 }

@@ -1,11 +1,36 @@
+import type { AnyBulkWriteOperation } from 'mongodb';
 import { COLLECTIONS, type Database } from './db.ts';
 import { afterKeyFilter, keyMatch, retryOnDuplicateKey, toNumber, toStoredJson } from './mapping.ts';
 import type { OutstandingDoc } from './outstanding.ts';
-import { decodeKeyToken, encodeKeyToken, pageSize } from '../paging.ts';
+import { searchUpsert, type SearchDoc } from './search.ts';
+import { folderDeltas, folderName, parentFolder, type FolderDelta } from '../folders.ts';
+import { decodeKeyToken, decodeTupleToken, encodeKeyToken, encodeTupleToken, pageSize } from '../paging.ts';
 import type { JsonObject, LedgerEntry, ReportName, Store } from '../types.ts';
 
-/** One archived object, unique on (tenantId, kind, sourceId, attachmentId); _id is an ObjectId. */
-export type LedgerDoc = Omit<LedgerEntry, 'day'> & { day?: string | null };
+/**
+ * One archived object, unique on (tenantId, kind, sourceId, attachmentId); _id is an ObjectId.
+ * `folder` (the folder its path is directly in) serves the folder browser; documents written
+ * before it existed get it from the schema-3 migration.
+ */
+export type LedgerDoc = Omit<LedgerEntry, 'day'> & { day?: string | null; folder?: string };
+
+/** A folder holding archived files, unique on (tenantId, path); see store/folders.ts. */
+export interface FolderDoc {
+  tenantId: string;
+  path: string;
+  parent: string;
+  files: number;
+  bytes: number;
+}
+
+const folderUpdates = (tenantId: string, deltas: FolderDelta[]): AnyBulkWriteOperation<FolderDoc>[] =>
+  deltas.map((d) => ({
+    updateOne: {
+      filter: { tenantId, path: d.path },
+      update: { $inc: { files: d.files, bytes: d.bytes }, $setOnInsert: { parent: d.parent } },
+      upsert: true,
+    },
+  }));
 
 /** A row of a daily report, unique on (tenantId, day, report, rowKey). */
 interface ReportRowDoc {
@@ -44,6 +69,9 @@ const SORT = { kind: 1, sourceId: 1, attachmentId: 1 } as const;
 type LedgerMethods = Pick<
   Store,
   | 'recordArchived'
+  | 'listFolders'
+  | 'getFolder'
+  | 'listFolderFiles'
   | 'getLedgerEntries'
   | 'listLedger'
   | 'ledgerTotals'
@@ -57,16 +85,22 @@ export function ledgerMethods(db: Database): LedgerMethods {
   const ledger = db.collection<LedgerDoc>(COLLECTIONS.ledger);
   const outstanding = db.collection<OutstandingDoc>(COLLECTIONS.outstanding);
   const reportRows = db.collection<ReportRowDoc>(COLLECTIONS.reportRows);
+  const folders = db.collection<FolderDoc>(COLLECTIONS.folders);
+  const searchItems = db.collection<SearchDoc>(COLLECTIONS.searchItems);
   return {
-    async recordArchived(e) {
+    async recordArchived(e, search) {
       const key = keyMatch(e.tenantId, e);
-      await retryOnDuplicateKey(() =>
+      // No transaction (a standalone server has none): the search entry goes first (a later write
+      // replaces it), then the ledger row, whose previous version says how the folder totals move.
+      if (search) await db.run(() => searchItems.bulkWrite([searchUpsert(search)]));
+      const before = await retryOnDuplicateKey(() =>
         db.run(() =>
-          ledger.updateOne(
+          ledger.findOneAndUpdate(
             key,
             {
               $set: {
                 path: e.path,
+                folder: parentFolder(e.path),
                 size: e.size,
                 sha256: e.sha256,
                 contentHash: e.contentHash,
@@ -75,14 +109,15 @@ export function ledgerMethods(db: Database): LedgerMethods {
                 day: e.day ?? null,
               },
             },
-            { upsert: true },
+            { upsert: true, returnDocument: 'before', projection: { path: 1, size: 1 } },
           ),
         ),
       );
-      // Two writes without a transaction (a standalone server has none). The ledger row goes first:
-      // if the process dies in between, the leftover outstanding row only means one more attempt,
-      // whose recordArchived clears it; the other order could leave the item recorded nowhere.
+      // If the process dies before what follows, the leftover outstanding row only means one more
+      // attempt, whose recordArchived clears it; the folder totals would miss this one file.
       await db.run(() => outstanding.deleteOne(key));
+      const deltas = folderDeltas(before ? { path: before.path, size: toNumber(before.size) } : null, e);
+      if (deltas.length) await db.run(() => folders.bulkWrite(folderUpdates(e.tenantId, deltas)));
     },
 
     async getLedgerEntries(tenantId, keys) {
@@ -131,7 +166,68 @@ export function ledgerMethods(db: Database): LedgerMethods {
     },
 
     async deleteLedgerEntry(tenantId, key) {
-      await db.run(() => ledger.deleteOne(keyMatch(tenantId, key)));
+      const removed = await db.run(() =>
+        ledger.findOneAndDelete(keyMatch(tenantId, key), { projection: { path: 1, size: 1 } }),
+      );
+      const deltas = removed ? folderDeltas({ path: removed.path, size: toNumber(removed.size) }, null) : [];
+      if (deltas.length) await db.run(() => folders.bulkWrite(folderUpdates(tenantId, deltas)));
+    },
+
+    async listFolders(tenantId, path) {
+      const docs = await db.run(() =>
+        folders
+          .find({ tenantId, parent: path, files: { $gt: 0 } })
+          .sort({ path: 1 })
+          .toArray(),
+      );
+      return docs.map((d) => ({
+        path: d.path,
+        name: folderName(d.path),
+        files: toNumber(d.files),
+        bytes: toNumber(d.bytes),
+      }));
+    },
+
+    async getFolder(tenantId, path) {
+      // The root has no document of its own: its totals are its top folders' plus any top file.
+      const [totals] = await db.run(() =>
+        (path === ''
+          ? folders.aggregate<{ files: unknown; bytes: unknown }>([
+              { $match: { tenantId, parent: '' } },
+              { $group: { _id: null, files: { $sum: '$files' }, bytes: { $sum: '$bytes' } } },
+            ])
+          : folders.aggregate<{ files: unknown; bytes: unknown }>([{ $match: { tenantId, path } }])
+        ).toArray(),
+      );
+      const [top] =
+        path === ''
+          ? await db.run(() =>
+              ledger
+                .aggregate<{ files: unknown; bytes: unknown }>([
+                  { $match: { tenantId, folder: '' } },
+                  { $group: { _id: null, files: { $sum: 1 }, bytes: { $sum: '$size' } } },
+                ])
+                .toArray(),
+            )
+          : [];
+      const files = toNumber(totals?.files) + toNumber(top?.files);
+      const bytes = toNumber(totals?.bytes) + toNumber(top?.bytes);
+      return files > 0 ? { path, name: folderName(path), files, bytes } : null;
+    },
+
+    async listFolderFiles(tenantId, path, options = {}) {
+      const limit = pageSize(options.limit);
+      const after = decodeTupleToken(options.after, 1)?.[0] ?? null;
+      const docs = await db.run(() =>
+        ledger
+          .find({ tenantId, folder: path, ...(after ? { path: { $gt: after } } : {}) })
+          .sort({ path: 1 })
+          .limit(limit + 1)
+          .toArray(),
+      );
+      const items = docs.slice(0, limit).map(toEntry);
+      const last = items[items.length - 1];
+      return { items, next: docs.length > limit && last ? encodeTupleToken([last.path]) : null };
     },
 
     async listLedgerByDay(tenantId, day) {

@@ -13,7 +13,7 @@ import { retryOnDuplicateKey } from './mapping.ts';
  * SCHEMA_VERSION.
  */
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** The job library's collection; @agendajs/mongo-backend creates its own lookup index there. */
 export const JOBS_COLLECTION = COLLECTIONS.jobs;
@@ -40,6 +40,23 @@ export const INDEXES: ReadonlyArray<[CollectionName, IndexDescription[]]> = [
         name: 'by_day',
         partialFilterExpression: { day: { $type: 'string' } },
       },
+      // Files directly in a folder (the folder browser).
+      { key: { tenantId: 1, folder: 1, path: 1 }, name: 'by_folder' },
+    ],
+  ],
+  [
+    COLLECTIONS.searchItems,
+    [
+      { key: { tenantId: 1, kind: 1, sourceId: 1 }, name: 'one_per_item', unique: true },
+      { key: { tenantId: 1, at: -1, kind: -1, sourceId: -1 }, name: 'newest_first' },
+      { key: { tenantId: 1, terms: 1 }, name: 'by_term' },
+    ],
+  ],
+  [
+    COLLECTIONS.folders,
+    [
+      { key: { tenantId: 1, path: 1 }, name: 'one_per_folder', unique: true },
+      { key: { tenantId: 1, parent: 1, path: 1 }, name: 'children' },
     ],
   ],
   [
@@ -124,9 +141,11 @@ export async function runMigrations(db: Database): Promise<void> {
       }
     }
   }
-  // Where later versions will look to decide which data migrations still have to run. $max keeps an
+  // Where later versions look to decide which data migrations still have to run. $max keeps an
   // older process that starts late from turning the recorded version back.
   const meta = db.collection<{ _id: string; version: number; updatedAt: Date }>(COLLECTIONS.meta);
+  const recorded = await db.run(() => meta.findOne({ _id: 'schema' }));
+  if ((recorded?.version ?? 0) < 3) await folderData(db);
   await retryOnDuplicateKey(() =>
     db.run(() =>
       meta.updateOne(
@@ -135,5 +154,75 @@ export async function runMigrations(db: Database): Promise<void> {
         { upsert: true },
       ),
     ),
+  );
+}
+
+/**
+ * Schema 3: ledger documents learn the folder they are directly in, and every folder's totals are
+ * counted from the ledger (store/folders.ts). Both steps compute from the ledger alone and replace
+ * what they write, so two processes starting at once do the same work twice, harmlessly.
+ */
+async function folderData(db: Database): Promise<void> {
+  const ledger = db.collection(COLLECTIONS.ledger);
+  await db.run(() =>
+    ledger.updateMany({ folder: { $exists: false } }, [
+      {
+        $set: {
+          folder: {
+            $let: {
+              vars: { match: { $regexFind: { input: '$path', regex: '^(.*)/[^/]*$' } } },
+              in: { $ifNull: [{ $arrayElemAt: ['$$match.captures', 0] }, ''] },
+            },
+          },
+        },
+      },
+    ]),
+  );
+  // "/A/B/c.txt" → {path "/A", parent ""}, {path "/A/B", parent "/A"}: one per folder above the file.
+  const join = (parts: unknown) => ({
+    $reduce: { input: parts, initialValue: '', in: { $concat: ['$$value', '/', '$$this'] } },
+  });
+  await db.run(() =>
+    ledger
+      .aggregate([
+        { $project: { tenantId: 1, size: 1, parts: { $split: ['$path', '/'] } } },
+        { $match: { 'parts.2': { $exists: true } } },
+        {
+          $project: {
+            tenantId: 1,
+            size: 1,
+            folders: {
+              $map: {
+                input: { $range: [1, { $subtract: [{ $size: '$parts' }, 1] }] },
+                as: 'n',
+                in: {
+                  path: join({ $slice: ['$parts', 1, '$$n'] }),
+                  parent: join({ $slice: ['$parts', 1, { $max: [1, { $subtract: ['$$n', 1] }] }] }),
+                  top: { $eq: ['$$n', 1] },
+                },
+              },
+            },
+          },
+        },
+        { $unwind: '$folders' },
+        {
+          $group: {
+            _id: { tenantId: '$tenantId', path: '$folders.path' },
+            parent: { $first: { $cond: ['$folders.top', '', '$folders.parent'] } },
+            files: { $sum: 1 },
+            bytes: { $sum: '$size' },
+          },
+        },
+        { $project: { _id: 0, tenantId: '$_id.tenantId', path: '$_id.path', parent: 1, files: 1, bytes: 1 } },
+        {
+          $merge: {
+            into: COLLECTIONS.folders,
+            on: ['tenantId', 'path'],
+            whenMatched: 'replace',
+            whenNotMatched: 'insert',
+          },
+        },
+      ])
+      .toArray(),
   );
 }

@@ -111,6 +111,8 @@ export function tenantMethods(db: Database): TenantMethods {
         COLLECTIONS.reportRows,
         COLLECTIONS.outstanding,
         COLLECTIONS.runs,
+        COLLECTIONS.searchItems,
+        COLLECTIONS.folders,
       ] as const;
       await Promise.all(
         children.map((name) => db.run(() => db.collection(name).deleteMany({ tenantId: id }))),

@@ -58,9 +58,18 @@ export function auditMethods(
     },
 
     async listAudit(tenantId, options = {}) {
+      const newest = options.newestFirst === true;
       const { rows } = await db.query<AuditRow>(
-        'SELECT * FROM audit_log WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
-        [tenantId, options.afterSeq ?? 0, options.limit ?? 10_000],
+        `SELECT * FROM audit_log WHERE tenant_id = $1 AND seq > $2 AND seq < $3
+           AND ($4::text[] IS NULL OR action = ANY($4))
+         ORDER BY seq ${newest ? 'DESC' : 'ASC'} LIMIT $5`,
+        [
+          tenantId,
+          options.afterSeq ?? 0,
+          options.beforeSeq ?? Number.MAX_SAFE_INTEGER,
+          options.actions ?? null,
+          options.limit ?? 10_000,
+        ],
       );
       return rows.map(toEntry);
     },

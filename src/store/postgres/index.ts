@@ -8,6 +8,7 @@ import { ledgerMethods } from './ledger.ts';
 import { outstandingMethods } from './outstanding.ts';
 import { runMethods } from './runs.ts';
 import { auditMethods } from './audit.ts';
+import { searchMethods } from './search.ts';
 import type { Store } from '../types.ts';
 
 export interface PostgresStore extends Store {
@@ -51,5 +52,6 @@ export function createPostgresStore(connectionString: string, options: PostgresO
     ...outstandingMethods(db),
     ...runMethods(db),
     ...auditMethods(db),
+    ...searchMethods(db),
   };
 }

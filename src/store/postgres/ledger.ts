@@ -1,6 +1,8 @@
 import type { Db } from './db.ts';
-import { decodeKeyToken, encodeKeyToken, pageSize } from '../paging.ts';
-import type { JsonObject, LedgerEntry, Store } from '../types.ts';
+import { upsertSearchEntries } from './search.ts';
+import { folderDeltas, folderName, type FolderDelta } from '../folders.ts';
+import { decodeKeyToken, decodeTupleToken, encodeKeyToken, encodeTupleToken, pageSize } from '../paging.ts';
+import type { JsonObject, LedgerEntry, LedgerKey, Store } from '../types.ts';
 
 interface LedgerRow {
   tenant_id: string;
@@ -30,9 +32,55 @@ const toEntry = (r: LedgerRow): LedgerEntry => ({
   day: r.day,
 });
 
+/** The folder a ledger path is directly in; the same expression as the ledger_by_folder index. */
+const FOLDER_OF_PATH = `left(path, length(path) - strpos(reverse(path), '/'))`;
+
+/**
+ * Writers of one key take turns (a transaction-scoped lock on the key), so each reads the row as the
+ * previous writer left it and the folder totals move by exactly what changed.
+ */
+async function lockKey(
+  tx: Db,
+  tenantId: string,
+  key: LedgerKey,
+): Promise<{ path: string; size: number } | null> {
+  await tx.query(
+    `SELECT pg_advisory_xact_lock(hashtext('ledger:' || $1), hashtext($2 || '/' || $3 || '/' || $4))`,
+    [tenantId, key.kind, key.sourceId, key.attachmentId],
+  );
+  const { rows } = await tx.query<{ path: string; size: number }>(
+    'SELECT path, size FROM ledger WHERE tenant_id = $1 AND kind = $2 AND source_id = $3 AND attachment_id = $4',
+    [tenantId, key.kind, key.sourceId, key.attachmentId],
+  );
+  return rows[0] ?? null;
+}
+
+/** Folder rows are changed in path order (folderDeltas sorts them), so writers never deadlock. */
+async function applyFolderDeltas(tx: Db, tenantId: string, deltas: FolderDelta[]): Promise<void> {
+  if (deltas.length === 0) return;
+  await tx.query(
+    `INSERT INTO archive_folders (tenant_id, path, parent, files, bytes)
+     SELECT $1, d.path, d.parent, d.files, d.bytes
+     FROM unnest($2::text[], $3::text[], $4::bigint[], $5::bigint[]) WITH ORDINALITY AS d(path, parent, files, bytes, n)
+     ORDER BY d.n
+     ON CONFLICT (tenant_id, path) DO UPDATE SET
+       files = archive_folders.files + EXCLUDED.files, bytes = archive_folders.bytes + EXCLUDED.bytes`,
+    [
+      tenantId,
+      deltas.map((d) => d.path),
+      deltas.map((d) => d.parent),
+      deltas.map((d) => d.files),
+      deltas.map((d) => d.bytes),
+    ],
+  );
+}
+
 type LedgerMethods = Pick<
   Store,
   | 'recordArchived'
+  | 'listFolders'
+  | 'getFolder'
+  | 'listFolderFiles'
   | 'getLedgerEntries'
   | 'listLedger'
   | 'ledgerTotals'
@@ -44,8 +92,9 @@ type LedgerMethods = Pick<
 
 export function ledgerMethods(db: Db): LedgerMethods {
   return {
-    async recordArchived(e) {
+    async recordArchived(e, search) {
       await db.transaction(async (tx) => {
+        const before = await lockKey(tx, e.tenantId, e);
         await tx.query(
           `INSERT INTO ledger (tenant_id, kind, source_id, attachment_id, path, size, sha256, content_hash,
              source_modified_at, archived_at, day)
@@ -72,6 +121,8 @@ export function ledgerMethods(db: Db): LedgerMethods {
           'DELETE FROM outstanding_items WHERE tenant_id = $1 AND kind = $2 AND source_id = $3 AND attachment_id = $4',
           [e.tenantId, e.kind, e.sourceId, e.attachmentId],
         );
+        await applyFolderDeltas(tx, e.tenantId, folderDeltas(before, e));
+        if (search) await upsertSearchEntries(tx, [search]);
       });
     },
 
@@ -119,10 +170,53 @@ export function ledgerMethods(db: Db): LedgerMethods {
     },
 
     async deleteLedgerEntry(tenantId, key) {
-      await db.query(
-        'DELETE FROM ledger WHERE tenant_id = $1 AND kind = $2 AND source_id = $3 AND attachment_id = $4',
-        [tenantId, key.kind, key.sourceId, key.attachmentId],
+      await db.transaction(async (tx) => {
+        const before = await lockKey(tx, tenantId, key);
+        if (!before) return;
+        await tx.query(
+          'DELETE FROM ledger WHERE tenant_id = $1 AND kind = $2 AND source_id = $3 AND attachment_id = $4',
+          [tenantId, key.kind, key.sourceId, key.attachmentId],
+        );
+        await applyFolderDeltas(tx, tenantId, folderDeltas(before, null));
+      });
+    },
+
+    async listFolders(tenantId, path) {
+      const { rows } = await db.query<{ path: string; files: number; bytes: number }>(
+        `SELECT path, files, bytes FROM archive_folders WHERE tenant_id = $1 AND parent = $2 AND files > 0
+         ORDER BY path`,
+        [tenantId, path],
       );
+      return rows.map((r) => ({ ...r, name: folderName(r.path) }));
+    },
+
+    async getFolder(tenantId, path) {
+      // The root has no row of its own: its totals are its top folders' plus any file at the top.
+      const { rows } = await db.query<{ files: number; bytes: number }>(
+        path === ''
+          ? `SELECT ((SELECT COALESCE(sum(files), 0) FROM archive_folders WHERE tenant_id = $1 AND parent = '')
+                  + (SELECT count(*) FROM ledger WHERE tenant_id = $1 AND ${FOLDER_OF_PATH} = ''))::bigint AS files,
+                    ((SELECT COALESCE(sum(bytes), 0) FROM archive_folders WHERE tenant_id = $1 AND parent = '')
+                  + (SELECT COALESCE(sum(size), 0) FROM ledger WHERE tenant_id = $1 AND ${FOLDER_OF_PATH} = ''))::bigint AS bytes`
+          : 'SELECT files, bytes FROM archive_folders WHERE tenant_id = $1 AND path = $2',
+        path === '' ? [tenantId] : [tenantId, path],
+      );
+      const row = rows[0];
+      return row && row.files > 0
+        ? { path, name: folderName(path), files: row.files, bytes: row.bytes }
+        : null;
+    },
+
+    async listFolderFiles(tenantId, path, options = {}) {
+      const limit = pageSize(options.limit);
+      const { rows } = await db.query<LedgerRow>(
+        `SELECT * FROM ledger WHERE tenant_id = $1 AND ${FOLDER_OF_PATH} = $2 AND ($3::text IS NULL OR path > $3)
+         ORDER BY path LIMIT $4`,
+        [tenantId, path, decodeTupleToken(options.after, 1)?.[0] ?? null, limit + 1],
+      );
+      const items = rows.slice(0, limit).map(toEntry);
+      const last = items[items.length - 1];
+      return { items, next: rows.length > limit && last ? encodeTupleToken([last.path]) : null };
     },
 
     async listLedgerByDay(tenantId, day) {

@@ -153,6 +153,56 @@ export const migrations: Migration[] = [
       )`,
     ],
   },
+  {
+    id: 4,
+    name: 'archive browser: search index, folder totals, files by folder',
+    statements: [
+      // One row per archived call or message; `terms` are store/search-terms.ts's integers.
+      `CREATE TABLE search_items (
+        tenant_id text NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+        kind text NOT NULL,
+        source_id text NOT NULL,
+        at timestamptz NOT NULL,
+        direction text NOT NULL DEFAULT '',
+        from_party text NOT NULL DEFAULT '',
+        to_party text NOT NULL DEFAULT '',
+        numbers text NOT NULL DEFAULT '',
+        names text NOT NULL DEFAULT '',
+        extension jsonb,
+        has_recording boolean NOT NULL DEFAULT false,
+        duration_seconds integer,
+        result text NOT NULL DEFAULT '',
+        summary text NOT NULL DEFAULT '',
+        path text NOT NULL,
+        files jsonb NOT NULL DEFAULT '[]',
+        terms integer[] NOT NULL DEFAULT '{}',
+        PRIMARY KEY (tenant_id, kind, source_id)
+      )`,
+      `CREATE INDEX search_items_newest ON search_items (tenant_id, at DESC, kind DESC, source_id DESC)`,
+      `CREATE INDEX search_items_terms ON search_items USING gin (terms)`,
+      // Every folder holding a file, with the files and bytes beneath it (store/folders.ts).
+      `CREATE TABLE archive_folders (
+        tenant_id text NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+        path text NOT NULL,
+        parent text NOT NULL,
+        files bigint NOT NULL,
+        bytes bigint NOT NULL,
+        PRIMARY KEY (tenant_id, path)
+      )`,
+      `CREATE INDEX archive_folders_children ON archive_folders (tenant_id, parent, path)`,
+      // The totals of the archives that exist: each file counts in every folder above it.
+      `INSERT INTO archive_folders (tenant_id, path, parent, files, bytes)
+       SELECT l.tenant_id, array_to_string(p.parts[1:g.i], '/'), array_to_string(p.parts[1:g.i - 1], '/'),
+              count(*), sum(l.size)
+       FROM ledger l
+       CROSS JOIN LATERAL (SELECT string_to_array(l.path, '/') AS parts) p
+       CROSS JOIN LATERAL generate_series(2, array_length(p.parts, 1) - 1) AS g(i)
+       GROUP BY 1, 2, 3`,
+      // Files directly in a folder: the path up to its last slash (store/folders.ts parentFolder).
+      `CREATE INDEX ledger_by_folder ON ledger
+        (tenant_id, (left(path, length(path) - strpos(reverse(path), '/'))), path)`,
+    ],
+  },
 ];
 
 export async function runMigrations(db: Db): Promise<void> {

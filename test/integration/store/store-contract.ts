@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../../src/lib/audit-chain.ts';
+import { describeArchiveIndexContract } from './archive-index-contract.ts';
 import type { LedgerEntry, Store } from '../../../src/store/types.ts';
 
 /**
@@ -444,5 +445,7 @@ export function describeStoreContract(name: string, makeDatabase: () => Promise<
       expect(store.queryCount()).toBeGreaterThan(before);
       await expect(store.ping()).resolves.toBeUndefined();
     });
+
+    describeArchiveIndexContract(() => ({ store, other }));
   });
 }
