@@ -1,4 +1,5 @@
 import { includesExtension } from '../tenants/settings.ts';
+import { utcDay, type InflowHistory } from './capacity.ts';
 import { backfillStart, moveCursor, readCursor } from './cursors.ts';
 import { asJson, recordingExtension, recordJsonItem, type ArchiveItem } from './items.ts';
 import { localDay, renderItemPath, type PathExtension, type PathItem } from './paths.ts';
@@ -21,6 +22,8 @@ export interface CallLogProgress {
   unarchivedRecordingTimes: number[];
   /** Recordings per millisecond of history seen this run: estimates what the unread range holds. */
   recordingDensity: number;
+  /** Recordings listed this run per day of their call (the company's inflow, capacity.ts). */
+  listed: InflowHistory;
   backfill: { start: number; until: number | null };
 }
 
@@ -38,6 +41,7 @@ export async function archiveCallLog(env: RunEnv, outstanding: OutstandingIndex)
     moreWork: false,
     unarchivedRecordingTimes: [],
     recordingDensity: 0,
+    listed: { since: null, days: {} },
     backfill: { start, until: cursor.until },
   };
   if (!wantRecords && !wantRecordings) return progress;
@@ -69,7 +73,11 @@ export async function archiveCallLog(env: RunEnv, outstanding: OutstandingIndex)
       const { items, row, day } = callItems(env, record, { wantRecords, wantRecordings });
       candidates.push(...items);
       if (wantRecords) rows.set(day, [...(rows.get(day) ?? []), { key: record.id, row: asJson(row) }]);
-      recordingsSeen += items.filter((i) => i.kind === 'recording').length;
+      for (const item of items) {
+        if (item.kind !== 'recording') continue;
+        recordingsSeen += 1;
+        countListed(progress.listed, item.at);
+      }
     }
     msRead += window.to - window.from;
     for (const [day, dayRows] of rows) await saveRowsIfChanged(env, day, 'calls', dayRows);
@@ -104,6 +112,12 @@ export async function archiveCallLog(env: RunEnv, outstanding: OutstandingIndex)
   }
   progress.recordingDensity = msRead > 0 ? recordingsSeen / msRead : 0;
   return progress;
+}
+
+function countListed(listed: InflowHistory, at: number): void {
+  const day = utcDay(at);
+  listed.days[day] = (listed.days[day] ?? 0) + 1;
+  listed.since = listed.since === null ? at : Math.min(listed.since, at);
 }
 
 const probe =

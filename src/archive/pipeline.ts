@@ -11,7 +11,9 @@ import { classifyItemError, StopRun } from './outcomes.ts';
 import { loadOutstanding } from './plan.ts';
 import { writeDailyReports } from './reports.ts';
 import { retryDue } from './retry-stage.ts';
-import { assessRisk, backfillProgress } from './risk.ts';
+import { capacityFigures } from './capacity-figures.ts';
+import { asJson } from './items.ts';
+import { backfillProgress } from './risk.ts';
 import type { TenantWork } from './run.ts';
 import { createRunEnv, type RunEnv } from './run-env.ts';
 import type { Platform } from './sources/api.ts';
@@ -194,23 +196,11 @@ async function runFigures(
   const now = env.clock.now();
   const apiStats = env.api.stats();
   const heavy = env.limiter.budget('Heavy');
-  const drainPerHour = (heavy.limit / heavy.windowMs) * 3_600_000;
   const callLog = info.callLog;
-  const pendingRecordings = (
-    await env.store.listOutstanding(env.tenant.id, { status: 'pending', kind: 'recording', limit: 1000 })
-  ).items;
-  const listedTo = callLog?.backfill.until ?? now;
-  const risk = assessRisk({
-    now,
-    unarchived: [
-      ...(callLog?.unarchivedRecordingTimes ?? []),
-      ...pendingRecordings.map((i) => (typeof i.descriptor.at === 'number' ? i.descriptor.at : now)),
-    ],
-    unlisted:
-      callLog && listedTo < now
-        ? { count: callLog.recordingDensity * (now - listedTo), from: listedTo, to: now }
-        : null,
-    drainPerHour,
+  const capacity = await capacityFigures(env, callLog, {
+    heavyLimit: heavy.limit,
+    windowMs: heavy.windowMs,
+    users: 1,
   });
   const before = typeof info.untilBefore === 'string' ? Date.parse(info.untilBefore) : null;
   const progress = callLog
@@ -233,7 +223,12 @@ async function runFigures(
     rateLimited: apiStats.rateLimited,
     retries: apiStats.retries,
     dropbox: env.destination.stats(),
-    risk: { ...risk },
+    risk: {
+      atRisk: capacity.atRisk,
+      oldestAgeDays: capacity.oldestAgeDays,
+      projectedLoss: capacity.projectedLoss,
+    },
+    capacity: asJson(capacity),
     progress: progress ? { ...progress } : null,
     problem: info.problem,
     days: [...env.daysTouched].sort(),

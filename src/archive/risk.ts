@@ -1,32 +1,92 @@
-import { DAY_MS, HOUR_MS } from './windows.ts';
+import { DAY_MS } from './windows.ts';
 
 /**
- * How close unarchived recordings are to RingCentral's deletion (90 days), and whether the
- * archive can get to them in time at the tenant's rate budget. Pure arithmetic, so the dashboard,
- * the e-mail alerts and the tests agree.
+ * Which recordings RingCentral will delete before the archive reaches them. RingCentral keeps a
+ * recording for 90 days, and no more than 100,000 per account: a new recording past the cap
+ * pushes out the oldest (`shared/api/ringcentral.md` §9.4, §11). Both rules delete the oldest
+ * first, so the archive fetches oldest first, and each recording has a deadline:
+ *
+ * - 90 days after its call started;
+ * - once `cap` newer recordings exist. A recording not archived yet has as many newer ones as
+ *   there are unarchived recordings after it (everything newer that is archived was archived after
+ *   it, which oldest-first order does not do), and every new recording adds one, at the inflow's
+ *   pace. One with `cap` newer ones already is gone (its deadline is just past).
+ *
+ * New recordings arrive evenly at the inflow's pace, each with the same two deadlines. The archive
+ * fetches one recording every 1/capacity, oldest first, and spends nothing on one it can no longer
+ * reach in time (it is gone by then either way). A recording is lost when its deadline, within the
+ * horizon, comes before the archive gets to it. Pure arithmetic, so the dashboard, the e-mail
+ * alerts, the advice and the tests agree.
  */
 
 export const RECORDING_RETENTION_MS = 90 * DAY_MS;
+export const RECORDING_CAP = 100_000;
+/** How far ahead the projection looks: a week, the span over which inflow is measured. */
+export const PROJECTION_HORIZON_MS = 7 * DAY_MS;
 
 export interface RiskInput {
   now: number;
-  /** Start times of recordings known not to be archived (listed this run, or waiting to retry). */
+  /** Start times of recordings known not to be archived (listed, waiting for their turn or a retry). */
   unarchived: readonly number[];
   /** Recordings expected in history not listed yet, spread evenly over [from, to]. */
   unlisted: { count: number; from: number; to: number } | null;
-  /** Recordings the rate budget lets the archive download per hour. */
-  drainPerHour: number;
+  /** New recordings per day. */
+  inflowPerDay: number;
+  /** Recordings the archive can fetch per day (every healthy user's Heavy budget). */
+  capacityPerDay: number;
+  cap?: number;
+  retentionMs?: number;
+  horizonMs?: number;
 }
 
 export interface Risk {
-  /** Recordings not archived yet (known plus estimated). */
+  /** Recordings not archived yet (known plus estimated): the backlog. */
   atRisk: number;
   oldestAgeDays: number | null;
-  /** Of those, how many RingCentral will delete before the archive reaches them at this rate. */
+  /** Recordings RingCentral will delete within the horizon before the archive reaches them. */
   projectedLoss: number;
+  /** Of those, how many each rule deletes. */
+  lossByRule: { retention: number; cap: number };
+  /** When the first of them is deleted; null when none is. */
+  firstLossAt: number | null;
 }
 
-export function assessRisk(input: RiskInput): Risk {
+/** One recording the archive has ahead of it: when it can be fetched, and when it is deleted. */
+export interface Ahead {
+  release: number;
+  deadline: number;
+  rule: 'retention' | 'cap';
+}
+
+/**
+ * The backlog (oldest first), then the recordings arriving within the horizon, each with its
+ * deadline. Deadlines never decrease along the way, so fetching in this order is also fetching
+ * what RingCentral deletes next first.
+ */
+export function* recordingsAhead(input: RiskInput): Generator<Ahead> {
+  const { now } = input;
+  const cap = input.cap ?? RECORDING_CAP;
+  const retentionMs = input.retentionMs ?? RECORDING_RETENTION_MS;
+  const horizonMs = input.horizonMs ?? PROJECTION_HORIZON_MS;
+  const perMs = Math.max(0, input.inflowPerDay) / DAY_MS;
+  const backlog = backlogTimes(input);
+  const deadline = (start: number, newer: number, at: number): Ahead => {
+    const byRetention = start + retentionMs;
+    const byCap = newer >= cap ? at - 1 : perMs > 0 ? at + (cap - newer) / perMs : Infinity;
+    return byCap < byRetention
+      ? { release: at, deadline: byCap, rule: 'cap' }
+      : { release: at, deadline: byRetention, rule: 'retention' };
+  };
+  for (let i = 0; i < backlog.length; i += 1) yield deadline(backlog[i]!, backlog.length - 1 - i, now);
+  if (perMs <= 0) return;
+  const arrivals = Math.floor(perMs * horizonMs);
+  for (let k = 1; k <= arrivals; k += 1) {
+    const at = now + k / perMs;
+    yield deadline(at, 0, at);
+  }
+}
+
+function backlogTimes(input: RiskInput): number[] {
   const times = [...input.unarchived];
   const unlisted = input.unlisted;
   if (unlisted && unlisted.count > 0) {
@@ -34,17 +94,54 @@ export function assessRisk(input: RiskInput): Risk {
     const step = count > 1 ? (unlisted.to - unlisted.from) / (count - 1) : 0;
     for (let i = 0; i < count; i += 1) times.push(unlisted.from + i * step);
   }
-  times.sort((a, b) => a - b);
-  const perMs = input.drainPerHour / HOUR_MS;
-  let projectedLoss = 0;
-  times.forEach((startedAt, position) => {
-    const reachedAt = input.now + (perMs > 0 ? (position + 1) / perMs : Infinity);
-    if (reachedAt > startedAt + RECORDING_RETENTION_MS) projectedLoss += 1;
-  });
+  return times.sort((a, b) => a - b);
+}
+
+/**
+ * Slack for "in time", for float rounding at epoch-millisecond magnitudes (about 0.0002 ms): a
+ * thousandth of a millisecond changes no real outcome.
+ */
+const EPSILON_MS = 1e-3;
+
+export function assessRisk(input: RiskInput): Risk {
+  const { now } = input;
+  const horizonEnd = now + (input.horizonMs ?? PROJECTION_HORIZON_MS);
+  const perFetchMs = input.capacityPerDay > 0 ? DAY_MS / input.capacityPerDay : Infinity;
+  const keepsUp = input.capacityPerDay >= input.inflowPerDay && input.inflowPerDay > 0;
+  const times = backlogTimes(input);
+  const lossByRule = { retention: 0, cap: 0 };
+  let firstLossAt: number | null = null;
+  // The archive works in busy spells: from the release of the spell's first recording, one fetch
+  // after the other (computed from the spell's start, so rounding does not add up).
+  let spellStart = now;
+  let fetched = 0;
+  let busyUntil = now;
+  let seen = 0;
+  for (const item of recordingsAhead(input)) {
+    seen += 1;
+    const idle = item.release > busyUntil;
+    // Caught up with a budget that keeps up: every later arrival is fetched as it arrives.
+    if (idle && seen > times.length && keepsUp && item.release + perFetchMs <= item.deadline + EPSILON_MS)
+      break;
+    const finish = idle ? item.release + perFetchMs : spellStart + (fetched + 1) * perFetchMs;
+    if (finish <= item.deadline + EPSILON_MS) {
+      if (idle) {
+        spellStart = item.release;
+        fetched = 0;
+      }
+      fetched += 1;
+      busyUntil = finish;
+    } else if (item.deadline <= horizonEnd) {
+      lossByRule[item.rule] += 1;
+      firstLossAt ??= item.deadline;
+    }
+  }
   return {
     atRisk: times.length,
-    oldestAgeDays: times.length ? Math.floor((input.now - times[0]!) / DAY_MS) : null,
-    projectedLoss,
+    oldestAgeDays: times.length ? Math.floor((now - times[0]!) / DAY_MS) : null,
+    projectedLoss: lossByRule.retention + lossByRule.cap,
+    lossByRule,
+    firstLossAt,
   };
 }
 

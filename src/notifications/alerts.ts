@@ -23,7 +23,20 @@ export type AlertDetails =
   | { kind: 'reconnect'; provider: Provider }
   | { kind: 'failing'; failedRuns: number; problem: string | null }
   | { kind: 'storage'; used: number; allocated: number; free: number; thresholdBytes: number }
-  | { kind: 'risk'; atRisk: number; oldestAgeDays: number | null; projectedLoss: number };
+  | {
+      kind: 'risk';
+      atRisk: number;
+      oldestAgeDays: number | null;
+      projectedLoss: number;
+      /** When RingCentral deletes the first of them (ms), and what would prevent it. */
+      firstLossAt?: number | null;
+      inflowPerDay?: number;
+      capacityPerDay?: number;
+      users?: number;
+      usersNeeded?: number | null;
+      heavyLimitNeeded?: number | null;
+      windowSeconds?: number;
+    };
 
 /** What the latest facts say about one alert. `unknown`: no evidence either way, keep it as it is. */
 export type Assessment =

@@ -95,14 +95,36 @@ function opened(details: AlertDetails, { companyName }: MessageContext): Content
         subject: `Recordings at risk: ${companyName} has ${details.atRisk.toLocaleString('en-US')} recordings not yet archived`,
         paragraphs: [
           details.projectedLoss > 0
-            ? `At the current pace, ${details.projectedLoss.toLocaleString('en-US')} of ${details.atRisk.toLocaleString('en-US')} unarchived recordings will be deleted by RingCentral (after 90 days) before the archive reaches them.`
+            ? `At the current pace, RingCentral will delete ${details.projectedLoss.toLocaleString('en-US')} recordings in the next week before the archive reaches them${details.firstLossAt ? `, the first around ${new Date(details.firstLossAt).toUTCString()}` : ''}. RingCentral keeps a recording for 90 days, and no more than 100,000 per account (the oldest go first).`
             : `${details.atRisk.toLocaleString('en-US')} recordings are not archived yet; the oldest is ${details.oldestAgeDays ?? '?'} days old, and RingCentral deletes recordings after 90 days.`,
-          'The archive works oldest first, so these are next in line, but RingCentral limits how fast recordings can be downloaded.',
-          'What to do: keep backups running (reconnect or free Dropbox space if asked). If the loss estimate does not go down, download the oldest recordings from RingCentral yourself, or ask whoever runs this service to raise the download budget.',
+          ...(details.inflowPerDay !== undefined && details.capacityPerDay !== undefined
+            ? [
+                `${companyName} makes about ${Math.round(details.inflowPerDay).toLocaleString('en-US')} recordings a day; the ${details.users ?? 1} connected RingCentral user${details.users === 1 ? '' : 's'} can download ${Math.round(details.capacityPerDay).toLocaleString('en-US')} a day (RingCentral limits downloads per user).`,
+              ]
+            : []),
+          'The archive works on the recordings RingCentral will delete next first.',
+          capacityAdvice(details),
         ],
         action: DASHBOARD,
       };
   }
+}
+
+/** What the admin can do: more users share the download budget, or RingCentral raises the limit. */
+function capacityAdvice(details: Extract<AlertDetails, { kind: 'risk' }>): string {
+  const users = details.users ?? 1;
+  const more =
+    details.usersNeeded && details.usersNeeded > users
+      ? `add ${details.usersNeeded - users} more RingCentral user${details.usersNeeded - users === 1 ? '' : 's'} on the settings page (${details.usersNeeded} in all; each brings its own download budget)`
+      : null;
+  const limit =
+    details.heavyLimitNeeded && details.windowSeconds
+      ? `ask RingCentral's developer support to raise the app's Heavy limit to ${details.heavyLimitNeeded} requests per ${details.windowSeconds} s`
+      : null;
+  const ways = [more, limit].filter((w): w is string => w !== null);
+  return ways.length
+    ? `What to do: ${ways.join(', or ')}. Keep backups running meanwhile.`
+    : 'What to do: keep backups running (reconnect or free Dropbox space if asked). If the loss estimate does not go down, download the oldest recordings from RingCentral yourself.';
 }
 
 function recovered(details: AlertDetails, { companyName }: MessageContext): Content {

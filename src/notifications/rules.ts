@@ -92,7 +92,8 @@ export function assessStorage(run: RunFacts | undefined): Assessment {
 
 /**
  * Recordings at risk: RingCentral will delete some before the archive reaches them at the current
- * pace, or some unarchived ones are RISK_AGE_DAYS old already. Judged on runs that got through
+ * pace (after 90 days, or pushed out by the 100,000 cap — projected, so the alert goes out before
+ * the first one is lost), or some unarchived ones are RISK_AGE_DAYS old already. Judged on runs that got through
  * the call log (succeeded or partial): a failed run saw too little to clear the alert.
  */
 export function assessRisk(run: RunFacts | undefined): Assessment {
@@ -103,7 +104,24 @@ export function assessRisk(run: RunFacts | undefined): Assessment {
   const projectedLoss = typeof risk.projectedLoss === 'number' ? risk.projectedLoss : 0;
   const oldestAgeDays = typeof risk.oldestAgeDays === 'number' ? risk.oldestAgeDays : null;
   const old = atRisk > 0 && oldestAgeDays !== null && oldestAgeDays >= RISK_AGE_DAYS;
-  return projectedLoss > 0 || old
-    ? { state: 'active', details: { kind: 'risk', atRisk, oldestAgeDays, projectedLoss } }
-    : CLEAR;
+  if (projectedLoss <= 0 && !old) return CLEAR;
+  // The capacity model's figures and advice, when the run has them (capacity.ts).
+  const capacity = run.stats.capacity;
+  const figures =
+    capacity && typeof capacity === 'object' && !Array.isArray(capacity)
+      ? {
+          firstLossAt: numberOrNull(capacity.firstLossAt),
+          inflowPerDay: numberOrNull(capacity.inflowPerDay) ?? undefined,
+          capacityPerDay: numberOrNull(capacity.capacityPerDay) ?? undefined,
+          users: numberOrNull(capacity.users) ?? undefined,
+          usersNeeded: numberOrNull(capacity.usersNeeded),
+          heavyLimitNeeded: numberOrNull(capacity.heavyLimitNeeded),
+          windowSeconds: numberOrNull(capacity.windowSeconds) ?? undefined,
+        }
+      : {};
+  return { state: 'active', details: { kind: 'risk', atRisk, oldestAgeDays, projectedLoss, ...figures } };
+}
+
+function numberOrNull(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }

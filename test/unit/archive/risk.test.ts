@@ -5,28 +5,34 @@ import { adaptWindow, DAY_MS, HOUR_MS, readFrom, windowAt } from '../../../src/a
 const now = Date.parse('2026-11-26T12:00:00Z');
 
 describe('risk of losing recordings', () => {
+  const quiet = { inflowPerDay: 0, unlisted: null };
+
   it('is nothing when every recording is archived', () => {
-    expect(assessRisk({ now, unarchived: [], unlisted: null, drainPerHour: 600 })).toEqual({
+    expect(assessRisk({ now, unarchived: [], ...quiet, capacityPerDay: 14_400 })).toEqual({
       atRisk: 0,
       oldestAgeDays: null,
       projectedLoss: 0,
+      lossByRule: { retention: 0, cap: 0 },
+      firstLossAt: null,
     });
   });
 
-  it('counts what RingCentral will delete before the budget reaches it, oldest first', () => {
-    // 10 recordings 89.9 days old; at 1 per hour only those reached within ~2.4 h survive.
+  it('counts what RingCentral deletes at 90 days before the budget reaches it, oldest first', () => {
+    // 10 recordings 89.9 days old; at 1 an hour only those reached within ~2.5 h survive.
     const old = Array.from({ length: 10 }, () => now - RECORDING_RETENTION_MS + 2.5 * HOUR_MS);
-    const risk = assessRisk({ now, unarchived: old, unlisted: null, drainPerHour: 1 });
+    const risk = assessRisk({ now, unarchived: old, ...quiet, capacityPerDay: 24 });
     expect(risk.atRisk).toBe(10);
     expect(risk.oldestAgeDays).toBe(89);
     expect(risk.projectedLoss).toBe(8);
+    expect(risk.lossByRule).toEqual({ retention: 8, cap: 0 });
+    expect(risk.firstLossAt).toBe(old[0]! + RECORDING_RETENTION_MS);
     // A budget 100 times larger reaches all of them in time.
-    expect(assessRisk({ now, unarchived: old, unlisted: null, drainPerHour: 100 }).projectedLoss).toBe(0);
+    expect(assessRisk({ now, unarchived: old, ...quiet, capacityPerDay: 2_400 }).projectedLoss).toBe(0);
   });
 
   it('adds the recordings expected in history not listed yet', () => {
-    // 1,000 recordings spread over the day before RingCentral deletes them, 10 an hour drained:
-    // the first few are reached in time, then the queue falls behind the deletions.
+    // 1,000 recordings spread over the day before RingCentral deletes them, 10 an hour fetched: the
+    // archive saves 240 that day (skipping those it can no longer reach), RingCentral takes the rest.
     const risk = assessRisk({
       now,
       unarchived: [now - DAY_MS],
@@ -35,12 +41,39 @@ describe('risk of losing recordings', () => {
         from: now - RECORDING_RETENTION_MS + 30 * 60_000,
         to: now - RECORDING_RETENTION_MS + DAY_MS,
       },
-      drainPerHour: 10,
+      inflowPerDay: 0,
+      capacityPerDay: 240,
     });
     expect(risk.atRisk).toBe(1001);
     expect(risk.oldestAgeDays).toBe(89);
-    expect(risk.projectedLoss).toBeGreaterThan(900);
-    expect(risk.projectedLoss).toBeLessThan(1000);
+    expect(risk.projectedLoss).toBeGreaterThan(1000 - 250);
+    expect(risk.projectedLoss).toBeLessThan(1000 - 230);
+  });
+
+  it('sees the guide company lose recordings to the 100,000 cap with one user, and none with three', () => {
+    // 40,000 a day, one user fetches 14,400 a day; a day of history waits.
+    const day = Array.from({ length: 40_000 }, (_, i) => now - DAY_MS + (i * DAY_MS) / 40_000);
+    const one = assessRisk({
+      now,
+      unarchived: day,
+      unlisted: null,
+      inflowPerDay: 40_000,
+      capacityPerDay: 14_400,
+    });
+    expect(one.lossByRule.retention).toBe(0);
+    expect(one.lossByRule.cap).toBeGreaterThan(100_000);
+    // Recording i of the backlog goes once 60,000 + i more arrive (1.5 days and on); fetching
+    // 14,400 a day, the archive is overtaken at i ≈ 33,750, about 2.34 days from now.
+    expect(one.firstLossAt! - now).toBeGreaterThan(2.3 * DAY_MS);
+    expect(one.firstLossAt! - now).toBeLessThan(2.4 * DAY_MS);
+    const three = assessRisk({
+      now,
+      unarchived: day,
+      unlisted: null,
+      inflowPerDay: 40_000,
+      capacityPerDay: 43_200,
+    });
+    expect(three.projectedLoss).toBe(0);
   });
 });
 

@@ -17,7 +17,19 @@ const ALL: AlertDetails[] = [
     free: 148 * 1024 ** 2,
     thresholdBytes: 500 * 1024 ** 2,
   },
-  { kind: 'risk', atRisk: 1_200, oldestAgeDays: 71, projectedLoss: 35 },
+  {
+    kind: 'risk',
+    atRisk: 1_200,
+    oldestAgeDays: 71,
+    projectedLoss: 35,
+    firstLossAt: Date.parse('2026-11-28T10:00:00Z'),
+    inflowPerDay: 40_000,
+    capacityPerDay: 14_400,
+    users: 1,
+    usersNeeded: 3,
+    heavyLimitNeeded: 28,
+    windowSeconds: 60,
+  },
 ];
 const TYPES: NotificationType[] = ['opened', 'reminder', 'recovered'];
 
@@ -51,7 +63,11 @@ describe('alert e-mails', () => {
     expect(at(failing!).text).toContain('The latest run reported: The Dropbox account is full.');
     expect(at(storage!).subject).toContain('148 MB left');
     expect(at(storage!).text).toContain('148 MB free of 2.0 GB');
-    expect(at(risk!).text).toContain('35 of 1,200 unarchived recordings will be deleted');
+    expect(at(risk!).text).toContain('RingCentral will delete 35 recordings in the next week');
+    expect(at(risk!).text).toContain('Sat, 28 Nov 2026 10:00:00 GMT');
+    expect(at(risk!).text).toContain('about 40,000 recordings a day');
+    expect(at(risk!).text).toContain('add 2 more RingCentral users on the settings page (3 in all');
+    expect(at(risk!).text).toContain("raise the app's Heavy limit to 28 requests per 60 s");
     expect(at(ALL[0]!).subject).toMatch(/reconnect RingCentral/);
   });
 

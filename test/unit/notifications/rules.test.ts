@@ -139,6 +139,40 @@ describe('recordings at risk', () => {
     });
   });
 
+  it('opens before the first loss, from the projection, carrying the advice of the capacity model', () => {
+    const firstLossAt = Date.parse('2026-11-28T10:00:00Z');
+    const runs = [
+      run('partial', {
+        risk: { atRisk: 2_000, oldestAgeDays: 0, projectedLoss: 1_500 },
+        capacity: {
+          firstLossAt,
+          inflowPerDay: 40_000,
+          capacityPerDay: 14_400,
+          users: 1,
+          usersNeeded: 3,
+          heavyLimitNeeded: 28,
+          windowSeconds: 60,
+        },
+      }),
+    ];
+    expect(assessTenant(facts({ runs })).risk).toEqual({
+      state: 'active',
+      details: {
+        kind: 'risk',
+        atRisk: 2_000,
+        oldestAgeDays: 0,
+        projectedLoss: 1_500,
+        firstLossAt,
+        inflowPerDay: 40_000,
+        capacityPerDay: 14_400,
+        users: 1,
+        usersNeeded: 3,
+        heavyLimitNeeded: 28,
+        windowSeconds: 60,
+      },
+    });
+  });
+
   it('is on when unarchived recordings are 60 days old, even with no projected loss', () => {
     const old = risk({ atRisk: 2, oldestAgeDays: 60, projectedLoss: 0 });
     expect(assessTenant(facts({ runs: old })).risk.state).toBe('active');

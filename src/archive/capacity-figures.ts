@@ -1,0 +1,75 @@
+import type { JsonObject } from '../store/types.ts';
+import { assessCapacity, inflowPerDay, mergeInflow, type Capacity, type InflowHistory } from './capacity.ts';
+import type { CallLogProgress } from './call-log-stage.ts';
+import { moveCursor, readCursor } from './cursors.ts';
+import type { RunEnv } from './run-env.ts';
+
+/**
+ * The run's capacity figures: the inflow (kept across runs as recordings listed per day), the
+ * backlog (recordings listed and not archived, recordings waiting in the outstanding list, and an
+ * estimate of history not listed yet), the budget of the users connected, and what RingCentral will
+ * delete before the archive gets there.
+ */
+
+const INFLOW_KEY = 'capacity:inflow';
+/** Outstanding recordings read for the backlog; beyond this the backlog is at least this big. */
+const MAX_BACKLOG_READ = 200_000;
+
+function historyOf(position: JsonObject): InflowHistory {
+  const days: Record<string, number> = {};
+  const raw = position.days;
+  if (raw && typeof raw === 'object' && !Array.isArray(raw))
+    for (const [day, n] of Object.entries(raw)) if (typeof n === 'number') days[day] = n;
+  return { since: typeof position.since === 'number' ? position.since : null, days };
+}
+
+/** Merges what this run listed into the stored counts and returns the inflow per day. */
+async function updateInflow(env: RunEnv, listed: InflowHistory | null): Promise<number> {
+  const now = env.clock.now();
+  const cursor = await readCursor(env, INFLOW_KEY);
+  const history = mergeInflow(historyOf(cursor.position), listed ?? { since: null, days: {} }, now);
+  if (listed && (listed.since !== null || Object.keys(listed.days).length > 0))
+    await moveCursor(env, cursor, { since: history.since, days: history.days }).catch(() => undefined);
+  return inflowPerDay(history, now);
+}
+
+async function waitingRecordings(env: RunEnv): Promise<number[]> {
+  const times: number[] = [];
+  let after: string | null = null;
+  do {
+    const page = await env.store.listOutstanding(env.tenant.id, {
+      status: 'pending',
+      kind: 'recording',
+      limit: 1000,
+      after,
+    });
+    for (const item of page.items) {
+      const at = item.descriptor.at;
+      times.push(typeof at === 'number' ? at : env.clock.now());
+    }
+    after = page.next;
+  } while (after && times.length < MAX_BACKLOG_READ);
+  return times;
+}
+
+export async function capacityFigures(
+  env: RunEnv,
+  callLog: CallLogProgress | null,
+  budget: { heavyLimit: number; windowMs: number; users: number },
+): Promise<Capacity> {
+  const now = env.clock.now();
+  const inflow = await updateInflow(env, callLog?.listed ?? null);
+  const listedTo = callLog?.backfill.until ?? now;
+  return assessCapacity(
+    {
+      now,
+      unarchived: [...(callLog?.unarchivedRecordingTimes ?? []), ...(await waitingRecordings(env))],
+      unlisted:
+        callLog && listedTo < now
+          ? { count: callLog.recordingDensity * (now - listedTo), from: listedTo, to: now }
+          : null,
+    },
+    inflow,
+    budget,
+  );
+}
