@@ -17,6 +17,7 @@ import { dashboardRoutes } from './routes/dashboard.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { archiveLogRoutes } from './routes/archive-log.ts';
 import { errorHandler, notFound } from './middleware/errors.ts';
+import { emptyFormWhenUnread } from './middleware/form.ts';
 import { httpMetrics } from './middleware/http-metrics.ts';
 import { requestLogging } from './middleware/request-logging.ts';
 import { securityHeaders } from './middleware/security.ts';
@@ -78,7 +79,10 @@ export function createApp(deps: WebDeps): express.Express {
     }),
   );
   app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
+  app.use(emptyFormWhenUnread);
   app.use((req, res, next) => {
+    // Whatever a signed-in browser is sent may carry company data: no cache keeps a copy.
+    if (req.session.user) res.setHeader('Cache-Control', 'no-store');
     res.locals.user = req.session.user ?? null;
     res.locals.fmt = fmt;
     res.locals.now = deps.clock.now();

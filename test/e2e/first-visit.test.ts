@@ -126,7 +126,8 @@ describe('first visit in a browser', () => {
     await page.click('button:has-text("Sign out")');
     await page.waitForURL(`${base}/`);
     await page.goto(`${base}/dashboard`);
-    expect(page.url()).toBe(`${base}/`);
+    expect(page.url()).toBe(`${base}/?signin=required`);
+    await page.getByText('Sign in with RingCentral to continue.').waitFor();
     await screenshot('signed-out');
 
     await page.getByRole('link', { name: 'Sign in with RingCentral' }).first().click();

@@ -64,20 +64,19 @@ export function sessions(options: SessionOptions): RequestHandler[] {
 /**
  * Idle (30 min) and absolute (12 h) limits, checked on the server with the app's clock: the cookie
  * and Redis expiry enforce the idle limit too, but only the server can end a busy session at 12 h.
+ * An ended session is replaced by an empty one, which is not stored; the sign-in guard tells the
+ * visitor their session ended.
  */
 function enforceTimeouts(clock: Clock): RequestHandler {
-  return (req, _res, next) => {
+  return (req, res, next) => {
     const s = req.session;
     if (!s?.user) return next();
     const now = clock.now();
     const idle = now - (s.lastSeenAt ?? now) > IDLE_TIMEOUT_MS;
     const expired = now - (s.signedInAt ?? now) > ABSOLUTE_TIMEOUT_MS;
     if (idle || expired) {
-      s.regenerate((error) => {
-        if (!error)
-          req.session.flash = { kind: 'warn', message: 'Your session ended. Sign in again to continue.' };
-        next(error);
-      });
+      res.locals.sessionEnded = true;
+      s.regenerate((error) => next(error));
       return;
     }
     s.lastSeenAt = now;

@@ -83,9 +83,8 @@ async function page(store: Store, tenantId: string, f: ReturnType<typeof filters
 export function archiveLogRoutes(deps: ArchiveLogDeps): Router {
   const router = Router();
   const { store, views } = deps;
-  router.use('/archive-log', requireUser);
 
-  router.get('/archive-log', async (req, res) => {
+  router.get('/archive-log', requireUser, async (req, res) => {
     const tenantId = req.session.user!.tenantId;
     const f = filters(req);
     const { rows, next } = await page(store, tenantId, f, 100);
@@ -103,7 +102,7 @@ export function archiveLogRoutes(deps: ArchiveLogDeps): Router {
     });
   });
 
-  router.get('/archive-log.csv', async (req, res) => {
+  router.get('/archive-log.csv', requireUser, async (req, res) => {
     const tenantId = req.session.user!.tenantId;
     const f = filters(req);
     res.type('text/csv').attachment(`archive-log-${f.status}.csv`);
@@ -135,7 +134,7 @@ export function archiveLogRoutes(deps: ArchiveLogDeps): Router {
     res.end();
   });
 
-  router.post('/archive-log/retry', async (req, res) => {
+  router.post('/archive-log/retry', requireUser, async (req, res) => {
     const tenantId = req.session.user!.tenantId;
     const body = req.body as Record<string, unknown>;
     const text = (v: unknown) => (typeof v === 'string' && v.length <= 200 ? v : null);

@@ -3,6 +3,7 @@ import type { Scheduler } from '../../jobs/scheduler.ts';
 import type { Store } from '../../store/types.ts';
 import type { TenantDeps } from '../../tenants/install.ts';
 import { uninstallTenant } from '../../tenants/uninstall.ts';
+import { requireFields } from '../middleware/form.ts';
 import { requireUser } from '../middleware/require-user.ts';
 import { sendPage, type Views } from '../views.ts';
 import { buildDashboard } from '../view-models/dashboard.ts';
@@ -24,15 +25,15 @@ export interface DashboardDeps extends TenantDeps {
 export function dashboardRoutes(deps: DashboardDeps): Router {
   const router = Router();
   const { store, views } = deps;
-  router.use(['/dashboard', '/runs', '/uninstall', '/archive/tree'], requireUser);
+  // Every route here shows or changes a company's data: each carries the sign-in guard itself.
 
-  router.get('/dashboard', async (req, res) => {
+  router.get('/dashboard', requireUser, async (req, res) => {
     const model = await buildDashboard(deps, req.session.user!.tenantId);
     if (!model) return res.redirect(303, '/');
     sendPage(res, views, 'dashboard', { ...model, flash: takeFlash(req) });
   });
 
-  router.get('/dashboard/status.json', async (req, res) => {
+  router.get('/dashboard/status.json', requireUser, async (req, res) => {
     const tenantId = req.session.user!.tenantId;
     const [schedule, runs] = await Promise.all([
       deps.scheduler.status(tenantId),
@@ -47,7 +48,7 @@ export function dashboardRoutes(deps: DashboardDeps): Router {
     });
   });
 
-  router.get('/archive/tree', async (req, res) => {
+  router.get('/archive/tree', requireUser, async (req, res) => {
     const tenantId = req.session.user!.tenantId;
     const entries: Array<{ path: string; size: number }> = [];
     let after: string | null = null;
@@ -74,22 +75,23 @@ export function dashboardRoutes(deps: DashboardDeps): Router {
     res.redirect(303, '/dashboard');
   });
 
-  router.get('/runs', async (req, res) => {
+  router.get('/runs', requireUser, async (req, res) => {
     const tenantId = req.session.user!.tenantId;
     const before = typeof req.query.before === 'string' ? req.query.before : null;
     const page = await store.listRuns(tenantId, { limit: 25, before });
     sendPage(res, views, 'runs', { runs: page.items, next: page.next });
   });
 
-  router.get('/runs/:id', async (req, res, next) => {
-    const run = await store.getRun(req.session.user!.tenantId, req.params.id ?? '');
+  router.get('/runs/:id', requireUser, async (req, res, next) => {
+    const id = req.params.id;
+    const run = await store.getRun(req.session.user!.tenantId, typeof id === 'string' ? id : '');
     if (!run) return next(); // 404 page
     sendPage(res, views, 'run', { run });
   });
 
-  router.get('/uninstall', (_req, res) => sendPage(res, views, 'uninstall'));
+  router.get('/uninstall', requireUser, (_req, res) => sendPage(res, views, 'uninstall'));
 
-  router.post('/uninstall', async (req, res, next) => {
+  router.post('/uninstall', requireUser, requireFields('confirm'), async (req, res, next) => {
     const body = req.body as Record<string, unknown>;
     if (body.confirm !== 'uninstall') {
       return sendPage(res, views, 'uninstall', { error: 'Type "uninstall" to confirm.' }, 400);

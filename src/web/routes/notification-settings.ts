@@ -25,7 +25,6 @@ const PATH = '/settings/notifications';
 export function notificationSettingsRoutes(deps: NotificationSettingsDeps): Router {
   const router = Router();
   const { store, views, notifier } = deps;
-  router.use(PATH, requireUser);
 
   const show = (res: Response, tenant: Tenant, extra: object = {}, status = 200) => {
     const recipients = savedRecipients(tenant.settings);
@@ -48,13 +47,13 @@ export function notificationSettingsRoutes(deps: NotificationSettingsDeps): Rout
     );
   };
 
-  router.get(PATH, async (req, res) => {
+  router.get(PATH, requireUser, async (req, res) => {
     const tenant = await store.getTenant(req.session.user!.tenantId);
     if (!tenant) return res.redirect(303, '/');
     show(res, tenant, { flash: takeFlash(req) });
   });
 
-  router.post(PATH, async (req, res) => {
+  router.post(PATH, requireUser, async (req, res) => {
     const tenant = await store.getTenant(req.session.user!.tenantId);
     if (!tenant) return res.redirect(303, '/');
     const body = req.body as Record<string, unknown>;
@@ -94,7 +93,7 @@ export function notificationSettingsRoutes(deps: NotificationSettingsDeps): Rout
     res.redirect(303, PATH);
   });
 
-  router.post(`${PATH}/test`, async (req, res) => {
+  router.post(`${PATH}/test`, requireUser, async (req, res) => {
     const tenant = await store.getTenant(req.session.user!.tenantId);
     if (!tenant) return res.redirect(303, '/');
     if (!notifier.emailEnabled) {

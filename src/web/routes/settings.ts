@@ -16,6 +16,7 @@ import {
   type SettingsForm,
   type TenantSettings,
 } from '../../tenants/settings.ts';
+import { requireFields } from '../middleware/form.ts';
 import { requireUser } from '../middleware/require-user.ts';
 import { sendPage, type Views } from '../views.ts';
 import { examplePath, TIME_ZONES } from '../view-models/settings.ts';
@@ -34,10 +35,18 @@ export interface SettingsDeps {
 
 const EXTENSION_LIST_TIMEOUT_MS = 8_000;
 
+/** What the settings page always sends; checkboxes and the extension list may be left out. */
+const SETTINGS_FORM_FIELDS = [
+  'extensionsMode',
+  'folderTemplate',
+  'fileTemplate',
+  'timezone',
+  'lookbackHours',
+];
+
 export function settingsRoutes(deps: SettingsDeps): Router {
   const router = Router();
   const { store, views, clock } = deps;
-  router.use('/settings', requireUser);
 
   const page = async (req: Request, settings: TenantSettings, extra: object = {}) => {
     const tenant = (await store.getTenant(req.session.user!.tenantId))!;
@@ -55,7 +64,7 @@ export function settingsRoutes(deps: SettingsDeps): Router {
     };
   };
 
-  router.get('/settings', async (req, res) => {
+  router.get('/settings', requireUser, async (req, res) => {
     const tenant = await store.getTenant(req.session.user!.tenantId);
     if (!tenant) return res.redirect(303, '/');
     sendPage(
@@ -66,7 +75,7 @@ export function settingsRoutes(deps: SettingsDeps): Router {
     );
   });
 
-  router.post('/settings', async (req, res) => {
+  router.post('/settings', requireUser, requireFields(...SETTINGS_FORM_FIELDS), async (req, res) => {
     const tenantId = req.session.user!.tenantId;
     const tenant = await store.getTenant(tenantId);
     if (!tenant) return res.redirect(303, '/');
@@ -90,7 +99,7 @@ export function settingsRoutes(deps: SettingsDeps): Router {
   });
 
   // Read-only: renders the example path for the templates being typed (the page calls it).
-  router.get('/settings/example-path', async (req, res) => {
+  router.get('/settings/example-path', requireUser, async (req, res) => {
     const tenant = await store.getTenant(req.session.user!.tenantId);
     if (!tenant) return res.status(404).json({ error: 'No such company' });
     const current = parseSettings(tenant.settings);

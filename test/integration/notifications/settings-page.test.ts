@@ -154,6 +154,6 @@ describe('alert recipients page', () => {
 
   it('sends anonymous visitors to sign in', async () => {
     const anonymous = new BrowserFlow(stack);
-    await anonymous.agent.get(PAGE).expect(303).expect('Location', '/');
+    await anonymous.agent.get(PAGE).expect(303).expect('Location', '/?signin=required');
   });
 });

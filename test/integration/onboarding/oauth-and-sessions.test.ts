@@ -137,7 +137,7 @@ describe('OAuth callbacks, sessions and CSRF', () => {
     const token = await browser.csrfToken();
     await browser.agent.post('/signout').type('form').send({ _csrf: token }).expect(303);
     expect(await stack.redis.exists(`${prefix}${after}`)).toBe(0);
-    await browser.agent.get('/dashboard').expect(303).expect('location', '/');
+    await browser.agent.get('/dashboard').expect(303).expect('location', '/?signin=required');
   });
 
   it('answers a POST without a valid CSRF token, or from another site, with 403', async () => {
@@ -172,7 +172,9 @@ describe('OAuth callbacks, sessions and CSRF', () => {
     clock.advance(29 * 60_000);
     await idle.agent.get('/dashboard').expect(200);
     clock.advance(31 * 60_000);
-    await idle.agent.get('/dashboard').expect(303).expect('location', '/');
+    await idle.agent.get('/dashboard').expect(303).expect('location', '/?signin=ended');
+    const told = await idle.agent.get('/?signin=ended').expect(200);
+    expect(told.text).toContain('Your session ended. Sign in again to continue.');
 
     const busy = new BrowserFlow(stack);
     await busy.signInWithRingCentral();
@@ -200,7 +202,7 @@ describe('OAuth callbacks, sessions and CSRF', () => {
     await anonymous.agent.get('/connect/nope/callback?code=x&state=y').expect(404);
     await anonymous.agent.get('/connect/ringcentral?purpose=nope').expect(404);
     // Connecting a destination is for a signed-in admin; only the RingCentral sign-in starts without.
-    await anonymous.agent.get('/connect/dropbox').expect(303).expect('location', '/');
+    await anonymous.agent.get('/connect/dropbox').expect(303).expect('location', '/?signin=required');
 
     const admin = new BrowserFlow(stack);
     expect((await admin.signInWithRingCentral('101')).status).toBe(303);
