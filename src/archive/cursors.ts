@@ -4,7 +4,7 @@ import { historyFloor } from './retention.ts';
 
 /**
  * A stream's cursor: `until` is the instant before which everything of the stream is durable in
- * Dropbox and the ledger (or tracked as outstanding). It only moves forward, by compare-and-swap,
+ * the destination and the ledger (or tracked as outstanding). It only moves forward, by compare-and-swap,
  * after the window before it is done.
  */
 export interface StreamCursor {

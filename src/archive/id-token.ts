@@ -8,8 +8,8 @@ import { createHash } from 'node:crypto';
  * token never contains `_`, space or `.`, a separator before `{id}` in the file template marks
  * where the id starts (the template rules require one), whatever the text before it holds.
  *
- * Dropbox compares names without regard to case, so two ids that differ only in letter case would
- * share a file; RingCentral's ids are not known to do that, and the ledger would report the clash.
+ * Some destinations (Dropbox) compare names without regard to case, so two ids that differ only in
+ * letter case would share a file there; RingCentral's ids are not known to do that, and the ledger would report the clash.
  */
 
 /** Every character a token can contain. */

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { JsonObject, LedgerKey } from '../store/types.ts';
 
 /**
- * One thing to put in Dropbox: a record's JSON, a recording, or a message attachment. Items are
+ * One thing to put in the destination: a record's JSON, a recording, or a message attachment. Items are
  * planned from what RingCentral lists (or from a stored descriptor when retrying) and carry
  * everything the transfer needs, including how to open their bytes.
  */

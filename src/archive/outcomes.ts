@@ -1,4 +1,4 @@
-import { DestinationError } from '../destinations/types.ts';
+import { DestinationError, type DestinationIdentity } from '../destinations/types.ts';
 import { errorMessage } from '../lib/errors.ts';
 import type { Provider } from '../store/types.ts';
 import { SourceError } from './sources/source-error.ts';
@@ -37,19 +37,17 @@ export function classifyItemError(error: unknown, signal: AbortSignal): ItemVerd
   if (signal.aborted) return { action: 'abandon' };
   if (error instanceof StopRun) return { action: 'stop', error };
   if (error instanceof DestinationError) {
+    const { displayName, id } = error.destination;
     if (error.kind === 'auth')
       return {
         action: 'stop',
-        error: new StopRun('reconnect', 'Dropbox refused our access; reconnect Dropbox.', 'dropbox'),
-      };
-    if (error.kind === 'full')
-      return {
-        action: 'stop',
         error: new StopRun(
-          'full',
-          'The Dropbox account is full. Free up space or upgrade it; backups resume on their own.',
+          'reconnect',
+          error.forAdmin ?? `${displayName} refused our access; reconnect ${displayName}.`,
+          id,
         ),
       };
+    if (error.kind === 'full') return { action: 'stop', error: destinationFull(error.destination) };
     return { action: 'retry', reason: error.message };
   }
   if (error instanceof SourceError) {
@@ -71,11 +69,15 @@ export function classifyItemError(error: unknown, signal: AbortSignal): ItemVerd
   if (kind === 'auth')
     return {
       action: 'stop',
-      error: new StopRun(
-        'reconnect',
-        errorMessage(error),
-        provider === 'ringcentral' || provider === 'dropbox' ? provider : null,
-      ),
+      error: new StopRun('reconnect', errorMessage(error), typeof provider === 'string' ? provider : null),
     };
   return { action: 'retry', reason: errorMessage(error) };
+}
+
+/** The destination has no room left: nothing more can be archived until someone frees some. */
+export function destinationFull(destination: DestinationIdentity): StopRun {
+  return new StopRun(
+    'full',
+    `${destination.displayName} is full. Free up space or upgrade it; backups resume on their own.`,
+  );
 }

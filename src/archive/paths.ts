@@ -1,6 +1,13 @@
 import { idToken } from './id-token.ts';
 import { dateTimeParts, isCalendarDay, parseInstant } from './local-time.ts';
-import { MAX_COMPONENT_UNITS, cleanCharacters, sanitizeComponent, truncateUnits } from './path-component.ts';
+import type { NameRules } from '../destinations/types.ts';
+import {
+  DEFAULT_NAME_RULES,
+  cleanCharacters,
+  nameLength,
+  sanitizeComponent,
+  truncateUnits,
+} from './path-component.ts';
 import { type Placeholder, type TemplateSegment, parseTemplate } from './template.ts';
 import { type PathItem, type Values, dayValues, itemValues } from './path-values.ts';
 
@@ -9,19 +16,22 @@ export { localDay } from './local-time.ts';
 export * from './path-values.ts';
 
 /**
- * Where each archived item goes in the tenant's Dropbox: a pure function of the tenant's settings
- * and the item, so the same item always gets the same path (retries, re-runs and the ledger agree).
+ * Where each archived item goes in the tenant's destination: a pure function of the tenant's
+ * settings, the destination's name rules and the item, so the same item always gets the same path
+ * (retries, re-runs and the ledger agree).
  *
  * Time: the folder template's date and time placeholders use the tenant's time zone (a call at
  * 23:30 in New York is filed under that New York day); the file template's use UTC, so the default
  * file name's literal "Z" is true and names sort in real order across daylight-saving changes.
  */
 
-/** The settings the paths depend on (TenantSettings has them all). */
+/** The settings the paths depend on (TenantSettings has them all, a run adds its destination's names). */
 export interface PathSettings {
   folderTemplate: string;
   fileTemplate: string;
   timezone: string;
+  /** The destination's name rules (capabilities.names); DEFAULT_NAME_RULES when absent. */
+  names?: NameRules;
 }
 
 /** Where daily reports go when the folder template has no folder for the day (see dayFolder). */
@@ -35,8 +45,9 @@ export function renderItemPath(settings: PathSettings, item: PathItem): string {
   const token = idToken(item.id, item.attachmentIndex);
   const local = itemValues(item, dateTimeParts(instant, settings.timezone), token);
   const utc = itemValues(item, dateTimeParts(instant, 'UTC'), token);
-  const folders = folder.map((segment) => renderFolderName(segment, local));
-  return `/${[...folders, renderFileName(file, utc, item.fileExtension)].join('/')}`;
+  const names = settings.names ?? DEFAULT_NAME_RULES;
+  const folders = folder.map((segment) => renderFolderName(segment, local, names));
+  return `/${[...folders, renderFileName(file, utc, item.fileExtension, names)].join('/')}`;
 }
 
 /**
@@ -52,7 +63,8 @@ export function dayFolder(settings: PathSettings, company: string, day: string):
   const { reportPrefix, pinsDay } = compiled(settings);
   const [yyyy = '', mm = '', dd = ''] = day.split('-');
   const values = dayValues(company, { yyyy, mm, dd, hh: '00', min: '00', ss: '00' });
-  const folders = reportPrefix.map((segment) => renderFolderName(segment, values));
+  const names = settings.names ?? DEFAULT_NAME_RULES;
+  const folders = reportPrefix.map((segment) => renderFolderName(segment, values, names));
   return `/${(pinsDay ? folders : [...folders, DAILY_REPORTS_FOLDER, day]).join('/')}`;
 }
 
@@ -73,17 +85,25 @@ export function dailyReportPaths(settings: PathSettings, company: string, day: s
   };
 }
 
-function renderFolderName(segment: TemplateSegment, values: Values): string {
+function renderFolderName(segment: TemplateSegment, values: Values, names: NameRules): string {
   return sanitizeComponent(
     segment.map((piece) => (piece.kind === 'literal' ? piece.text : values[piece.name])).join(''),
+    names,
   );
 }
 
 /**
- * The file name, fitted to Dropbox's limit by shortening the longest placeholder values first
- * (names, typically) and never the id or the fixed text, so the name always still identifies its item.
+ * The file name, fitted to the destination's limit by shortening the longest placeholder values
+ * first (names, typically) and never the id or the fixed text, so the name always still identifies
+ * its item.
  */
-function renderFileName(segment: TemplateSegment, values: Values, fileExtension: string): string {
+function renderFileName(
+  segment: TemplateSegment,
+  values: Values,
+  fileExtension: string,
+  names: NameRules,
+): string {
+  const unit = names.lengthUnit;
   const extension =
     fileExtension
       .toLowerCase()
@@ -93,16 +113,17 @@ function renderFileName(segment: TemplateSegment, values: Values, fileExtension:
     text: cleanCharacters(piece.kind === 'literal' ? piece.text : values[piece.name]),
     shrinkable: piece.kind === 'placeholder' && piece.name !== 'id',
   }));
-  const budget = MAX_COMPONENT_UNITS - extension.length - 1;
-  const fixed = pieces.reduce((sum, piece) => sum + (piece.shrinkable ? 0 : piece.text.length), 0);
+  const budget = names.maxLength - extension.length - 1;
+  const length = (text: string) => nameLength(text, unit);
+  const fixed = pieces.reduce((sum, piece) => sum + (piece.shrinkable ? 0 : length(piece.text)), 0);
   const cap = largestCap(
-    pieces.filter((piece) => piece.shrinkable).map((piece) => piece.text.length),
+    pieces.filter((piece) => piece.shrinkable).map((piece) => length(piece.text)),
     budget - fixed,
   );
   const stem = pieces
-    .map((piece) => (piece.shrinkable ? truncateUnits(piece.text, cap) : piece.text))
+    .map((piece) => (piece.shrinkable ? truncateUnits(piece.text, cap, unit) : piece.text))
     .join('');
-  return sanitizeComponent(`${stem}.${extension}`);
+  return sanitizeComponent(`${stem}.${extension}`, names);
 }
 
 /** The largest cap c with Σ min(length, c) ≤ room: every value longer than c is cut to c. */

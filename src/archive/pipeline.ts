@@ -1,5 +1,4 @@
-import type { DropboxClientAccess, DropboxDestinationOptions } from '../destinations/dropbox/index.ts';
-import type { Clock } from '../lib/clock.ts';
+import type { OpenOptions } from '../destinations/types.ts';
 import { errorMessage } from '../lib/errors.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
@@ -7,7 +6,7 @@ import { RateLimiter } from '../lib/rate-limiter.ts';
 import type { JsonObject, Provider, RunStatus, Store } from '../store/types.ts';
 import { archiveCallLog, type CallLogProgress } from './call-log-stage.ts';
 import { archiveMessages } from './messages-stage.ts';
-import { classifyItemError, StopRun } from './outcomes.ts';
+import { classifyItemError, destinationFull, StopRun } from './outcomes.ts';
 import { loadOutstanding } from './plan.ts';
 import { writeDailyReports } from './reports.ts';
 import { retryDue } from './retry-stage.ts';
@@ -16,46 +15,39 @@ import { asJson } from './items.ts';
 import { backfillProgress } from './risk.ts';
 import type { TenantWork } from './run.ts';
 import { createRunEnv, type RunEnv } from './run-env.ts';
-import type { Platform } from './sources/api.ts';
 import { listExtensions } from './sources/extensions.ts';
-import { openTenantClients } from './tenant-clients.ts';
+import { openTenantClients, type TenantClientDeps } from './tenant-clients.ts';
 
 /**
  * One tenant's archive run (design section 4): discover what RingCentral has since the cursors
- * (minus the lookback), drop what the ledger already holds, stream the rest into Dropbox (oldest
- * recordings first), commit ledger rows as Dropbox confirms and cursors as windows complete, then
- * rewrite the touched days' report files and record the run's figures.
+ * (minus the lookback), drop what the ledger already holds, stream the rest into the destination
+ * (oldest recordings first), commit ledger rows as the destination confirms and cursors as windows
+ * complete, then rewrite the touched days' report files and record the run's figures.
  */
-export interface PipelineDeps {
+export interface PipelineDeps extends TenantClientDeps {
   store: Store;
   logger: Logger;
   metrics: Metrics;
-  clock: Clock;
   timeBoxMs: number;
-  /** A RingCentral platform signed in as the tenant's admin (token refresh handled inside). */
-  ringcentral(tenantId: string): Promise<Platform>;
-  dropbox(tenantId: string): DropboxClientAccess;
   /** The authorization is gone: mark the tenant and tell the admin. */
   reconnectNeeded(tenantId: string, provider: Provider, reason: string): Promise<void>;
   concurrency?: number;
   workDir?: string;
-  destination?: DropboxDestinationOptions;
 }
 
 /**
- * Dropbox settings for a run. Downloads arrive paced by RingCentral's limits (ten recordings a
- * minute at the Heavy default), so a commit batch waits across rate-limit windows to fill: it
- * leaves when full (100 files), when nothing has arrived for longer than a window, or ten minutes
- * after its first file (a full batch at the Heavy default; also the most a crash would make the
- * next run download again). A stage that has sent everything commits at once (transfer.ts,
- * reports.ts), so these waits only apply while more is still coming. Upload chunks of 4 MiB (one
- * content_hash block, the smallest chunk the destination takes) keep a worker's memory low: each
- * upload holds two of them.
+ * How a run's puts arrive. Downloads come paced by RingCentral's limits (ten recordings a minute
+ * at the Heavy default), so a destination that commits in batches lets a batch wait across
+ * rate-limit windows to fill: it leaves when full, when nothing has arrived for longer than a
+ * window, or ten minutes after its first file (a full batch at the Heavy default; also the most a
+ * crash would make the next run download again). A stage that has sent everything commits at once
+ * (transfer.ts, reports.ts), so these waits only apply while more is still coming. 8 MiB per put
+ * keeps a worker's memory low.
  */
-const RUN_DESTINATION: DropboxDestinationOptions = {
+const RUN_DESTINATION: OpenOptions = {
   batchIdleMs: 90_000,
   batchMaxWaitMs: 600_000,
-  chunkSize: 4 * 1024 * 1024,
+  bufferBytes: 8 * 1024 * 1024,
 };
 
 export function archivePipeline(deps: PipelineDeps): TenantWork {
@@ -72,16 +64,13 @@ export function archivePipeline(deps: PipelineDeps): TenantWork {
     const { tenant } = ctx;
     const started = deps.clock.now();
     const limiter = limiterFor(tenant.id);
-    const platform = await deps.ringcentral(tenant.id);
     const logger = deps.logger.child({ tenantId: tenant.id, runId: ctx.run.id });
-    const { api, destination } = openTenantClients({
-      platform,
-      dropbox: deps.dropbox(tenant.id),
+    const { api, destination } = await openTenantClients(deps, {
+      tenantId: tenant.id,
       limiter,
       logger,
-      clock: deps.clock,
       signal: ctx.signal,
-      destination: { ...RUN_DESTINATION, ...deps.destination },
+      destination: RUN_DESTINATION,
     });
     const env = createRunEnv({
       ctx,
@@ -126,12 +115,12 @@ export function archivePipeline(deps: PipelineDeps): TenantWork {
       // Stopped at the time box or for a shutdown is no failure: run.ts records which it was.
       if (!ctx.signal.aborted || error instanceof StopRun) status = 'failed';
       moreWork = true;
-      // Dropbox is full or refuses our access: the report files cannot be written either. Their
-      // days stay owed (report-days.ts) for the run that can.
+      // The destination is full or refuses our access: the report files cannot be written either.
+      // Their days stay owed (report-days.ts) for the run that can.
       const verdict = classifyItemError(error, ctx.signal);
       writable =
         verdict.action !== 'stop' ||
-        (verdict.error.reason !== 'full' && verdict.error.provider !== 'dropbox');
+        (verdict.error.reason !== 'full' && verdict.error.provider !== destination.id);
       if (error instanceof StopRun) {
         problem = error.message;
         if (error.reason === 'reconnect' && error.provider)
@@ -154,6 +143,11 @@ export function archivePipeline(deps: PipelineDeps): TenantWork {
           ctx.fail({ reason: `Daily report files not written: ${errorMessage(error)}` });
         });
       api.close();
+      await destination
+        .close()
+        .catch((error: unknown) =>
+          logger.warn({ err: { message: errorMessage(error) } }, 'closing the destination failed'),
+        );
     }
     const { counters } = env;
     if (status === 'succeeded' && counters.skipped + counters.retryLater + counters.failed > 0)
@@ -172,15 +166,11 @@ export function archivePipeline(deps: PipelineDeps): TenantWork {
   };
 }
 
-/** Stop early and cheaply when Dropbox is full; a full account fails every upload anyway. */
+/** Stop early and cheaply when the destination is full; a full one fails every upload anyway. */
 async function preflight(env: RunEnv): Promise<void> {
   const space = await env.destination.spaceUsage();
   env.ctx.report({ space: { used: space.used, allocated: space.allocated } });
-  if (space.allocated !== null && space.used >= space.allocated)
-    throw new StopRun(
-      'full',
-      'The Dropbox account is full. Free up space or upgrade it; backups resume on their own.',
-    );
+  if (space.allocated !== null && space.used >= space.allocated) throw destinationFull(env.destination);
 }
 
 async function runFigures(
@@ -222,7 +212,8 @@ async function runFigures(
     apiCalls: apiStats.calls,
     rateLimited: apiStats.rateLimited,
     retries: apiStats.retries,
-    dropbox: env.destination.stats(),
+    destinationId: env.destination.id,
+    destination: env.destination.stats(),
     risk: {
       atRisk: capacity.atRisk,
       oldestAgeDays: capacity.oldestAgeDays,

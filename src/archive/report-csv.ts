@@ -62,7 +62,8 @@ const MANIFEST_COLUMNS: Column<ManifestRow>[] = [
   { header: 'path', cell: (row) => row.path },
   { header: 'size', cell: (row) => row.size },
   { header: 'sha256', cell: (row) => row.sha256 },
-  { header: 'content_hash', cell: (row) => row.contentHash },
+  { header: 'remote_hash_algorithm', cell: (row) => row.remoteHash.algorithm },
+  { header: 'remote_hash', cell: (row) => row.remoteHash.value },
   { header: 'kind', cell: (row) => row.kind },
   { header: 'source_id', cell: (row) => row.sourceId },
   { header: 'attachment_id', cell: (row) => row.attachmentId },
@@ -91,7 +92,8 @@ export function smsCsv(rows: readonly SmsRow[]): string {
 }
 
 export function manifestCsv(rows: readonly ManifestRow[]): string {
-  // Dropbox paths are case-insensitive: sort as Dropbox lists them, ties broken exactly.
+  // Sorted without regard to case (as Dropbox lists paths), ties broken exactly: the same order on
+  // every destination.
   return toCsv(
     MANIFEST_COLUMNS,
     sortBy(rows, (row) => [row.path.toLowerCase(), row.path, manifestRowKey(row)]),

@@ -63,7 +63,7 @@ export interface CallRow {
   result: string;
   /** `Voice` or `Fax`. */
   type: string;
-  /** Full Dropbox path of the recording, as in manifest.csv; empty when there is none (yet). */
+  /** Full path of the recording in the destination, as in manifest.csv; empty when there is none (yet). */
   recordingPath: string;
 }
 
@@ -79,7 +79,7 @@ export interface SmsRow {
   /** `SMS`, `MMS`, `Pager` ... */
   type: string;
   text: string;
-  /** Full Dropbox paths of the message's files, as in manifest.csv. */
+  /** Full paths of the message's files in the destination, as in manifest.csv. */
   attachmentPaths: string[];
 }
 

@@ -104,7 +104,7 @@ async function put(
     path: committed.path,
     size: committed.size,
     sha256: committed.sha256,
-    contentHash: committed.contentHash,
+    remoteHash: committed.remoteHash,
     sourceModifiedAt: null,
     archivedAt: new Date(env.clock.now()),
     day: null,

@@ -7,6 +7,7 @@ import type { Metrics } from '../lib/metrics.ts';
 import type { RateLimiter } from '../lib/rate-limiter.ts';
 import type { Store, Tenant } from '../store/types.ts';
 import { parseSettings, type TenantSettings } from '../tenants/settings.ts';
+import type { PathSettings } from './paths.ts';
 import type { RunContext } from './run.ts';
 import type { RingCentralApi } from './sources/api.ts';
 import type { Extension } from './sources/records.ts';
@@ -23,7 +24,8 @@ export interface RunCounters {
 /** Everything a stage of one tenant's run works with. */
 export interface RunEnv {
   tenant: Tenant;
-  settings: TenantSettings;
+  /** The tenant's settings, with its destination's name rules for the paths (archive/paths.ts). */
+  settings: TenantSettings & Pick<PathSettings, 'names'>;
   company: string;
   store: Store;
   api: RingCentralApi;
@@ -66,7 +68,7 @@ export function createRunEnv(input: RunEnvInput): RunEnv {
   return {
     ...input,
     tenant,
-    settings: parseSettings(tenant.settings),
+    settings: { ...parseSettings(tenant.settings), names: input.destination.capabilities.names },
     company: tenant.companyName,
     signal: input.ctx.signal,
     extensions: new Map(),

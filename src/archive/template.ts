@@ -1,5 +1,5 @@
 import { ID_TOKEN_CHARACTER } from './id-token.ts';
-import { MAX_COMPONENT_UNITS, componentProblem } from './path-component.ts';
+import { MAX_COMPONENT_UNITS, componentProblem, nameLength } from './path-component.ts';
 
 /**
  * The folder and file-name templates an admin writes on the settings page: text with `{name}`
@@ -41,9 +41,21 @@ export type ParsedTemplate = { ok: true; segments: TemplateSegment[] } | { ok: f
 export const MAX_TEMPLATE_LENGTH = 300;
 /**
  * Fixed text allowed in the file name template: with the longest id token (107) and file type
- * (11) it still fits Dropbox's 255-unit name limit, so the id is never cut off.
+ * (11) it still fits a 255-unit name limit, so the id is never cut off. Counted in UTF-8 bytes, the
+ * strictest way a destination counts (never fewer than UTF-16 units), so a template fits them all.
  */
 export const MAX_FILE_LITERAL_LENGTH = 100;
+
+/** Fixed text as the strictest destination counts it (see MAX_FILE_LITERAL_LENGTH). */
+const strictLength = (text: string): number => nameLength(text, 'utf8');
+
+/** "12 characters" or, when UTF-8 counts more, "12 characters (30 bytes in UTF-8)". */
+const sizeOf = (text: string): string => {
+  const bytes = strictLength(text);
+  return text.length === bytes
+    ? `${text.length} characters`
+    : `${text.length} characters (${bytes} bytes in UTF-8, as some destinations count)`;
+};
 
 const PLACEHOLDER_LIST = Object.keys(PLACEHOLDERS)
   .map((name) => `{${name}}`)
@@ -63,7 +75,7 @@ export function parseTemplate(template: string, role: TemplateRole): ParsedTempl
     return fail('contains "/". A file name cannot contain folders; put folders in the folder template.');
   }
   if (template.startsWith('/')) {
-    return fail('starts with "/". Leave it out: the archive always starts at its own Dropbox folder.');
+    return fail('starts with "/". Leave it out: the archive always starts at its own folder.');
   }
   const segments: TemplateSegment[] = [];
   for (const raw of template.split('/')) {
@@ -116,12 +128,12 @@ function literalProblem(raw: string, pieces: TemplatePiece[]): string | null {
   const literal = pieces.map((piece) => (piece.kind === 'literal' ? piece.text : '')).join('');
   const bad = /[\\<>:"|?*]/.exec(literal);
   if (bad)
-    return `contains "${bad[0]}", which Dropbox or Windows cannot use in a name. Use "-" or "_" instead.`;
+    return `contains "${bad[0]}", which Windows and some destinations cannot use in a name. Use "-" or "_" instead.`;
   if (/\p{Cc}/u.test(literal)) {
     return 'contains a control character (such as a tab or line break). Remove it.';
   }
-  if (literal.length > MAX_COMPONENT_UNITS) {
-    return `has a name with ${literal.length} characters of fixed text; Dropbox allows ${MAX_COMPONENT_UNITS}.`;
+  if (strictLength(literal) > MAX_COMPONENT_UNITS) {
+    return `has a name with ${sizeOf(literal)} of fixed text; names may be ${MAX_COMPONENT_UNITS} long.`;
   }
   if (raw === '.' || raw === '..') return `has a folder named "${raw}"; give every folder a real name.`;
   const first = pieces[0];
@@ -139,7 +151,7 @@ function literalProblem(raw: string, pieces: TemplatePiece[]): string | null {
     return `has a name ending in "." ("${raw}"), which Windows cannot sync. Remove the dot.`;
   }
   if (pieces.every((piece) => piece.kind === 'literal') && componentProblem(raw)) {
-    return `uses "${raw}" as a name, which Dropbox or Windows reserves. Choose another name.`;
+    return `uses "${raw}" as a name, which Windows, macOS or the destination reserves. Choose another name.`;
   }
   return null;
 }
@@ -170,9 +182,9 @@ function fileProblem(pieces: TemplateSegment): string | null {
   if (before && (before.kind === 'placeholder' || ID_TOKEN_CHARACTER.test(before.text.slice(-1)))) {
     return 'needs a separator such as "_" or a space right before {id}, so the id cannot run into the text before it.';
   }
-  const fixed = pieces.reduce((sum, piece) => sum + (piece.kind === 'literal' ? piece.text.length : 0), 0);
-  if (fixed > MAX_FILE_LITERAL_LENGTH) {
-    return `has ${fixed} characters of fixed text; keep it to ${MAX_FILE_LITERAL_LENGTH} so the id always fits.`;
+  const fixed = pieces.map((piece) => (piece.kind === 'literal' ? piece.text : '')).join('');
+  if (strictLength(fixed) > MAX_FILE_LITERAL_LENGTH) {
+    return `has ${sizeOf(fixed)} of fixed text; keep it to ${MAX_FILE_LITERAL_LENGTH} so the id always fits.`;
   }
   return null;
 }

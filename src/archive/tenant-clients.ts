@@ -1,9 +1,4 @@
-import {
-  createDropboxDestination,
-  type DropboxClientAccess,
-  type DropboxDestination,
-  type DropboxDestinationOptions,
-} from '../destinations/dropbox/index.ts';
+import type { Destination, OpenOptions } from '../destinations/types.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { RateLimiter } from '../lib/rate-limiter.ts';
@@ -11,32 +6,35 @@ import { createRingCentralApi, type Platform, type RingCentralApi } from './sour
 
 /**
  * The two clients a tenant's run works with — RingCentral behind the tenant's rate limiter, and the
- * tenant's Dropbox — built the same way for the archive pipeline and for verification.
+ * destination the tenant archives into — opened the same way for the archive pipeline and for
+ * verification. Which destination that is, the runtime decides.
  */
 
-/**
- * Downloads are paced by RingCentral's limits, so a commit batch fills slowly: wait a little longer
- * for company than Dropbox's default idle wait, to commit many files per call.
- */
-const DESTINATION_DEFAULTS: DropboxDestinationOptions = { batchIdleMs: 500, batchMaxWaitMs: 5_000 };
-
-export interface TenantClientsInput {
-  platform: Platform;
-  dropbox: DropboxClientAccess;
-  limiter: RateLimiter;
-  logger: Logger;
+export interface TenantClientDeps {
   clock: Clock;
-  signal: AbortSignal;
-  destination?: DropboxDestinationOptions;
+  /** A RingCentral platform signed in as the tenant's admin (token refresh handled inside). */
+  ringcentral(tenantId: string): Promise<Platform>;
+  /** The destination the tenant connected, opened for this run. */
+  destination(tenantId: string, options?: OpenOptions): Promise<Destination>;
 }
 
-export function openTenantClients(input: TenantClientsInput): {
-  api: RingCentralApi;
-  destination: DropboxDestination;
-} {
-  const { limiter, logger, clock, signal } = input;
+export interface TenantClientsInput {
+  tenantId: string;
+  limiter: RateLimiter;
+  logger: Logger;
+  signal: AbortSignal;
+  destination: OpenOptions;
+}
+
+export async function openTenantClients(
+  deps: TenantClientDeps,
+  input: TenantClientsInput,
+): Promise<{ api: RingCentralApi; destination: Destination }> {
+  const { limiter, logger, signal } = input;
+  const platform = await deps.ringcentral(input.tenantId);
+  const destination = await deps.destination(input.tenantId, input.destination);
   return {
-    api: createRingCentralApi(input.platform, { limiter, logger, clock, signal }),
-    destination: createDropboxDestination(input.dropbox, { ...DESTINATION_DEFAULTS, ...input.destination }),
+    api: createRingCentralApi(platform, { limiter, logger, clock: deps.clock, signal }),
+    destination,
   };
 }

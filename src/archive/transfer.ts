@@ -9,9 +9,9 @@ import type { RunEnv } from './run-env.ts';
 import { trackSending } from './sending.ts';
 
 /**
- * Moves planned items into Dropbox: open the source, stream it into the destination (which hashes
- * and commits it), then write the ledger row — in that order, so the ledger never claims a file
- * Dropbox does not have. A failed item becomes an outstanding row with its next attempt; an item
+ * Moves planned items into the destination: open the source, stream it into the destination
+ * (which hashes and commits it), then write the ledger row — in that order, so the ledger never
+ * claims a file the destination does not have. A failed item becomes an outstanding row with its next attempt; an item
  * deleted at the source is skipped with the reason; an authorization or space problem stops the
  * run. Returns the keys it finished (archived or handed to the outstanding list).
  */
@@ -22,8 +22,8 @@ export async function transferItems(env: RunEnv, items: readonly ArchiveItem[]):
   // The first reason to stop the whole run; later items see it and do not start.
   const halt: { reason: StopRun | null } = { reason: null };
   const finishing: Array<Promise<void>> = [];
-  // An item holds its place from opening its source until its bytes are in Dropbox; then it waits
-  // for its commit batch in the background. Downloads paced by the rate limiter thus keep their
+  // An item holds its place from opening its source until its bytes are in the destination; then it
+  // waits for its commit (batch) in the background. Downloads paced by the rate limiter thus keep their
   // pace while a batch fills over several rate-limit windows.
   const run = (list: readonly ArchiveItem[], concurrency: number) =>
     pMap(
@@ -41,11 +41,13 @@ export async function transferItems(env: RunEnv, items: readonly ArchiveItem[]):
       },
       { concurrency },
     );
-  // Records' JSON is already in memory: many at once fill Dropbox's commit batches. Downloads
-  // hold a connection each, so fewer of them.
+  // Records' JSON is already in memory: where the destination commits in batches, enough at once
+  // to fill a batch while the previous one commits. Downloads hold a connection each, so fewer.
   const inline = items.filter((i) => i.descriptor.source === 'json');
   const streamed = items.filter((i) => i.descriptor.source !== 'json');
-  await Promise.all([run(inline, INLINE_CONCURRENCY), run(streamed, env.concurrency)]);
+  const { batching } = env.destination.capabilities;
+  const inlineConcurrency = batching ? 2 * batching.maxFiles : env.concurrency;
+  await Promise.all([run(inline, inlineConcurrency), run(streamed, env.concurrency)]);
   // Everything of this list is sent: nothing more will join its batch, so commit it now instead of
   // after the batch's idle wait. A failed commit fails its own puts, which report it below.
   await env.destination.flush().catch(() => undefined);
@@ -54,9 +56,6 @@ export async function transferItems(env: RunEnv, items: readonly ArchiveItem[]):
   return handled;
 }
 
-/** Enough in-memory puts to fill a commit batch of 100 while the previous one commits. */
-const INLINE_CONCURRENCY = 200;
-
 function withFileExtension(path: string, extension: string): string {
   return path.replace(/\.[A-Za-z0-9]+$/, '') + `.${extension}`;
 }
@@ -64,7 +63,7 @@ function withFileExtension(path: string, extension: string): string {
 export const itemKey = (key: LedgerKey): string =>
   `${key.kind}\u0000${key.sourceId}\u0000${key.attachmentId}`;
 
-/** `onSent`: the item's bytes are all in Dropbox and it waits for its commit (see PutOptions). */
+/** `onSent`: the item's bytes are all in the destination and it waits for its commit (see PutOptions). */
 async function transferOne(
   env: RunEnv,
   item: ArchiveItem,
@@ -87,7 +86,7 @@ async function transferOne(
     }
     // A stop (time box, shutdown) ends the item here while it waits for an upload slot; once it is
     // sending it is finished, committed and recorded: the run stops at the next item boundary, and
-    // nothing is sent to Dropbox twice.
+    // nothing is sent twice.
     const committed = await destination.put(path, source.body, {
       mode: item.mode,
       size: source.size ?? item.size ?? undefined,
@@ -103,7 +102,7 @@ async function transferOne(
       path: committed.path,
       size: committed.size,
       sha256: committed.sha256,
-      contentHash: committed.contentHash,
+      remoteHash: committed.remoteHash,
       sourceModifiedAt: item.sourceModifiedAt,
       archivedAt: new Date(clock.now()),
       day: item.day,

@@ -95,7 +95,16 @@ export interface Cursor {
   updatedAt: Date;
 }
 
-/** One archived object in the tenant's Dropbox: the archive manifest. */
+/**
+ * A file's hash as its destination knows it: the algorithm ('dropbox-content-hash', 'sha256') and
+ * the lowercase hex value. Kept so a listing of the destination can be compared with the ledger.
+ */
+export interface RemoteHash {
+  algorithm: string;
+  value: string;
+}
+
+/** One archived object in the tenant's destination: the archive manifest. */
 export interface LedgerEntry {
   tenantId: string;
   /** call, recording, voicemail, fax, sms, mms, report ... */
@@ -106,7 +115,7 @@ export interface LedgerEntry {
   path: string;
   size: number;
   sha256: string;
-  contentHash: string;
+  remoteHash: RemoteHash;
   /** The source's lastModifiedTime when archived: a newer one means the metadata changed. */
   sourceModifiedAt: Date | null;
   archivedAt: Date;

@@ -115,7 +115,7 @@ describe('fault suite 4: RingCentral 429 storms, 5xx bursts, slow answers and tr
     expect(run.status).toBe('partial');
     expect(run.stats.rateLimited).toBe(STORMS.reduce((n, s) => n + s.count, 0));
     expect(run.stats.retries as number).toBeGreaterThanOrEqual(sim.injectedErrors);
-    expect((run.stats.dropbox as Record<string, number>).retries).toBeGreaterThanOrEqual(2);
+    expect((run.stats.destination as Record<string, number>).retries).toBeGreaterThanOrEqual(2);
 
     // The cut bodies are waiting for a later attempt; nothing else is missing, nothing is damaged.
     const outstanding = (await stack.services.store.listOutstanding(tenantId, { limit: 100 })).items;

@@ -123,7 +123,7 @@ describe('fault suite 2: two workers with rolling SIGTERMs through a long backfi
       const dropbox = (await stack.dbx.stats(t.email)).accounts[0]!;
       const sessions = dropbox.calls['files/upload_session/start'] ?? 0;
       const committedByRuns = sum(
-        runs.map((r) => Number((r.stats.dropbox as Record<string, number>)?.filesCommitted ?? 0)),
+        runs.map((r) => Number((r.stats.destination as Record<string, number>)?.filesCommitted ?? 0)),
       );
       expect(sessions).toBe(committedByRuns);
 

@@ -86,7 +86,7 @@ export async function checkArchive(
     if (
       (item.sha256 && file.sha256 !== item.sha256) ||
       entry.sha256 !== file.sha256 ||
-      entry.contentHash !== file.content_hash
+      entry.remoteHash.value !== file.content_hash
     )
       mismatched.push(item.key);
   }

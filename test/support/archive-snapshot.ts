@@ -25,7 +25,16 @@ export async function snapshotArchive(
   const ledger = (await allLedger(stack, tenantId)).map((e) =>
     e.kind === 'report'
       ? `report|${e.path}`
-      : [e.kind, e.sourceId, e.attachmentId, e.path, e.size, e.sha256, e.contentHash].join('|'),
+      : [
+          e.kind,
+          e.sourceId,
+          e.attachmentId,
+          e.path,
+          e.size,
+          e.sha256,
+          e.remoteHash.algorithm,
+          e.remoteHash.value,
+        ].join('|'),
   );
   const files = (await stack.dbx.files()).accounts.find((a) => a.email === email)?.files ?? [];
   const access = stack.services.connections.provider('dropbox').access(tenantId);

@@ -4,8 +4,9 @@ import { sanitizeComponent } from '../paths.ts';
 import type { Problem } from './types.ts';
 
 /**
- * The comparison at the heart of a verification: the tenant's Dropbox as listed now against every
- * ledger row. Dropbox compares paths case-insensitively, so paths are matched in lower case.
+ * The comparison at the heart of a verification: the tenant's destination as listed now against
+ * every ledger row. Paths are matched in lower case: Dropbox compares them that way, and the
+ * archive never writes two paths that differ only in case (the file names carry the item's id).
  */
 
 /** Where reconciliation reports go, under the company folder; never counted as unexpected. */
@@ -25,6 +26,16 @@ export async function listArchive(destination: Destination): Promise<Map<string,
   const files = new Map<string, RemoteFile>();
   for await (const file of destination.list('')) files.set(pathKey(file.path), file);
   return files;
+}
+
+/**
+ * The listed file is the one archived: the same hash, when the destination hashes the way it did
+ * when the row was written. A row written by another destination (the company switched) can only
+ * be checked by size.
+ */
+function sameFile(file: RemoteFile, entry: LedgerEntry): boolean {
+  if (file.remoteHash.algorithm !== entry.remoteHash.algorithm) return file.size === entry.size;
+  return file.remoteHash.value === entry.remoteHash.value && file.size === entry.size;
 }
 
 /** Every ledger row of the tenant, page by page. */
@@ -90,7 +101,7 @@ export async function compareWithLedger(
     if (!file) {
       result.missing += 1;
       track({ type: 'missing', entry, found: null });
-    } else if (file.contentHash !== entry.contentHash) {
+    } else if (!sameFile(file, entry)) {
       result.altered += 1;
       track({ type: 'altered', entry, found: file });
     } else {

@@ -1,5 +1,5 @@
+import { createHash } from 'node:crypto';
 import type { Destination } from '../../destinations/types.ts';
-import { contentHash } from '../../lib/content-hash.ts';
 import type { LedgerEntry, Store } from '../../store/types.ts';
 import type { RingCentralApi } from '../sources/api.ts';
 import { listExtensions } from '../sources/extensions.ts';
@@ -14,8 +14,8 @@ import { SourceError } from '../sources/source-error.ts';
 /**
  * Finds an archived message at RingCentral again. A message can only be read from its own
  * extension's mailbox, and the ledger does not record which one that is, so it is learned:
- *  1. from the message's archived JSON (its `extensionId`), when that file is still in Dropbox with
- *     the ledger's content hash — then RingCentral's 404 there means the message is gone;
+ *  1. from the message's archived JSON (its `extensionId`), when that file is still in the
+ *     destination with the ledger's SHA-256 — then RingCentral's 404 there means the message is gone;
  *  2. otherwise by asking the mailboxes in turn (Light group), those whose extension number
  *     appears in the archived path first. A verification spends at most MAX_MAILBOX_PROBES such
  *     requests; messages left over are tried again by the next verification.
@@ -107,7 +107,7 @@ async function mailboxFromArchive(deps: MessageFinderDeps, entry: LedgerEntry): 
   if (!json) return null;
   try {
     const bytes = await deps.destination.read(json.path);
-    if (!bytes || contentHash(bytes) !== json.contentHash) return null;
+    if (!bytes || createHash('sha256').update(bytes).digest('hex') !== json.sha256) return null;
     const record = JSON.parse(bytes.toString('utf8')) as { extensionId?: unknown; uri?: unknown };
     if (typeof record.extensionId === 'string' || typeof record.extensionId === 'number')
       return String(record.extensionId);

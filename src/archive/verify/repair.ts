@@ -1,4 +1,5 @@
 import pMap from 'p-map';
+import type { Destination } from '../../destinations/types.ts';
 import { errorMessage } from '../../lib/errors.ts';
 import { isCalendarDay } from '../local-time.ts';
 import { classifyItemError, type StopRun } from '../outcomes.ts';
@@ -13,29 +14,28 @@ import type { Problem, RepairOutcome } from './types.ts';
  * Repairs what a verification found. The policy:
  *  - a missing file still at RingCentral is uploaded again to its ledger path ('add');
  *  - an altered file still at RingCentral is replaced by RingCentral's copy ('overwrite'): the
- *    archive is meant to be a faithful copy, and Dropbox keeps the altered bytes in the file's
- *    version history, so nothing is destroyed;
+ *    archive is meant to be a faithful copy (a destination with versions, such as Dropbox, keeps
+ *    the altered bytes in the file's version history);
  *  - a file RingCentral no longer has is left as it is and reported unrepairable;
  *  - a missing or altered daily report is rewritten from the rows kept in the database;
  *  - unexpected files are only reported, never touched.
  * Each repaired file's ledger row gets the new size, hashes and time, and its day's report files
- * are rewritten so the manifest lists what Dropbox now holds.
+ * are rewritten so the manifest lists what the destination now holds.
  */
 
 const REPAIR_CONCURRENCY = 4;
 
-const GONE: Record<Problem['type'], string> = {
-  missing:
-    'LOST: deleted from Dropbox after it was archived, and RingCentral no longer has it (deleted or past retention). No copy is left; the ledger keeps its size and SHA-256.',
-  altered:
-    'Changed in Dropbox after it was archived, and RingCentral no longer has the original (deleted or past retention), so it cannot be restored. The file was left as it is; the ledger keeps the original SHA-256.',
-};
+const gone = (type: Problem['type'], destination: Destination): string =>
+  type === 'missing'
+    ? `LOST: deleted from ${destination.displayName} after it was archived, and RingCentral no longer has it (deleted or past retention). No copy is left; the ledger keeps its size and SHA-256.`
+    : `Changed in ${destination.displayName} after it was archived, and RingCentral no longer has the original (deleted or past retention), so it cannot be restored. The file was left as it is; the ledger keeps the original SHA-256.`;
 
-const REPAIRED: Record<Problem['type'], string> = {
-  missing: 'Uploaded again from RingCentral.',
-  altered:
-    "Replaced with RingCentral's copy; the altered version remains in the file's Dropbox version history.",
-};
+const repaired = (type: Problem['type'], destination: Destination): string =>
+  type === 'missing'
+    ? 'Uploaded again from RingCentral.'
+    : destination.capabilities.versions
+      ? `Replaced with RingCentral's copy; the altered version remains in the file's ${destination.displayName} version history.`
+      : `Replaced with RingCentral's copy (${destination.displayName} keeps no earlier versions).`;
 
 const settle = (problem: Problem, outcome: RepairOutcome, detail: string) => {
   problem.outcome = outcome;
@@ -79,30 +79,30 @@ async function repairOne(env: RunEnv, problem: Problem, refetch: Refetch): Promi
       path: committed.path,
       size: committed.size,
       sha256: committed.sha256,
-      contentHash: committed.contentHash,
+      remoteHash: committed.remoteHash,
       sourceModifiedAt: source.sourceModifiedAt ?? entry.sourceModifiedAt,
       archivedAt: new Date(env.clock.now()),
     });
     if (entry.day) env.daysTouched.add(entry.day);
-    settle(problem, 'repaired', REPAIRED[problem.type]);
+    settle(problem, 'repaired', repaired(problem.type, env.destination));
     return null;
   } catch (error) {
-    return settleFailure(problem, error, env.signal);
+    return settleFailure(problem, error, env);
   }
 }
 
 /** Records why a repair failed; returns the StopRun when the whole verification must stop. */
-function settleFailure(problem: Problem, error: unknown, signal: AbortSignal): StopRun | null {
+function settleFailure(problem: Problem, error: unknown, env: RunEnv): StopRun | null {
   if (error instanceof NotRefetchable) settle(problem, 'unrepairable', error.message);
   else if (error instanceof RepairLater) settle(problem, 'failed', error.message);
   else {
-    const verdict = classifyItemError(error, signal);
+    const verdict = classifyItemError(error, env.signal);
     if (verdict.action === 'stop') {
       settle(problem, 'failed', verdict.error.message);
       return verdict.error;
     }
     if (verdict.action === 'abandon') settle(problem, 'not-attempted', STOPPED);
-    else if (verdict.action === 'skip') settle(problem, 'unrepairable', GONE[problem.type]);
+    else if (verdict.action === 'skip') settle(problem, 'unrepairable', gone(problem.type, env.destination));
     else settle(problem, 'failed', `${verdict.reason} The next verification tries again.`);
   }
   return null;

@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import type { Destination } from '../../destinations/types.ts';
+import type { Destination, RemoteHash } from '../../destinations/types.ts';
 import { errorMessage } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { defuseFormula } from '../report-csv.ts';
@@ -8,7 +8,7 @@ import { summaryLines } from './summary.ts';
 import type { VerifyReport } from './types.ts';
 
 /**
- * The reconciliation report in the tenant's Dropbox, next to the archive it checks:
+ * The reconciliation report in the tenant's destination, next to the archive it checks:
  * /<Company>/Reconciliation/<time>.csv lists every problem found and what was done about it, and
  * <time>.txt says the same in a few lines. CSV as the daily reports write it: UTF-8 with a BOM,
  * CRLF, formula-looking cells defused (paths and names come from outside).
@@ -22,12 +22,15 @@ const HEADER = [
   'Attachment ID',
   'Archived size',
   'Archived SHA-256',
-  'Archived content_hash',
+  'Archived remote hash',
   'Found size',
-  'Found content_hash',
+  'Found remote hash',
   'Outcome',
   'What was done',
 ];
+
+/** "sha256:9f86…": the destination's hash with the algorithm that made it. */
+const hashCell = (hash: RemoteHash): string => `${hash.algorithm}:${hash.value}`;
 
 export function reconciliationCsv(report: VerifyReport): string {
   const rows = [
@@ -39,9 +42,9 @@ export function reconciliationCsv(report: VerifyReport): string {
       p.entry.attachmentId,
       p.entry.size,
       p.entry.sha256,
-      p.entry.contentHash,
+      hashCell(p.entry.remoteHash),
       p.found?.size ?? null,
-      p.found?.contentHash ?? null,
+      p.found ? hashCell(p.found.remoteHash) : null,
       p.outcome,
       p.detail,
     ]),
@@ -55,7 +58,7 @@ export function reconciliationCsv(report: VerifyReport): string {
       null,
       null,
       f.size,
-      f.contentHash,
+      hashCell(f.remoteHash),
       'left as is',
       'No archived item is recorded at this path: the archiver did not put it there.',
     ]),

@@ -1,7 +1,7 @@
 import type { JsonObject } from '../../store/types.ts';
 import type { VerifyReport } from './types.ts';
 
-/** Entries of each list kept on the run row (the report file in Dropbox has them all). */
+/** Entries of each list kept on the run row (the report file in the destination has them all). */
 export const RUN_LIST_LIMIT = 300;
 
 /**
@@ -10,7 +10,7 @@ export const RUN_LIST_LIMIT = 300;
  *                 failed, notAttempted
  *   auditChain    { ok, entries, brokenAtSeq?, reason? }
  *   outstanding   items RingCentral has that are not archived yet, by status
- *   reportPath, summaryPath   the reconciliation report files in Dropbox (null if not written)
+ *   reportPath, summaryPath   the reconciliation report files in the destination (null if not written)
  *   problems      [{ type, path, kind, sourceId, attachmentId, outcome, detail }]
  *   unexpectedFiles  [{ path, size }]
  *   listsTruncated   whether either list was cut at RUN_LIST_LIMIT

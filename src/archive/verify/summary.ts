@@ -26,7 +26,7 @@ export function summaryLines(report: VerifyReport): string[] {
   const lost = report.problems.filter((p) => p.type === 'missing' && p.outcome === 'unrepairable').length;
   const lines = [
     `Archive verification of ${report.companyName} (tenant ${report.tenantId}), ${new Date(report.at).toISOString()}`,
-    `  ${n(counts.expected)} archived files checked, ${n(counts.listed)} files listed in Dropbox.`,
+    `  ${n(counts.expected)} archived files checked, ${n(counts.listed)} files listed in ${report.destination}.`,
     `  OK: ${n(counts.ok)}`,
     `  Missing: ${n(counts.missing)}${outcomesOf(report.problems, 'missing')}`,
     `  Altered: ${n(counts.altered)}${outcomesOf(report.problems, 'altered')}`,
@@ -34,7 +34,7 @@ export function summaryLines(report: VerifyReport): string[] {
   ];
   if (lost > 0)
     lines.push(
-      `  LOST: ${n(lost)} file(s) were deleted from Dropbox and RingCentral no longer has them; they cannot be restored.`,
+      `  LOST: ${n(lost)} file(s) were deleted from ${report.destination} and RingCentral no longer has them; they cannot be restored.`,
     );
   if (counts.notAttempted > 0)
     lines.push(
@@ -53,7 +53,7 @@ export function summaryLines(report: VerifyReport): string[] {
   lines.push(
     report.reportPath
       ? `  Reconciliation report: ${report.reportPath}`
-      : '  The reconciliation report could not be written to Dropbox.',
+      : `  The reconciliation report could not be written to ${report.destination}.`,
   );
   return lines;
 }

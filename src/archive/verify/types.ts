@@ -7,7 +7,7 @@ import type { LedgerEntry } from '../../store/types.ts';
  * row it records and the `verify` command's summary.
  */
 
-/** missing: the ledger says archived, Dropbox has no file there. altered: the bytes differ. */
+/** missing: the ledger says archived, the destination has no file there. altered: the bytes differ. */
 export type ProblemType = 'missing' | 'altered';
 
 /**
@@ -22,7 +22,7 @@ export type RepairOutcome = 'repaired' | 'unrepairable' | 'failed' | 'not-attemp
 export interface Problem {
   type: ProblemType;
   entry: LedgerEntry;
-  /** What Dropbox has at the ledger's path (altered only). */
+  /** What the destination has at the ledger's path (altered only). */
   found: RemoteFile | null;
   outcome: RepairOutcome;
   /** What happened, in words for the admin. */
@@ -30,7 +30,7 @@ export interface Problem {
 }
 
 export interface VerifyCounts {
-  /** Files listed in the tenant's Dropbox. */
+  /** Files listed in the tenant's destination. */
   listed: number;
   /** Ledger rows, i.e. files the archive should hold. */
   expected: number;
@@ -47,6 +47,8 @@ export interface VerifyCounts {
 export interface VerifyReport {
   tenantId: string;
   companyName: string;
+  /** Where the archive is, as users call it ("Dropbox"). */
+  destination: string;
   /** When the verification started (ms). */
   at: number;
   counts: VerifyCounts;
@@ -57,7 +59,7 @@ export interface VerifyReport {
   auditChain: ChainCheck;
   /** Items RingCentral has that are not archived yet (the archive runs' own retry list). */
   outstanding: Record<string, number>;
-  /** Where the reconciliation report was written in Dropbox; null when it could not be. */
+  /** Where the reconciliation report was written in the destination; null when it could not be. */
   reportPath: string | null;
   summaryPath: string | null;
 }

@@ -1,3 +1,4 @@
+import type { OpenOptions } from '../../destinations/types.ts';
 import { errorMessage } from '../../lib/errors.ts';
 import { RateLimiter } from '../../lib/rate-limiter.ts';
 import type { RunStatus } from '../../store/types.ts';
@@ -16,10 +17,10 @@ import { verifyStats } from './stats.ts';
 import { MAX_TRACKED_PROBLEMS, type VerifyCounts, type VerifyReport } from './types.ts';
 
 /**
- * Verifiable completeness for one tenant: list the tenant's whole Dropbox archive, compare it with
- * every ledger row, repair what is missing or altered from RingCentral where it still can (see
- * repair.ts for the policy), check the audit log's hash chain, write the reconciliation report into
- * Dropbox and record it all on a run row with trigger 'verify' (see stats.ts for its figures).
+ * Verifiable completeness for one tenant: list the tenant's whole archive in its destination,
+ * compare it with every ledger row, repair what is missing or altered from RingCentral where it
+ * still can (see repair.ts for the policy), check the audit log's hash chain, write the
+ * reconciliation report into the destination and record it all on a run row with trigger 'verify' (see stats.ts for its figures).
  *
  * A plain function, like archiveTenant, whose run machinery it reuses: it holds the tenant's run
  * lease, so it never overlaps an archive run, and stops at the same time box.
@@ -27,15 +28,7 @@ import { MAX_TRACKED_PROBLEMS, type VerifyCounts, type VerifyReport } from './ty
 
 export type VerifyDeps = Pick<
   PipelineDeps,
-  | 'store'
-  | 'logger'
-  | 'metrics'
-  | 'clock'
-  | 'timeBoxMs'
-  | 'ringcentral'
-  | 'dropbox'
-  | 'reconnectNeeded'
-  | 'destination'
+  'store' | 'logger' | 'metrics' | 'clock' | 'timeBoxMs' | 'ringcentral' | 'destination' | 'reconnectNeeded'
 > & { leaseTtlMs?: number };
 
 export interface VerifyOptions {
@@ -56,6 +49,12 @@ export type VerifyOutcome =
     };
 
 export const VERIFY_TRIGGER = 'verify';
+
+/**
+ * Repairs arrive paced by RingCentral's limits, so a commit batch (where the destination batches)
+ * waits a little longer for company than it would by default, to commit many files per call.
+ */
+const VERIFY_DESTINATION: OpenOptions = { batchIdleMs: 500, batchMaxWaitMs: 5_000 };
 
 export async function verifyTenant(
   tenantId: string,
@@ -82,14 +81,12 @@ async function verifyArchive(
   const at = clock.now();
   const logger = deps.logger.child({ tenantId: tenant.id, runId: ctx.run.id, job: VERIFY_TRIGGER });
   const limiter = new RateLimiter({ clock });
-  const { api, destination } = openTenantClients({
-    platform: await deps.ringcentral(tenant.id),
-    dropbox: deps.dropbox(tenant.id),
+  const { api, destination } = await openTenantClients(deps, {
+    tenantId: tenant.id,
     limiter,
     logger,
-    clock,
     signal: ctx.signal,
-    destination: deps.destination,
+    destination: VERIFY_DESTINATION,
   });
   const env = createRunEnv({
     ctx,
@@ -146,6 +143,7 @@ async function verifyArchive(
     const report: VerifyReport = {
       tenantId: tenant.id,
       companyName: tenant.companyName,
+      destination: destination.displayName,
       at,
       counts,
       problems,
@@ -162,7 +160,12 @@ async function verifyArchive(
       details: { runId: ctx.run.id, ...counts, auditChainOk: auditChain.ok },
       at: new Date(clock.now()),
     });
-    ctx.report({ ...verifyStats(report), apiCalls: api.stats().calls, dropbox: destination.stats() });
+    ctx.report({
+      ...verifyStats(report),
+      apiCalls: api.stats().calls,
+      destinationId: destination.id,
+      destination: destination.stats(),
+    });
     result.report = report;
     if (stop) return await stopped(ctx, deps, result, stop);
     const unresolved = counts.unrepairable + counts.failed + counts.notAttempted;
@@ -176,11 +179,12 @@ async function verifyArchive(
     return 'failed';
   } finally {
     await destination.flush().catch(() => undefined);
+    await destination.close().catch(() => undefined);
     api.close();
   }
 }
 
-/** Dropbox full or an authorization gone: say so, and mark the tenant as the archive run would. */
+/** The destination full or an authorization gone: say so, and mark the tenant as the archive run would. */
 async function stopped(
   ctx: RunContext,
   deps: VerifyDeps,

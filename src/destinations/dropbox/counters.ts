@@ -9,6 +9,8 @@ export const COUNTER_NAMES = [
   'downloadCalls',
   'listCalls',
   'spaceUsageCalls',
+  /** files/get_temporary_link, for playback. */
+  'linkCalls',
   /** 429 responses seen, whatever their reason. */
   'rateLimited',
   /** Calls sent again after a retryable failure (429, 5xx, network, corrupted in transit). */

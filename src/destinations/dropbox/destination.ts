@@ -1,11 +1,20 @@
 import type { Readable } from 'node:stream';
 import type { files } from 'dropbox';
 import { CONTENT_HASH_BLOCK_SIZE, contentHash } from '../../lib/content-hash.ts';
-import type { CommittedFile, Destination, PutOptions, RemoteFile, SpaceUsage } from '../types.ts';
+import type {
+  CommittedFile,
+  Destination,
+  DestinationCapabilities,
+  PutOptions,
+  RemoteFile,
+  SpaceUsage,
+  TemporaryLink,
+} from '../types.ts';
 import type { DropboxClientAccess } from './access.ts';
 import { BatchCommitter } from './batch-committer.ts';
 import { Counters, type CounterName } from './counters.ts';
 import { DropboxDestinationError, isPathNotFound } from './errors.ts';
+import { DROPBOX, DROPBOX_HASH } from './identity.ts';
 import { listFiles } from './list.ts';
 import { callDropbox, DEFAULT_RETRY_POLICY, type CallContext, type RetryPolicy } from './retry.ts';
 import { Slots } from './slots.ts';
@@ -55,6 +64,27 @@ export const DROPBOX_DESTINATION_DEFAULTS = {
   retry: DEFAULT_RETRY_POLICY,
 } as const;
 
+/** Dropbox links from files/get_temporary_link serve the file for four hours. */
+const TEMPORARY_LINK_MS = 4 * 3_600_000;
+
+/**
+ * What Dropbox takes: names of up to 255 UTF-16 units, compared without regard to case, minus the
+ * few it refuses with `disallowed_name`. Commits go in batches of `batchSize` (default 100).
+ */
+export function dropboxCapabilities(batchSize: number = DROPBOX_DESTINATION_DEFAULTS.batchSize) {
+  return {
+    names: {
+      maxLength: 255,
+      lengthUnit: 'utf16',
+      caseInsensitive: true,
+      refusedNames: ['desktop.ini', 'thumbs.db', '.ds_store', 'icon\r', '.dropbox', '.dropbox.attr'],
+    },
+    batching: { maxFiles: batchSize },
+    temporaryLinks: true,
+    versions: true,
+  } as const satisfies DestinationCapabilities;
+}
+
 /** What a Dropbox put confirms, beyond the port's fields: the committed revision and file id. */
 export interface DropboxCommittedFile extends CommittedFile {
   rev: string;
@@ -64,6 +94,7 @@ export interface DropboxCommittedFile extends CommittedFile {
 export interface DropboxDestination extends Destination {
   put(path: string, body: Readable | Buffer, options: PutOptions): Promise<DropboxCommittedFile>;
   stats(): Record<CounterName, number>;
+  temporaryLink(path: string, options?: { signal?: AbortSignal }): Promise<TemporaryLink>;
 }
 
 function validated(options: DropboxDestinationOptions) {
@@ -126,6 +157,9 @@ export function createDropboxDestination(
   }
 
   return {
+    ...DROPBOX,
+    capabilities: dropboxCapabilities(settings.batchSize),
+
     async put(path, body, putOptions) {
       const { signal, stop } = putOptions;
       // Waiting for an upload slot, either signal stops the put; once sending, only `signal` does.
@@ -182,7 +216,7 @@ export function createDropboxDestination(
         path,
         size: uploaded.size,
         sha256: uploaded.sha256,
-        contentHash: uploaded.contentHash,
+        remoteHash: { algorithm: DROPBOX_HASH, value: uploaded.contentHash },
         rev: committed.rev,
         id: committed.id,
       };
@@ -229,6 +263,21 @@ export function createDropboxDestination(
       return { used: usage.used, allocated: null };
     },
 
+    async temporaryLink(path, options = {}) {
+      const requested = Date.now();
+      const link = await callDropbox(
+        ctx,
+        'linkCalls',
+        `temporary link to ${path}`,
+        async (client, request) => (await client.filesGetTemporaryLink({ path }, request)).result.link,
+        options.signal,
+      );
+      return { url: link, expiresAt: new Date(requested + TEMPORARY_LINK_MS) };
+    },
+
     stats: () => counters.snapshot(),
+
+    // Nothing is held open: every call takes its client (and token) from `access` as it goes.
+    close: () => Promise.resolve(),
   };
 }

@@ -1,4 +1,5 @@
 import { DestinationError, type DestinationErrorKind } from '../types.ts';
+import { DROPBOX } from './identity.ts';
 
 /**
  * Turns what the SDK and the network throw into the port's four kinds, once, with a message that
@@ -25,7 +26,7 @@ export class DropboxDestinationError extends DestinationError {
       cause?: unknown;
     } = {},
   ) {
-    super(kind, message, { cause: details.cause });
+    super(kind, message, DROPBOX, { cause: details.cause });
     this.transient = details.transient ?? false;
     this.status = details.status;
     this.summary = details.summary;

@@ -1,6 +1,7 @@
 import type { files } from 'dropbox';
 import type { RemoteFile } from '../types.ts';
 import { isPathNotFound } from './errors.ts';
+import { DROPBOX_HASH } from './identity.ts';
 import { callDropbox, type CallContext } from './retry.ts';
 
 /**
@@ -36,7 +37,7 @@ export async function* listFiles(ctx: CallContext, folder: string): AsyncGenerat
       yield {
         path: entry.path_display ?? entry.path_lower ?? entry.name,
         size: entry.size,
-        contentHash: entry.content_hash ?? '',
+        remoteHash: { algorithm: DROPBOX_HASH, value: entry.content_hash ?? '' },
       };
     }
     if (!page.has_more) return;

@@ -1,5 +1,6 @@
 import type { AnyBulkWriteOperation } from 'mongodb';
 import { COLLECTIONS, type Database } from './db.ts';
+import { LEGACY_HASH_ALGORITHM } from './legacy.ts';
 import { afterKeyFilter, keyMatch, retryOnDuplicateKey, toNumber, toStoredJson } from './mapping.ts';
 import type { OutstandingDoc } from './outstanding.ts';
 import { searchUpsert, type SearchDoc } from './search.ts';
@@ -12,7 +13,20 @@ import type { JsonObject, LedgerEntry, ReportName, Store } from '../types.ts';
  * `folder` (the folder its path is directly in) serves the folder browser; documents written
  * before it existed get it from the schema-3 migration.
  */
-export type LedgerDoc = Omit<LedgerEntry, 'day'> & { day?: string | null; folder?: string };
+export type LedgerDoc = Omit<LedgerEntry, 'day' | 'remoteHash'> & {
+  day?: string | null;
+  folder?: string;
+  remoteHash?: LedgerEntry['remoteHash'];
+  /** Before schema version 4: Dropbox's content_hash alone (migrations.ts moves it to remoteHash). */
+  contentHash?: string;
+};
+
+/** The hash of a document written by any version: one a process still on the old code wrote after
+ *  the migration ran (a rolling upgrade) reads the same as a migrated one. */
+const remoteHashOf = (d: LedgerDoc): LedgerEntry['remoteHash'] =>
+  d.remoteHash
+    ? { algorithm: d.remoteHash.algorithm, value: d.remoteHash.value }
+    : { algorithm: LEGACY_HASH_ALGORITHM, value: d.contentHash ?? '' };
 
 /** A folder holding archived files, unique on (tenantId, path); see store/folders.ts. */
 export interface FolderDoc {
@@ -49,7 +63,7 @@ export const toEntry = (d: LedgerDoc): LedgerEntry => ({
   path: d.path,
   size: toNumber(d.size),
   sha256: d.sha256,
-  contentHash: d.contentHash,
+  remoteHash: remoteHashOf(d),
   sourceModifiedAt: d.sourceModifiedAt ?? null,
   archivedAt: d.archivedAt,
   day: d.day ?? null,
@@ -103,11 +117,12 @@ export function ledgerMethods(db: Database): LedgerMethods {
                 folder: parentFolder(e.path),
                 size: e.size,
                 sha256: e.sha256,
-                contentHash: e.contentHash,
+                remoteHash: { algorithm: e.remoteHash.algorithm, value: e.remoteHash.value },
                 sourceModifiedAt: e.sourceModifiedAt ?? null,
                 archivedAt: e.archivedAt,
                 day: e.day ?? null,
               },
+              $unset: { contentHash: '' },
             },
             { upsert: true, returnDocument: 'before', projection: { path: 1, size: 1 } },
           ),

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { IndexDescription } from 'mongodb';
 import { COLLECTIONS, type CollectionName, type Database } from './db.ts';
+import { LEGACY_HASH_ALGORITHM } from './legacy.ts';
 import { retryOnDuplicateKey } from './mapping.ts';
 
 /**
@@ -11,9 +12,36 @@ import { retryOnDuplicateKey } from './mapping.ts';
  * the same index at the same moment can meet are retried, so any number of processes can run this
  * at once. Never change a shipped index in place: add one with a new name and bump
  * SCHEMA_VERSION.
+ *
+ * Changes to the documents themselves are DATA_MIGRATIONS: each runs when the version recorded in
+ * the meta collection is below its own, and is idempotent (it matches only documents of the old
+ * shape), so two processes running it at once, or one that died halfway, do no harm.
  */
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
+
+interface DataMigration {
+  version: number;
+  name: string;
+  run(db: Database): Promise<unknown>;
+}
+
+export const DATA_MIGRATIONS: readonly DataMigration[] = [
+  { version: 3, name: 'ledger folders and folder totals', run: (db) => folderData(db) },
+  {
+    version: 4,
+    name: 'ledger: the remote hash names its algorithm',
+    run: (db) =>
+      db.run(() =>
+        db
+          .collection(COLLECTIONS.ledger)
+          .updateMany({ contentHash: { $exists: true } }, [
+            { $set: { remoteHash: { algorithm: LEGACY_HASH_ALGORITHM, value: '$contentHash' } } },
+            { $unset: 'contentHash' },
+          ]),
+      ),
+  },
+];
 
 /** The job library's collection; @agendajs/mongo-backend creates its own lookup index there. */
 export const JOBS_COLLECTION = COLLECTIONS.jobs;
@@ -141,11 +169,21 @@ export async function runMigrations(db: Database): Promise<void> {
       }
     }
   }
-  // Where later versions look to decide which data migrations still have to run. $max keeps an
-  // older process that starts late from turning the recorded version back.
+  // The recorded version says which data migrations still have to run. $max keeps an older process
+  // that starts late from turning it back.
   const meta = db.collection<{ _id: string; version: number; updatedAt: Date }>(COLLECTIONS.meta);
-  const recorded = await db.run(() => meta.findOne({ _id: 'schema' }));
-  if ((recorded?.version ?? 0) < 3) await folderData(db);
+  const recorded = (await db.run(() => meta.findOne({ _id: 'schema' })))?.version ?? 0;
+  for (const migration of DATA_MIGRATIONS) {
+    if (migration.version <= recorded) continue;
+    try {
+      await migration.run(db);
+    } catch (error) {
+      throw new Error(
+        `Data migration ${migration.version} (${migration.name}) failed: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
+    }
+  }
   await retryOnDuplicateKey(() =>
     db.run(() =>
       meta.updateOne(

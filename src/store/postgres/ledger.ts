@@ -12,7 +12,8 @@ interface LedgerRow {
   path: string;
   size: number;
   sha256: string;
-  content_hash: string;
+  remote_hash_algorithm: string;
+  remote_hash: string;
   source_modified_at: Date | null;
   archived_at: Date;
   day: string | null;
@@ -26,7 +27,7 @@ const toEntry = (r: LedgerRow): LedgerEntry => ({
   path: r.path,
   size: r.size,
   sha256: r.sha256,
-  contentHash: r.content_hash,
+  remoteHash: { algorithm: r.remote_hash_algorithm, value: r.remote_hash },
   sourceModifiedAt: r.source_modified_at,
   archivedAt: r.archived_at,
   day: r.day,
@@ -96,13 +97,14 @@ export function ledgerMethods(db: Db): LedgerMethods {
       await db.transaction(async (tx) => {
         const before = await lockKey(tx, e.tenantId, e);
         await tx.query(
-          `INSERT INTO ledger (tenant_id, kind, source_id, attachment_id, path, size, sha256, content_hash,
-             source_modified_at, archived_at, day)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+          `INSERT INTO ledger (tenant_id, kind, source_id, attachment_id, path, size, sha256,
+             remote_hash_algorithm, remote_hash, source_modified_at, archived_at, day)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
            ON CONFLICT (tenant_id, kind, source_id, attachment_id) DO UPDATE SET
              path = EXCLUDED.path, size = EXCLUDED.size, sha256 = EXCLUDED.sha256,
-             content_hash = EXCLUDED.content_hash, source_modified_at = EXCLUDED.source_modified_at,
-             archived_at = EXCLUDED.archived_at, day = EXCLUDED.day`,
+             remote_hash_algorithm = EXCLUDED.remote_hash_algorithm, remote_hash = EXCLUDED.remote_hash,
+             source_modified_at = EXCLUDED.source_modified_at, archived_at = EXCLUDED.archived_at,
+             day = EXCLUDED.day`,
           [
             e.tenantId,
             e.kind,
@@ -111,7 +113,8 @@ export function ledgerMethods(db: Db): LedgerMethods {
             e.path,
             e.size,
             e.sha256,
-            e.contentHash,
+            e.remoteHash.algorithm,
+            e.remoteHash.value,
             e.sourceModifiedAt,
             e.archivedAt,
             e.day,

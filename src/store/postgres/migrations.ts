@@ -203,9 +203,20 @@ export const migrations: Migration[] = [
         (tenant_id, (left(path, length(path) - strpos(reverse(path), '/'))), path)`,
     ],
   },
+  {
+    id: 5,
+    name: 'ledger: the remote hash names its algorithm',
+    statements: [
+      // Every row so far was written to Dropbox, so its hash is Dropbox's content_hash.
+      `ALTER TABLE ledger RENAME COLUMN content_hash TO remote_hash`,
+      `ALTER TABLE ledger ADD COLUMN remote_hash_algorithm text NOT NULL DEFAULT 'dropbox-content-hash'`,
+      `ALTER TABLE ledger ALTER COLUMN remote_hash_algorithm DROP DEFAULT`,
+    ],
+  },
 ];
 
-export async function runMigrations(db: Db): Promise<void> {
+/** `through`: apply the migrations up to that id only (tests of a data migration start there). */
+export async function runMigrations(db: Db, options: { through?: number } = {}): Promise<void> {
   // Each step takes a transaction-scoped advisory lock and re-checks what is applied inside it, so
   // concurrent starts take turns (and PGlite, whose connections share one session, pins the
   // transaction to one connection and gets the same effect).
@@ -215,6 +226,7 @@ export async function runMigrations(db: Db): Promise<void> {
       id integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
   });
   for (const migration of migrations) {
+    if (options.through !== undefined && migration.id > options.through) break;
     await db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
       const applied = await tx.query('SELECT 1 FROM schema_migrations WHERE id = $1', [migration.id]);

@@ -218,7 +218,7 @@ describe('lost responses and damaged bytes', () => {
     const bytes = patternBytes(20 * MIB, 8);
     await sim.setFaults({ dropResponsesNext: 2, errorRoutes: ['files/upload_session/append_v2'] });
     const committed = await destination.put('/lost/append.mp3', bytes, { mode: 'add', size: bytes.length });
-    expect(committed.contentHash).toBe(contentHash(bytes));
+    expect(committed.remoteHash).toEqual({ algorithm: 'dropbox-content-hash', value: contentHash(bytes) });
     expect(destination.stats()).toMatchObject({ reconciled: 2, appendCalls: 4 });
     await expectStored(email, [{ path: '/lost/append.mp3', bytes }]);
   });

@@ -58,7 +58,7 @@ describe('batch commits', () => {
         path: f.path,
         size: f.bytes.length,
         sha256: sha256(f.bytes),
-        contentHash: contentHash(f.bytes),
+        remoteHash: { algorithm: 'dropbox-content-hash', value: contentHash(f.bytes) },
       });
     });
     console.log(`100 small files: ${calls} finish_batch_v2 call(s); adapter stats`, destination.stats());
@@ -97,7 +97,7 @@ describe('sizes around the chunk size (8 MiB chunks)', () => {
 
     const committed = await destination.put(path, piecewise(bytes), { mode: 'add', size });
 
-    expect(committed.contentHash).toBe(contentHash(bytes));
+    expect(committed.remoteHash).toEqual({ algorithm: 'dropbox-content-hash', value: contentHash(bytes) });
     expect(committed.sha256).toBe(sha256(bytes));
     const stored = (await filesOf(sim, email)).get(path.toLowerCase());
     expect(stored).toMatchObject({ size, content_hash: contentHash(bytes), sha256: sha256(bytes) });
@@ -113,8 +113,8 @@ describe('sizes around the chunk size (8 MiB chunks)', () => {
       destination.put('/buffers/a.bin', a, { mode: 'add' }),
       destination.put('/buffers/b.bin', piecewise(b, 1 * MIB + 5), { mode: 'add' }),
     ]);
-    expect(ca.contentHash).toBe(contentHash(a));
-    expect(cb.contentHash).toBe(contentHash(b));
+    expect(ca.remoteHash.value).toBe(contentHash(a));
+    expect(cb.remoteHash.value).toBe(contentHash(b));
     const stored = await filesOf(sim, email);
     expect(stored.get('/buffers/a.bin')?.sha256).toBe(sha256(a));
     expect(stored.get('/buffers/b.bin')?.sha256).toBe(sha256(b));
@@ -131,7 +131,7 @@ describe('write modes', () => {
     const committedBefore = (await sim.stats(email)).accounts[0]!.filesCommitted;
     const second = await destination.put('/modes/same.mp3', piecewise(bytes), { mode: 'add' });
     expect(second.rev).toBe(first.rev);
-    expect(second.contentHash).toBe(first.contentHash);
+    expect(second.remoteHash).toEqual(first.remoteHash);
     expect((await sim.stats(email)).accounts[0]!.filesCommitted).toBe(committedBefore);
   });
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentHash } from '../../../src/lib/content-hash.ts';
+import { simulatorFetch } from '../../../src/destinations/dropbox/simulator-fetch.ts';
 import type { RemoteFile } from '../../../src/destinations/types.ts';
 import type { DropboxSim } from '../../../src/sandbox/dropbox/index.ts';
 import { destinationFor, patternBytes, startSim } from './helpers.ts';
@@ -31,7 +32,11 @@ describe('list', () => {
       const path = `/Acme/2026/2026-0${(i % 3) + 1}/Ext ${i % 7}/file-${i}.json`;
       const bytes = Buffer.from(`{"i":${i}}`);
       await sim.putFile(email, path, bytes);
-      expected.set(path, { path, size: bytes.length, contentHash: contentHash(bytes) });
+      expected.set(path, {
+        path,
+        size: bytes.length,
+        remoteHash: { algorithm: 'dropbox-content-hash', value: contentHash(bytes) },
+      });
     }
     await sim.putFile(email, '/Elsewhere/other.txt', 'not listed');
     const destination = await destinationFor(sim, email);
@@ -70,5 +75,23 @@ describe('spaceUsage', () => {
     const account = (await sim.stats(email)).accounts[0]!;
     expect(usage).toEqual({ used: account.usedBytes, allocated: 5_000_000_000 });
     expect(usage.used).toBeGreaterThan(0);
+  });
+});
+
+describe('temporaryLink', () => {
+  it('hands out a link that serves the file without credentials, for four hours', async () => {
+    const bytes = patternBytes(50_000, 7);
+    await sim.putFile(email, '/Acme/link/rec.mp3', bytes);
+    const destination = await destinationFor(sim, email);
+    expect(destination.capabilities.temporaryLinks).toBe(true);
+    const before = Date.now();
+    const link = await destination.temporaryLink('/Acme/link/rec.mp3');
+    expect(link.expiresAt.getTime() - before).toBeGreaterThan(4 * 3_600_000 - 60_000);
+    expect(link.expiresAt.getTime() - Date.now()).toBeLessThanOrEqual(4 * 3_600_000);
+    // The link is Dropbox's own host; the simulator's fetch routes it there, as it does every call.
+    const res = await simulatorFetch(sim.url)(link.url);
+    expect(res.status).toBe(200);
+    expect(Buffer.from(await res.arrayBuffer()).equals(bytes)).toBe(true);
+    expect(destination.stats().linkCalls).toBe(1);
   });
 });

@@ -90,7 +90,7 @@ describe('a 300 MB stream', () => {
             path_display: '/large/recording.wav',
             size,
             sha256: source.sha256(),
-            content_hash: committed.contentHash,
+            content_hash: committed.remoteHash.value,
           },
         ]);
         expect(destination.stats()).toMatchObject({

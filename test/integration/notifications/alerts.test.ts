@@ -117,7 +117,7 @@ describe('alert e-mails', () => {
     const [mail, ...more] = newMail();
     expect(more).toEqual([]);
     expect(mail!.subject).toMatch(/have failed 3 times in a row$/);
-    expect(mail!.text).toContain('The latest run reported: The Dropbox account is full.');
+    expect(mail!.text).toContain('The latest run reported: Dropbox is full.');
     expect(mail!.to.sort()).toEqual([...RECIPIENTS].sort());
     await run('failed');
     expect(newMail()).toEqual([]);

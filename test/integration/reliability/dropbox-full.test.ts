@@ -13,7 +13,7 @@ import { startStack, type TestStack } from '../../support/stack.ts';
  */
 
 const EMAIL = 'archive@full.example';
-const FULL_PROBLEM = /The Dropbox account is full/;
+const FULL_PROBLEM = /Dropbox is full\. Free up space/;
 
 describe('fault suite 6: Dropbox insufficient_space', () => {
   let stack: TestStack;

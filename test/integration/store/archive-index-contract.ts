@@ -24,7 +24,7 @@ export function describeArchiveIndexContract(stores: () => { store: Store; other
       path,
       size,
       sha256: 'a'.repeat(64),
-      contentHash: 'b'.repeat(64),
+      remoteHash: { algorithm: 'dropbox-content-hash', value: 'b'.repeat(64) },
       sourceModifiedAt: null,
       archivedAt: new Date('2026-03-01T00:00:00Z'),
       day: '2026-03-01',

@@ -4,7 +4,8 @@ import { Agenda } from 'agenda';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMongoStore, type MongoStore } from '../../../src/store/mongo/index.ts';
-import { describeStoreContract } from './store-contract.ts';
+import { COLLECTIONS } from '../../../src/store/mongo/db.ts';
+import { describeLedgerHashMigration, describeStoreContract } from './store-contract.ts';
 
 /**
  * The MongoDB adapter against a real MongoDB server. None can be installed on our development
@@ -18,6 +19,7 @@ function freshDatabase(label: string) {
   if (!url) throw new Error('TEST_MONGODB_URL is not set');
   const dbName = `archiver_${label}_${randomBytes(4).toString('hex')}`;
   return {
+    name: dbName,
     open: () => createMongoStore(url, { dbName }),
     async drop() {
       const admin = new MongoClient(url);
@@ -34,6 +36,35 @@ describe.skipIf(!url)('MongoDB (set TEST_MONGODB_URL to run)', () => {
   describeStoreContract('MongoDB', () => {
     const database = freshDatabase('store');
     return Promise.resolve({ open: () => Promise.resolve(database.open()), cleanup: () => database.drop() });
+  });
+
+  describeLedgerHashMigration('MongoDB', async (tenantId, rows) => {
+    const database = freshDatabase('legacy');
+    const client = new MongoClient(url!);
+    try {
+      // Documents as schema version 3 stored them, and that version recorded.
+      const db = client.db(database.name);
+      await db.collection(COLLECTIONS.tenants).insertOne({
+        _id: tenantId as never,
+        companyName: 'Legacy Co',
+        installedBy: {},
+        status: 'active',
+        statusReason: null,
+        settings: {},
+        runLeaseOwner: null,
+        runLeaseUntil: null,
+        runLeaseToken: 0,
+        createdAt: new Date(),
+        updatedAt: new Date(),
+      });
+      await db.collection(COLLECTIONS.ledger).insertMany(rows.map((r) => ({ ...r })));
+      await db
+        .collection(COLLECTIONS.meta)
+        .insertOne({ _id: 'schema' as never, version: 3, updatedAt: new Date() });
+    } finally {
+      await client.close();
+    }
+    return { store: database.open(), cleanup: () => database.drop() };
   });
 
   describe('job collection: one repeating archive job per tenant', () => {

@@ -13,6 +13,63 @@ export interface StoreUnderTest {
   cleanup(): Promise<void>;
 }
 
+/** A ledger row as stored before the remote hash named its algorithm: Dropbox's content_hash alone. */
+export type LegacyLedgerRow = Omit<LedgerEntry, 'remoteHash'> & { contentHash: string };
+
+/**
+ * A fresh database holding `rows` (and their tenant) exactly as the adapter stored them before the
+ * remote hash named its algorithm; a store on it, migrate() not yet called.
+ */
+export type LegacyLedger = (
+  tenantId: string,
+  rows: LegacyLedgerRow[],
+) => Promise<{ store: Store; cleanup: () => Promise<void> }>;
+
+/** The ledger's hash migration, held to the same result in every adapter. */
+export function describeLedgerHashMigration(name: string, withLegacyLedger: LegacyLedger): void {
+  describe(`Store migration: ${name}`, () => {
+    it("reads ledger rows from before the remote hash named its algorithm as Dropbox's content_hash", async () => {
+      const legacy: LegacyLedgerRow = {
+        tenantId: 't-legacy',
+        kind: 'recording',
+        sourceId: 'rec-1',
+        attachmentId: '',
+        path: '/Co/2026/rec-1.mp3',
+        size: 1234,
+        sha256: 'a'.repeat(64),
+        contentHash: 'b'.repeat(64),
+        sourceModifiedAt: null,
+        archivedAt: new Date('2026-01-02T00:00:00Z'),
+        day: '2026-01-01',
+      };
+      const { store, cleanup } = await withLegacyLedger('t-legacy', [legacy]);
+      try {
+        await store.migrate();
+        await store.migrate(); // a second start changes nothing
+        const { contentHash, ...rest } = legacy;
+        const [entry] = (await store.listLedger('t-legacy')).items;
+        expect(entry).toEqual({
+          ...rest,
+          remoteHash: { algorithm: 'dropbox-content-hash', value: contentHash },
+        });
+        // New rows carry their own algorithm next to the migrated ones.
+        await store.recordArchived({
+          ...rest,
+          sourceId: 'rec-2',
+          remoteHash: { algorithm: 'sha256', value: 'c'.repeat(64) },
+        });
+        expect((await store.listLedger('t-legacy')).items.map((e) => e.remoteHash.algorithm)).toEqual([
+          'dropbox-content-hash',
+          'sha256',
+        ]);
+      } finally {
+        await store.close();
+        await cleanup();
+      }
+    });
+  });
+}
+
 export function describeStoreContract(name: string, makeDatabase: () => Promise<StoreUnderTest>): void {
   describe(`Store contract: ${name}`, () => {
     let database: StoreUnderTest;
@@ -202,7 +259,7 @@ export function describeStoreContract(name: string, makeDatabase: () => Promise<
         path: '/Co/2026/rec-1.mp3',
         size: 1234,
         sha256: 'a'.repeat(64),
-        contentHash: 'b'.repeat(64),
+        remoteHash: { algorithm: 'dropbox-content-hash', value: 'b'.repeat(64) },
         sourceModifiedAt: new Date('2026-01-01T00:00:00Z'),
         archivedAt: new Date('2026-01-02T00:00:00Z'),
         day: '2026-01-01',
@@ -224,6 +281,15 @@ export function describeStoreContract(name: string, makeDatabase: () => Promise<
       const page = await store.listLedger('t-ledger');
       expect(page.items).toHaveLength(1);
       expect(page.items[0]?.sourceModifiedAt?.toISOString()).toBe('2026-01-03T00:00:00.000Z');
+      expect(page.items[0]?.remoteHash).toEqual(entry.remoteHash);
+      // Rewritten by another destination (a repair after the company switched): its own hash.
+      const sha = { algorithm: 'sha256', value: 'e'.repeat(64) };
+      await store.recordArchived({
+        ...entry,
+        remoteHash: sha,
+        sourceModifiedAt: new Date('2026-01-03T00:00:00Z'),
+      });
+      expect((await store.getLedgerEntries('t-ledger', [entry]))[0]?.remoteHash).toEqual(sha);
       expect(await store.getOutstanding('t-ledger', entry)).toBeNull();
       expect(await store.ledgerTotals('t-ledger')).toEqual({ recording: { count: 1, bytes: 1234 } });
 
@@ -257,7 +323,7 @@ export function describeStoreContract(name: string, makeDatabase: () => Promise<
         attachmentId: '',
         size: 1,
         sha256: 'c'.repeat(64),
-        contentHash: 'd'.repeat(64),
+        remoteHash: { algorithm: 'sha256', value: 'c'.repeat(64) },
         sourceModifiedAt: null,
         archivedAt: new Date(),
       };

@@ -228,6 +228,46 @@ describe('renderItemPath', () => {
     expect(dropboxPathProblem(path)).toBeNull();
   });
 
+  it('fits names to a destination that counts UTF-8 bytes, never cutting the id', () => {
+    const bytes: PathSettings = {
+      ...settings,
+      fileTemplate: `${'記'.repeat(32)}_{extensionName}_{id}`,
+      names: { maxLength: 255, lengthUnit: 'utf8', caseInsensitive: false, refusedNames: [] },
+    };
+    const path = renderItemPath(bytes, {
+      ...recording,
+      company: '山田商事'.repeat(30),
+      extension: { id: '1', number: '101', name: '😀'.repeat(200) },
+    });
+    const components = path.split('/').slice(1);
+    for (const c of components) {
+      expect(Buffer.byteLength(c, 'utf8')).toBeLessThanOrEqual(255);
+      expect(componentProblem(c, bytes.names)).toBeNull();
+      expect(sanitizeComponent(c, bytes.names)).toBe(c);
+    }
+    expect(components[0]!.endsWith('…')).toBe(true);
+    expect(components.at(-1)!.endsWith('_1662272004.mp3')).toBe(true);
+    // The same text under UTF-16 rules keeps more of the name (an emoji is 2 units, 4 bytes).
+    const units = renderItemPath(
+      { ...bytes, names: undefined },
+      { ...recording, company: '山田商事'.repeat(30) },
+    );
+    expect(units.split('/')[1]!.length).toBeGreaterThan(components[0]!.length);
+  });
+
+  it('applies the names a destination refuses on top of its own', () => {
+    const rules = {
+      maxLength: 255,
+      lengthUnit: 'utf16' as const,
+      caseInsensitive: true,
+      refusedNames: ['archive'],
+    };
+    expect(sanitizeComponent('Archive', rules)).toBe('_Archive');
+    expect(sanitizeComponent('Archive')).toBe('Archive');
+    expect(sanitizeComponent('desktop.ini', rules)).toBe('_desktop.ini');
+    expect(componentProblem('ARCHIVE', rules)).toMatch(/refuse/);
+  });
+
   it('refuses timestamps without a zone and invalid templates, saying why', () => {
     expect(() => renderItemPath(settings, { ...recording, timestamp: '2026-11-26T14:03:05' })).toThrow(
       /with a zone/,

@@ -83,13 +83,19 @@ describe('MongoDB documents as Store records', () => {
       path: '/a.mp3',
       size: Long.fromNumber(6_000_000_000) as unknown as number,
       sha256: 'a',
-      contentHash: 'b',
+      remoteHash: { algorithm: 'sha256', value: 'b' },
       sourceModifiedAt: null,
       archivedAt: at,
     };
     // Entries written before the day field existed read as day: null.
     expect(toEntry(entry)).toEqual({ ...entry, size: 6_000_000_000, day: null });
     expect(toEntry({ ...entry, day: '2026-01-02' }).day).toBe('2026-01-02');
+    // Entries written before the remote hash named its algorithm held Dropbox's content_hash alone.
+    const { remoteHash: _, ...legacy } = entry;
+    expect(toEntry({ ...legacy, contentHash: 'c' }).remoteHash).toEqual({
+      algorithm: 'dropbox-content-hash',
+      value: 'c',
+    });
     const item = toItem({
       tenantId: 't',
       kind: 'fax',

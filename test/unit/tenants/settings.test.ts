@@ -260,7 +260,7 @@ describe('the settings form', () => {
     [
       'folderTemplate',
       `{company}/${'x'.repeat(256)}/{type}`,
-      /256 characters of fixed text; Dropbox allows 255/,
+      /256 characters of fixed text; names may be 255 long/,
     ],
     ['folderTemplate', '{company}/{type}/{id}', /uses \{id\}\. The id belongs in the file name template/],
     ['folderTemplate', '{company}/{yyyy', /"\{" without a matching "\}"/],
@@ -275,6 +275,11 @@ describe('the settings form', () => {
     ['fileTemplate', '{id}_{id}', /more than once/],
     ['fileTemplate', '{date}/{id}', /cannot contain folders/],
     ['fileTemplate', `${'x'.repeat(101)}_{id}`, /102 characters of fixed text; keep it to 100/],
+    [
+      'fileTemplate',
+      `${'記'.repeat(40)}_{id}`,
+      /41 characters \(121 bytes in UTF-8, as some destinations count\) of fixed text; keep it to 100/,
+    ],
     ['fileTemplate', '{id}.', /ending in "\."/],
     ['fileTemplate', '{__proto__}_{id}', /\{__proto__\}, which is not a placeholder/],
   ])('rejects the %s %j', (field, template, message) => {

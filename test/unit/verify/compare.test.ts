@@ -3,7 +3,7 @@ import { compareWithLedger, reconciliationFolder } from '../../../src/archive/ve
 import type { RemoteFile } from '../../../src/destinations/types.ts';
 import type { LedgerEntry } from '../../../src/store/types.ts';
 
-const entry = (path: string, contentHash: string, sourceId = path): LedgerEntry => ({
+const entry = (path: string, hash: string, sourceId = path): LedgerEntry => ({
   tenantId: 't1',
   kind: 'call',
   sourceId,
@@ -11,14 +11,19 @@ const entry = (path: string, contentHash: string, sourceId = path): LedgerEntry 
   path,
   size: 10,
   sha256: 'sha',
-  contentHash,
+  remoteHash: { algorithm: 'dropbox-content-hash', value: hash },
   sourceModifiedAt: null,
   archivedAt: new Date(0),
   day: '2026-11-26',
 });
 
 const remote = (files: Array<[string, string]>): Map<string, RemoteFile> =>
-  new Map(files.map(([path, contentHash]) => [path.toLowerCase(), { path, size: 10, contentHash }]));
+  new Map(
+    files.map(([path, hash]) => [
+      path.toLowerCase(),
+      { path, size: 10, remoteHash: { algorithm: 'dropbox-content-hash', value: hash } },
+    ]),
+  );
 
 /** The ledger as the store pages it: an async iterable. */
 const from = <T>(items: T[]): AsyncIterable<T> => ({
@@ -31,7 +36,7 @@ const from = <T>(items: T[]): AsyncIterable<T> => ({
 const compare = (ledger: LedgerEntry[], files: Map<string, RemoteFile>, maxTracked = 100) =>
   compareWithLedger(from(ledger), files, { company: 'Acme: Inc', maxTracked });
 
-describe('comparing the Dropbox listing with the ledger', () => {
+describe("comparing the destination's listing with the ledger", () => {
   it('sorts every ledger row into ok, missing or altered, whatever the letter case of the listed path', async () => {
     const result = await compare(
       [entry('/Acme_ Inc/a.json', 'h1'), entry('/Acme_ Inc/b.json', 'h2'), entry('/Acme_ Inc/c.json', 'h3')],
@@ -41,7 +46,7 @@ describe('comparing the Dropbox listing with the ledger', () => {
       ]),
     );
     expect(result).toMatchObject({ expected: 3, ok: 1, missing: 1, altered: 1, unexpectedCount: 0 });
-    expect(result.problems.map((p) => [p.type, p.entry.path, p.found?.contentHash ?? null])).toEqual([
+    expect(result.problems.map((p) => [p.type, p.entry.path, p.found?.remoteHash.value ?? null])).toEqual([
       ['missing', '/Acme_ Inc/b.json', null],
       ['altered', '/Acme_ Inc/c.json', 'changed'],
     ]);

@@ -19,12 +19,15 @@ const problem = (
     path,
     size: 1234,
     sha256: 'ab'.repeat(32),
-    contentHash: 'cd'.repeat(32),
+    remoteHash: { algorithm: 'dropbox-content-hash', value: 'cd'.repeat(32) },
     sourceModifiedAt: null,
     archivedAt: new Date(0),
     day: '2026-11-26',
   },
-  found: type === 'altered' ? { path, size: 99, contentHash: 'ef'.repeat(32) } : null,
+  found:
+    type === 'altered'
+      ? { path, size: 99, remoteHash: { algorithm: 'dropbox-content-hash', value: 'ef'.repeat(32) } }
+      : null,
   outcome,
   detail,
 });
@@ -33,6 +36,7 @@ function report(overrides: Partial<VerifyReport> = {}): VerifyReport {
   return {
     tenantId: 't1',
     companyName: 'Acme Inc',
+    destination: 'Dropbox',
     at: Date.parse('2026-11-26T10:00:00.123Z'),
     counts: {
       listed: 10,
@@ -68,7 +72,9 @@ describe('the reconciliation report', () => {
           problem('missing', '/Acme Inc/a.mp3', 'repaired', 'Uploaded again from RingCentral.'),
           problem('altered', '/Acme Inc/b.mp3', 'unrepairable', 'Changed in Dropbox.'),
         ],
-        unexpected: [{ path: '/Acme Inc/=HYPERLINK("x").txt', size: 5, contentHash: 'h' }],
+        unexpected: [
+          { path: '/Acme Inc/=HYPERLINK("x").txt', size: 5, remoteHash: { algorithm: 'sha256', value: 'h' } },
+        ],
       }),
     );
     expect(csv.startsWith('\ufeffProblem,Path,')).toBe(true);
@@ -82,12 +88,15 @@ describe('the reconciliation report', () => {
     expect(rows[1]).toMatchObject({
       'Archived size': '1234',
       'Found size': '99',
-      'Found content_hash': 'ef'.repeat(32),
+      'Archived remote hash': `dropbox-content-hash:${'cd'.repeat(32)}`,
+      'Found remote hash': `dropbox-content-hash:${'ef'.repeat(32)}`,
     });
     // A path cannot start with "=", but any cell that does is defused.
-    expect(reconciliationCsv(report({ unexpected: [{ path: '=1+1', size: 1, contentHash: '' }] }))).toContain(
-      "'=1+1",
-    );
+    expect(
+      reconciliationCsv(
+        report({ unexpected: [{ path: '=1+1', size: 1, remoteHash: { algorithm: 'sha256', value: '' } }] }),
+      ),
+    ).toContain("'=1+1");
   });
 });
 
