@@ -1,6 +1,7 @@
 import { includesExtension } from '../tenants/settings.ts';
+import { z } from 'zod';
 import { utcDay, type InflowHistory } from './capacity.ts';
-import { backfillStart, moveCursor, readCursor } from './cursors.ts';
+import { backfillStart, cursorKind } from './cursors.ts';
 import { asJson, recordingExtension, recordJsonItem, type ArchiveItem } from './items.ts';
 import { localDay, renderItemPath, type PathExtension, type PathItem } from './paths.ts';
 import { oldestFirst, planItems, type OutstandingIndex } from './plan.ts';
@@ -15,6 +16,8 @@ import { itemKey, transferItems } from './transfer.ts';
 import { adaptWindow, findHistoryStart, HOUR_MS, readFrom, windowAt, type RecordProbe } from './windows.ts';
 
 export const CALL_LOG_STREAM = 'calllog';
+/** The call log's position: `until`, and the window length learned from how busy the account is. */
+export const CALL_LOG_CURSOR = cursorKind({ windowMs: z.number().int().positive().optional() });
 
 export interface CallLogProgress {
   moreWork: boolean;
@@ -35,7 +38,7 @@ export async function archiveCallLog(env: RunEnv, outstanding: OutstandingIndex)
   const { settings, signal, clock } = env;
   const wantRecords = settings.dataTypes.callLog;
   const wantRecordings = settings.dataTypes.recordings;
-  let cursor = await readCursor(env, CALL_LOG_STREAM);
+  let cursor = await CALL_LOG_CURSOR.read(env.store, env.tenant.id, CALL_LOG_STREAM);
   const start = backfillStart(env);
   const progress: CallLogProgress = {
     moreWork: false,
@@ -47,7 +50,7 @@ export async function archiveCallLog(env: RunEnv, outstanding: OutstandingIndex)
   if (!wantRecords && !wantRecordings) return progress;
 
   const lookbackMs = settings.lookbackHours * HOUR_MS;
-  let windowMs = typeof cursor.position.windowMs === 'number' ? cursor.position.windowMs : 7 * 24 * HOUR_MS;
+  let windowMs = cursor.position.windowMs ?? 7 * 24 * HOUR_MS;
   let from = readFrom(cursor.until, start, lookbackMs);
   let recordingsSeen = 0;
   let msRead = 0;
@@ -102,7 +105,7 @@ export async function archiveCallLog(env: RunEnv, outstanding: OutstandingIndex)
     const until =
       listed === 0 && !window.last ? await findHistoryStart(probe(env), window.to, now, windowMs) : window.to;
     msRead += until - window.to;
-    cursor = await moveCursor(env, cursor, { until, windowMs });
+    cursor = await CALL_LOG_CURSOR.move(env.store, env.tenant.id, cursor, { until, position: { windowMs } });
     progress.backfill.until = cursor.until;
     // Visible progress while a long backfill runs (the run row is otherwise written at the end).
     env.ctx.report({ kinds: env.counters.kinds, backfillUntil: new Date(until).toISOString() });

@@ -1,7 +1,7 @@
-import type { JsonObject } from '../store/types.ts';
+import { z } from 'zod';
+import { stateSlot } from '../store/state-slot.ts';
 import { assessCapacity, inflowPerDay, mergeInflow, type Capacity, type InflowHistory } from './capacity.ts';
 import type { CallLogProgress } from './call-log-stage.ts';
-import { moveCursor, readCursor } from './cursors.ts';
 import type { RunEnv } from './run-env.ts';
 
 /**
@@ -11,25 +11,24 @@ import type { RunEnv } from './run-env.ts';
  * delete before the archive gets there.
  */
 
-const INFLOW_KEY = 'capacity:inflow';
+/** Recordings listed per UTC day, kept across runs (capacity.ts InflowHistory). */
+const INFLOW = stateSlot(
+  'capacity-inflow',
+  z.object({ since: z.number().nullable(), days: z.record(z.iso.date(), z.number()) }),
+  // Counts lost to a damaged record only make one week's inflow estimate low until runs refill it.
+  { empty: { since: null, days: {} }, unreadable: 'empty' },
+);
 /** Outstanding recordings read for the backlog; beyond this the backlog is at least this big. */
 const MAX_BACKLOG_READ = 200_000;
-
-function historyOf(position: JsonObject): InflowHistory {
-  const days: Record<string, number> = {};
-  const raw = position.days;
-  if (raw && typeof raw === 'object' && !Array.isArray(raw))
-    for (const [day, n] of Object.entries(raw)) if (typeof n === 'number') days[day] = n;
-  return { since: typeof position.since === 'number' ? position.since : null, days };
-}
 
 /** Merges what this run listed into the stored counts and returns the inflow per day. */
 async function updateInflow(env: RunEnv, listed: InflowHistory | null): Promise<number> {
   const now = env.clock.now();
-  const cursor = await readCursor(env, INFLOW_KEY);
-  const history = mergeInflow(historyOf(cursor.position), listed ?? { since: null, days: {} }, now);
+  const stored = await INFLOW.read(env.store, env.tenant.id);
+  const history = mergeInflow(stored.value, listed ?? { since: null, days: {} }, now);
+  // A lost race only leaves this run's counts for the next run to list again.
   if (listed && (listed.since !== null || Object.keys(listed.days).length > 0))
-    await moveCursor(env, cursor, { since: history.since, days: history.days }).catch(() => undefined);
+    await INFLOW.write(env.store, env.tenant.id, stored, history).catch(() => null);
   return inflowPerDay(history, now);
 }
 

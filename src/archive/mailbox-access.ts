@@ -1,12 +1,25 @@
-import { moveCursor, readCursor } from './cursors.ts';
+import { z } from 'zod';
+import { stateSlot } from '../store/state-slot.ts';
 import type { RunEnv } from './run-env.ts';
 import { readMailbox } from './sources/messages.ts';
 import type { Extension } from './sources/records.ts';
 import { SourceError } from './sources/source-error.ts';
 import { DAY_MS } from './windows.ts';
 
-const ACCESS_STREAM = 'messages:access';
 const RECHECK_MS = 7 * DAY_MS;
+
+/** What the last check found, and when: read again once it is a week old. */
+export const MAILBOX_ACCESS = stateSlot(
+  'mailbox-access',
+  z.object({
+    mode: z.enum(['direct', 'export']).nullable(),
+    checkedAt: z.iso.datetime().nullable(),
+    /** The extension whose mailbox was tried. */
+    probe: z.string().nullable(),
+    errorCode: z.string().nullable(),
+  }),
+  { empty: { mode: null, checkedAt: null, probe: null, errorCode: null }, unreadable: 'empty' },
+);
 
 /**
  * RingCentral's documents do not settle whether an admin's token may read other extensions'
@@ -17,11 +30,9 @@ export async function mailboxAccess(
   env: RunEnv,
   mailboxes: readonly Extension[],
 ): Promise<'direct' | 'export'> {
-  const cursor = await readCursor(env, ACCESS_STREAM);
-  const checkedAt = typeof cursor.position.checkedAt === 'string' ? Date.parse(cursor.position.checkedAt) : 0;
-  const known =
-    cursor.position.mode === 'direct' || cursor.position.mode === 'export' ? cursor.position.mode : null;
-  if (known && env.clock.now() - checkedAt < RECHECK_MS) return known;
+  const known = await MAILBOX_ACCESS.read(env.store, env.tenant.id);
+  const checkedAt = known.value.checkedAt ? Date.parse(known.value.checkedAt) : 0;
+  if (known.value.mode && env.clock.now() - checkedAt < RECHECK_MS) return known.value.mode;
 
   const probe = mailboxes.find((m) => m.id !== env.tenant.installedBy.extensionId);
   let mode: 'direct' | 'export' = 'direct';
@@ -42,12 +53,13 @@ export async function mailboxAccess(
       errorCode = error.errorCode;
     }
   }
-  await moveCursor(env, cursor, {
+  const saved = await MAILBOX_ACCESS.write(env.store, env.tenant.id, known, {
     mode,
     checkedAt: new Date(env.clock.now()).toISOString(),
     probe: probe?.id ?? null,
     errorCode,
   });
+  if (!saved) throw new Error('The mailbox-access decision was written by someone else during this run.');
   env.logger.info({ mode, errorCode }, 'mailbox access decided');
   return mode;
 }

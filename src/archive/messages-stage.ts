@@ -1,8 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import pMap from 'p-map';
+import { z } from 'zod';
+import { StateCell, stateSlot } from '../store/state-slot.ts';
 import type { ReportRow } from '../store/types.ts';
 import { includesExtension } from '../tenants/settings.ts';
-import { backfillStart, moveCursor, readCursor } from './cursors.ts';
+import { backfillStart, cursorKind } from './cursors.ts';
 import type { ArchiveItem } from './items.ts';
 import { mailboxAccess } from './mailbox-access.ts';
 import { messageItems, type AttachmentOpener, type MessagePlan } from './message-items.ts';
@@ -22,6 +24,54 @@ import { itemKey, transferItems } from './transfer.ts';
 import { DAY_MS, HOUR_MS, readFrom } from './windows.ts';
 
 export const mailboxStream = (extensionId: string) => `mailbox:${extensionId}`;
+/** A mailbox's position is its `until` alone. */
+const MAILBOX_CURSOR = cursorKind({});
+
+/** Where the round robin of direct mailbox reads continues: the last mailbox read. */
+const MAILBOX_ROTATION = stateSlot('mailbox-rotation', z.object({ last: z.string().nullable() }), {
+  empty: { last: null },
+  unreadable: 'empty',
+});
+
+const mailboxProblemsSchema = z.object({
+  mailboxes: z.record(
+    z.string(),
+    z.object({
+      status: z.enum(['refused', 'unreadable']),
+      errorCode: z.string(),
+      error: z.string(),
+      at: z.iso.datetime(),
+    }),
+  ),
+});
+type MailboxProblems = z.output<typeof mailboxProblemsSchema>;
+type MailboxProblem = MailboxProblems['mailboxes'][string];
+
+/**
+ * Mailboxes the last attempt could not read: 'refused' directly (then tried through the export),
+ * or 'unreadable' either way. Shown on the dashboard; a mailbox read again leaves the list.
+ */
+export const MAILBOX_PROBLEMS = stateSlot('mailbox-problems', mailboxProblemsSchema, {
+  empty: { mailboxes: {} },
+  unreadable: 'empty',
+});
+
+/** Records what happened to these mailboxes: a problem, or null for "read". Writes only changes. */
+function noteMailboxes(
+  problems: StateCell<MailboxProblems>,
+  ids: readonly string[],
+  problem: MailboxProblem | null,
+): Promise<void> {
+  return problems.update(({ mailboxes }) => {
+    const next = { ...mailboxes };
+    for (const id of ids) {
+      if (problem) next[id] = problem;
+      else delete next[id];
+    }
+    const same = ids.every((id) => JSON.stringify(next[id]) === JSON.stringify(mailboxes[id]));
+    return same ? null : { mailboxes: next };
+  });
+}
 const EXPORT_BATCH = 200;
 const MAX_EXPORT_SPAN_MS = 31 * DAY_MS;
 
@@ -42,17 +92,20 @@ export async function archiveMessages(
   if (mailboxes.length === 0) return { moreWork: false };
 
   const access = await mailboxAccess(env, mailboxes);
-  const rotation = await readCursor(env, 'messages:rotation');
+  const rotation = await MAILBOX_ROTATION.read(env.store, env.tenant.id);
+  const problems = new StateCell(MAILBOX_PROBLEMS, env.store, env.tenant.id);
   const budget = env.limiter.budget('Light');
   const plan =
     access === 'direct'
       ? planMailboxPolling(mailboxes, {
           lightLimit: budget.limit,
           windowsPerRun: Math.max(1, Math.floor(pollingTimeMs(env) / budget.windowMs)),
-          cursor: typeof rotation.position.last === 'string' ? rotation.position.last : null,
+          cursor: rotation.value.last,
         })
       : { direct: [] as Extension[], viaExport: mailboxes, nextCursor: null, capacity: 0 };
-  if (plan.nextCursor) await moveCursor(env, rotation, { last: plan.nextCursor });
+  if (plan.nextCursor && plan.nextCursor !== rotation.value.last)
+    if (!(await MAILBOX_ROTATION.write(env.store, env.tenant.id, rotation, { last: plan.nextCursor })))
+      throw new Error('The mailbox rotation was moved by someone else during this run.');
 
   let moreWork = false;
   const refused: Extension[] = [];
@@ -60,7 +113,7 @@ export async function archiveMessages(
     plan.direct,
     async (mailbox) => {
       if (env.signal.aborted) return;
-      const result = await archiveMailbox(env, mailbox, types, outstanding);
+      const result = await archiveMailbox(env, mailbox, types, outstanding, problems);
       if (result === 'refused') refused.push(mailbox);
       else if (result === 'more') moreWork = true;
     },
@@ -68,7 +121,7 @@ export async function archiveMessages(
   );
   const viaExport = [...plan.viaExport, ...refused];
   if (viaExport.length > 0 && !env.signal.aborted)
-    moreWork = (await archiveFromExport(env, viaExport, types, outstanding)) || moreWork;
+    moreWork = (await archiveFromExport(env, viaExport, types, outstanding, problems)) || moreWork;
   return { moreWork: moreWork || env.signal.aborted };
 }
 
@@ -106,8 +159,9 @@ async function archiveMailbox(
   mailbox: Extension,
   types: MessageType[],
   outstanding: OutstandingIndex,
+  problems: StateCell<MailboxProblems>,
 ): Promise<'done' | 'more' | 'refused'> {
-  const cursor = await readCursor(env, mailboxStream(mailbox.id));
+  const cursor = await MAILBOX_CURSOR.read(env.store, env.tenant.id, mailboxStream(mailbox.id));
   const from = readFrom(cursor.until, backfillStart(env), env.settings.lookbackHours * HOUR_MS);
   const to = env.clock.now();
   const plans: MessagePlan[] = [];
@@ -124,11 +178,11 @@ async function archiveMailbox(
       }
   } catch (error) {
     if (error instanceof SourceError && error.kind === 'forbidden') {
-      await moveCursor(env, cursor, {
+      await noteMailboxes(problems, [mailbox.id], {
         status: 'refused',
         errorCode: error.errorCode ?? String(error.status ?? ''),
         error: error.message.slice(0, 300),
-        checkedAt: new Date(env.clock.now()).toISOString(),
+        at: new Date(env.clock.now()).toISOString(),
       });
       return 'refused';
     }
@@ -136,7 +190,8 @@ async function archiveMailbox(
   }
   const done = await archivePlans(env, plans, outstanding);
   if (!done) return 'more';
-  await moveCursor(env, cursor, { until: to, status: 'ok', errorCode: null, error: null });
+  await MAILBOX_CURSOR.move(env.store, env.tenant.id, cursor, { until: to });
+  await noteMailboxes(problems, [mailbox.id], null);
   return 'done';
 }
 
@@ -150,9 +205,12 @@ async function archiveFromExport(
   mailboxes: Extension[],
   types: MessageType[],
   outstanding: OutstandingIndex,
+  problems: StateCell<MailboxProblems>,
 ): Promise<boolean> {
   const wanted = new Set(mailboxes.map((m) => m.id));
-  const cursors = await Promise.all(mailboxes.map((m) => readCursor(env, mailboxStream(m.id))));
+  const cursors = await Promise.all(
+    mailboxes.map((m) => MAILBOX_CURSOR.read(env.store, env.tenant.id, mailboxStream(m.id))),
+  );
   const start = backfillStart(env);
   const lookbackMs = env.settings.lookbackHours * HOUR_MS;
   const from = Math.min(...cursors.map((c) => readFrom(c.until, start, lookbackMs)));
@@ -180,12 +238,12 @@ async function archiveFromExport(
   } catch (error) {
     if (error instanceof SourceError && error.kind === 'forbidden') {
       // Neither way works for these mailboxes: say which, what RingCentral answered, what to do.
-      for (const cursor of cursors)
-        await moveCursor(env, cursor, {
-          status: 'unreadable',
-          errorCode: error.errorCode ?? '',
-          error: error.message.slice(0, 300),
-        });
+      await noteMailboxes(problems, [...wanted], {
+        status: 'unreadable',
+        errorCode: error.errorCode ?? '',
+        error: error.message.slice(0, 300),
+        at: new Date(env.clock.now()).toISOString(),
+      });
       env.ctx.fail({
         kind: 'messages',
         reason: `The message-store export was refused (${error.errorCode ?? error.status}): ${error.message}`,
@@ -195,8 +253,8 @@ async function archiveFromExport(
     throw error;
   }
   if (!complete || env.signal.aborted) return true;
-  for (const cursor of cursors)
-    await moveCursor(env, cursor, { until: to, status: 'via-export', errorCode: null, error: null });
+  for (const cursor of cursors) await MAILBOX_CURSOR.move(env.store, env.tenant.id, cursor, { until: to });
+  await noteMailboxes(problems, [...wanted], null);
   return to < now;
 }
 

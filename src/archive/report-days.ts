@@ -1,5 +1,6 @@
-import { moveCursor, readCursor, type StreamCursor } from './cursors.ts';
-import type { RunEnv } from './run-env.ts';
+import { z } from 'zod';
+import { StateCell, stateSlot } from '../store/state-slot.ts';
+import type { Store } from '../store/types.ts';
 
 /**
  * The days whose report files (calls.csv, sms.csv, manifest.csv) are owed. A day is marked here,
@@ -11,68 +12,37 @@ import type { RunEnv } from './run-env.ts';
  * Marking a day that then gets nothing new only costs rewriting its files once with the same rows.
  */
 
-const STREAM = 'reports:owed';
+export const REPORT_DAYS = stateSlot(
+  'report-days',
+  z.object({ days: z.array(z.iso.date()) }),
+  // Failing loudly beats forgetting owed days: their files would never be written.
+  { empty: { days: [] } },
+);
 
-interface Owed {
-  cursor: Promise<StreamCursor>;
-  days: Set<string> | null;
-  /** Writes of the owed set, one at a time: stages mark days concurrently and the cursor is CAS. */
-  writes: Promise<unknown>;
+/** A run's view of the owed days: stages mark days concurrently, each change stored in turn. */
+export type OwedDays = StateCell<{ days: string[] }>;
+
+export function owedDays(store: Store, tenantId: string): OwedDays {
+  return new StateCell(REPORT_DAYS, store, tenantId);
 }
 
-type Env = Pick<RunEnv, 'store' | 'tenant'>;
-
-const perRun = new WeakMap<Env, Owed>();
-
-function owedOf(env: Env): Owed {
-  let owed = perRun.get(env);
-  if (!owed)
-    perRun.set(env, (owed = { cursor: readCursor(env, STREAM), days: null, writes: Promise.resolve() }));
-  return owed;
-}
-
-const daysIn = (cursor: StreamCursor): Set<string> =>
-  new Set(
-    Array.isArray(cursor.position.days) ? cursor.position.days.filter((d) => typeof d === 'string') : [],
-  );
-
-function update(env: Env, change: (days: Set<string>) => boolean): Promise<void> {
-  const owed = owedOf(env);
-  const write = owed.writes.then(async () => {
-    let cursor = await owed.cursor;
-    owed.days ??= daysIn(cursor);
-    if (!change(owed.days)) return;
-    cursor = await moveCursor(env, cursor, { days: [...owed.days].sort() });
-    owed.cursor = Promise.resolve(cursor);
-  });
-  owed.writes = write.catch(() => undefined);
-  return write;
-}
+const changed = (before: readonly string[], after: Set<string>) =>
+  after.size === before.length && before.every((d) => after.has(d)) ? null : { days: [...after].sort() };
 
 /** Marks days whose files are about to change; resolves once that is stored. */
-export function oweReportDays(env: Env, days: Iterable<string>): Promise<void> {
-  const wanted = [...new Set(days)];
+export function oweReportDays(owed: OwedDays, days: Iterable<string>): Promise<void> {
+  const wanted = [...days];
   if (wanted.length === 0) return Promise.resolve();
-  return update(env, (owed) => {
-    const before = owed.size;
-    for (const day of wanted) owed.add(day);
-    return owed.size !== before;
-  });
+  return owed.update(({ days: before }) => changed(before, new Set([...before, ...wanted])));
 }
 
 /** Every day owed so far, this run's and those a killed run left behind. */
-export async function owedReportDays(env: Env): Promise<string[]> {
-  const owed = owedOf(env);
-  await owed.writes;
-  return [...(owed.days ?? daysIn(await owed.cursor))];
+export async function owedReportDays(owed: OwedDays): Promise<string[]> {
+  return (await owed.value()).days;
 }
 
 /** The days' files are written: they are owed no more. */
-export function settleReportDays(env: Env, days: Iterable<string>): Promise<void> {
-  const written = [...days];
-  return update(env, (owed) => {
-    const before = owed.size;
-    for (const day of written) owed.delete(day);
-    return owed.size !== before;
-  });
+export function settleReportDays(owed: OwedDays, days: Iterable<string>): Promise<void> {
+  const written = new Set(days);
+  return owed.update(({ days: before }) => changed(before, new Set(before.filter((d) => !written.has(d)))));
 }

@@ -23,7 +23,7 @@ export async function saveRowsIfChanged(
   );
   const changed = rows.filter((r) => existing.get(r.key) !== canonicalJson(r.row));
   if (changed.length === 0) return;
-  await oweReportDays(env, [day]);
+  await oweReportDays(env.owedDays, [day]);
   await env.store.saveReportRows(env.tenant.id, day, report, changed);
   env.daysTouched.add(day);
 }
@@ -37,7 +37,7 @@ export async function saveRowsIfChanged(
 export async function writeDailyReports(env: RunEnv): Promise<number> {
   const signal = AbortSignal.timeout(REPORT_TIMEOUT_MS);
   // Days a killed run archived into but never reported on are owed too (see report-days.ts).
-  for (const day of await owedReportDays(env)) env.daysTouched.add(day);
+  for (const day of await owedReportDays(env.owedDays)) env.daysTouched.add(day);
   const days = [...env.daysTouched].sort();
   // All days' files at once, committed together as soon as the last is sent.
   const files = (await Promise.all(days.map((day) => dayFiles(env, day)))).flat();
@@ -47,7 +47,7 @@ export async function writeDailyReports(env: RunEnv): Promise<number> {
   // A failed commit fails its own puts, which report it just below.
   await env.destination.flush().catch(() => undefined);
   const written = await Promise.all(puts.map((p) => p.done));
-  await settleReportDays(env, days);
+  await settleReportDays(env.owedDays, days);
   return written.length;
 }
 

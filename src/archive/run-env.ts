@@ -8,6 +8,7 @@ import type { RateLimiter } from '../lib/rate-limiter.ts';
 import type { Store, Tenant } from '../store/types.ts';
 import { parseSettings, type TenantSettings } from '../tenants/settings.ts';
 import type { PathSettings } from './paths.ts';
+import { owedDays, type OwedDays } from './report-days.ts';
 import type { RunContext } from './run.ts';
 import type { RingCentralApi } from './sources/api.ts';
 import type { Extension } from './sources/records.ts';
@@ -40,6 +41,8 @@ export interface RunEnv {
   counters: RunCounters;
   /** Days whose report files must be rewritten at the end of the run. */
   daysTouched: Set<string>;
+  /** The days owed their report files, kept in the store (see report-days.ts). */
+  owedDays: OwedDays;
   /** Where the message export's ZIP files are downloaded. */
   workDir: string;
   /** Parallel transfers (RingCentral's rate limiter still paces the downloads). */
@@ -74,6 +77,7 @@ export function createRunEnv(input: RunEnvInput): RunEnv {
     extensions: new Map(),
     counters: newCounters(),
     daysTouched: new Set(),
+    owedDays: owedDays(input.store, tenant.id),
     workDir: input.workDir ?? join(tmpdir(), 'call-archive'),
   };
 }

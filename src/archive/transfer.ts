@@ -17,7 +17,7 @@ import { trackSending } from './sending.ts';
  */
 export async function transferItems(env: RunEnv, items: readonly ArchiveItem[]): Promise<Set<string>> {
   // Their days' report files will change: say so durably before the first ledger row does.
-  await oweReportDays(env, new Set(items.map((i) => i.day)));
+  await oweReportDays(env.owedDays, new Set(items.map((i) => i.day)));
   const handled = new Set<string>();
   // The first reason to stop the whole run; later items see it and do not start.
   const halt: { reason: StopRun | null } = { reason: null };

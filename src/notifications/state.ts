@@ -1,17 +1,16 @@
 import { z } from 'zod';
-import type { JsonObject, Store } from '../store/types.ts';
+import { stateSlot } from '../store/state-slot.ts';
+import type { Store } from '../store/types.ts';
 import { ALERT_KINDS, type OpenAlerts } from './alerts.ts';
 
 /**
- * Which alerts are open for a tenant, kept in the tenant's cursor row "notifications" so both
- * store adapters hold it without a schema change. Writes are compare-and-swap on the cursor's
- * version: of two processes assessing the same tenant at once, one wins and the other re-reads,
- * so an e-mail is claimed exactly once.
+ * Which alerts are open for a tenant, kept in the tenant's "alerts" state record. Writes are
+ * compare-and-swap on its version: of two processes assessing the same tenant at once, one wins and
+ * the other re-reads, so an e-mail is claimed exactly once.
  */
 
-export const NOTIFICATIONS_STREAM = 'notifications';
-
-const providerSchema = z.enum(['ringcentral', 'dropbox']);
+// Any provider of the connections registry (a destination may be SFTP as well as Dropbox).
+const providerSchema = z.string().min(1);
 const detailsSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('reconnect'), provider: providerSchema }),
   z.object({ kind: z.literal('failing'), failedRuns: z.number(), problem: z.string().nullable() }),
@@ -39,19 +38,22 @@ const positionSchema = z.object({
   open: z.partialRecord(z.enum(ALERT_KINDS), openAlertSchema).default({}),
 });
 
+// A record this version cannot read (written by a newer one, say) counts as "nothing open": at
+// worst an alert is sent again, which beats never sending it.
+const ALERTS = stateSlot('alerts', positionSchema, {
+  empty: { open: {} },
+  unreadable: 'empty',
+});
+
 export interface AlertState {
   open: OpenAlerts;
-  /** null when the row does not exist yet. */
+  /** null when the record does not exist yet. */
   version: number | null;
 }
 
 export async function readAlertState(store: Store, tenantId: string): Promise<AlertState> {
-  const cursor = await store.getCursor(tenantId, NOTIFICATIONS_STREAM);
-  if (!cursor) return { open: {}, version: null };
-  // A row this version cannot read (written by a newer one, say) counts as "nothing open":
-  // at worst an alert is sent again, which beats never sending it.
-  const parsed = positionSchema.safeParse(cursor.position);
-  return { open: parsed.success ? parsed.data.open : {}, version: cursor.version };
+  const { value, version } = await ALERTS.read(store, tenantId);
+  return { open: value.open, version };
 }
 
 /** Saves `open` if nobody wrote since `state` was read; false when someone did (read again). */
@@ -61,6 +63,6 @@ export async function writeAlertState(
   state: AlertState,
   open: OpenAlerts,
 ): Promise<boolean> {
-  const position = { open: open as unknown as JsonObject };
-  return (await store.saveCursor(tenantId, NOTIFICATIONS_STREAM, position, state.version)) !== null;
+  const current = { value: { open: state.open }, version: state.version };
+  return (await ALERTS.write(store, tenantId, current, { open })) !== null;
 }

@@ -86,11 +86,28 @@ export type ConnectionPatch = Partial<
   >
 >;
 
+/**
+ * A position in one of a tenant's streams ("calllog", "mailbox:<extensionId>"): it only moves
+ * forward, by compare-and-swap. What a position holds is the stream's own schema (archive/cursors).
+ */
 export interface Cursor {
   tenantId: string;
-  /** e.g. "calllog", "messages:12345", "export" */
   stream: string;
   position: JsonObject;
+  version: number;
+  updatedAt: Date;
+}
+
+/**
+ * Per-tenant state that is not a position in a stream: decisions and bookkeeping such as the weekly
+ * mailbox-access check, the days whose report files are owed, or the open alerts. Written by
+ * compare-and-swap on its version like a cursor; each key's schema belongs to the module owning it
+ * (see store/state-slot.ts).
+ */
+export interface StateRecord {
+  tenantId: string;
+  key: string;
+  value: JsonObject;
   version: number;
   updatedAt: Date;
 }
@@ -316,6 +333,20 @@ export interface Store {
     position: JsonObject,
     expectedVersion: number | null,
   ): Promise<Cursor | null>;
+
+  getState(tenantId: string, key: string): Promise<StateRecord | null>;
+  /** The tenant's state records, by key; `prefix` keeps those whose key starts with it. */
+  listState(tenantId: string, options?: { prefix?: string }): Promise<StateRecord[]>;
+  /**
+   * Writes a state record. expectedVersion null means "create"; a number means "only if unchanged".
+   * Returns the new record, or null when another writer got there first.
+   */
+  saveState(
+    tenantId: string,
+    key: string,
+    value: JsonObject,
+    expectedVersion: number | null,
+  ): Promise<StateRecord | null>;
 
   /**
    * Inserts or updates the entry for its key and clears any outstanding row for the same key. The

@@ -20,6 +20,7 @@ export const COLLECTIONS = {
   tenants: 'tenants',
   connections: 'connections',
   cursors: 'cursors',
+  state: 'tenantState',
   ledger: 'ledger',
   outstanding: 'outstandingItems',
   runs: 'runs',

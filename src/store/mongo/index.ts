@@ -4,6 +4,7 @@ import { runMigrations } from './migrations.ts';
 import { tenantMethods } from './tenants.ts';
 import { connectionMethods } from './connections.ts';
 import { cursorMethods } from './cursors.ts';
+import { stateMethods } from './state.ts';
 import { ledgerMethods } from './ledger.ts';
 import { outstandingMethods } from './outstanding.ts';
 import { runMethods } from './runs.ts';
@@ -42,6 +43,7 @@ export function createMongoStore(url: string, options: { dbName?: string } = {})
     ...tenantMethods(database),
     ...connectionMethods(database),
     ...cursorMethods(database),
+    ...stateMethods(database),
     ...ledgerMethods(database),
     ...outstandingMethods(database),
     ...runMethods(database),

@@ -1,8 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { IndexDescription } from 'mongodb';
+import type { CursorDoc } from './cursors.ts';
 import { COLLECTIONS, type CollectionName, type Database } from './db.ts';
 import { LEGACY_HASH_ALGORITHM } from './legacy.ts';
-import { retryOnDuplicateKey } from './mapping.ts';
+import { retryOnDuplicateKey, toNumber } from './mapping.ts';
+import type { StateDoc } from './state.ts';
+import type { JsonObject } from '../types.ts';
 
 /**
  * MongoDB has no schema to migrate; what the store relies on is its indexes. The unique ones are the
@@ -18,7 +21,7 @@ import { retryOnDuplicateKey } from './mapping.ts';
  * shape), so two processes running it at once, or one that died halfway, do no harm.
  */
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 interface DataMigration {
   version: number;
@@ -41,6 +44,7 @@ export const DATA_MIGRATIONS: readonly DataMigration[] = [
           ]),
       ),
   },
+  { version: 5, name: 'tenant state apart from stream cursors', run: (db) => moveStateOutOfCursors(db) },
 ];
 
 /** The job library's collection; @agendajs/mongo-backend creates its own lookup index there. */
@@ -59,6 +63,7 @@ export const INDEXES: ReadonlyArray<[CollectionName, IndexDescription[]]> = [
     ],
   ],
   [COLLECTIONS.cursors, [{ key: { tenantId: 1, stream: 1 }, name: 'one_per_stream', unique: true }]],
+  [COLLECTIONS.state, [{ key: { tenantId: 1, key: 1 }, name: 'one_per_key', unique: true }]],
   [
     COLLECTIONS.ledger,
     [
@@ -262,5 +267,64 @@ async function folderData(db: Database): Promise<void> {
         },
       ])
       .toArray(),
+  );
+}
+
+/** Cursor documents that were never stream positions, and the state keys they become. */
+const MOVED_STREAMS: Record<string, string> = {
+  'messages:access': 'mailbox-access',
+  'messages:rotation': 'mailbox-rotation',
+  'reports:owed': 'report-days',
+  'capacity:inflow': 'capacity-inflow',
+  notifications: 'alerts',
+};
+const MAILBOX_STATUS_FIELDS = ['status', 'errorCode', 'error', 'checkedAt'] as const;
+
+/**
+ * Version 5: per-tenant state leaves the cursor collection (see the PostgreSQL migration of the same
+ * name). Each state document is inserted only if absent and its cursor deleted after, so a second
+ * run, concurrent or after a crash, changes nothing more.
+ */
+async function moveStateOutOfCursors(db: Database): Promise<void> {
+  const cursors = db.collection<CursorDoc>(COLLECTIONS.cursors);
+  const state = db.collection<StateDoc>(COLLECTIONS.state);
+  const insertOnce = (tenantId: string, key: string, value: JsonObject, version: number, updatedAt: Date) =>
+    retryOnDuplicateKey(() =>
+      db.run(() =>
+        state.updateOne({ tenantId, key }, { $setOnInsert: { value, version, updatedAt } }, { upsert: true }),
+      ),
+    );
+
+  for await (const doc of cursors.find({ stream: { $in: Object.keys(MOVED_STREAMS) } })) {
+    const key = MOVED_STREAMS[doc.stream]!;
+    await insertOnce(doc.tenantId, key, doc.position ?? {}, toNumber(doc.version), doc.updatedAt);
+    await db.run(() => cursors.deleteOne({ _id: doc._id }));
+  }
+
+  // How each mailbox was last read: its problems become one document per tenant.
+  const problems = new Map<string, JsonObject>();
+  const problemCursors = cursors.find({
+    stream: { $regex: '^mailbox:' },
+    'position.status': { $in: ['refused', 'unreadable'] },
+  });
+  for await (const doc of problemCursors) {
+    const p = doc.position;
+    const text = (value: unknown) => (typeof value === 'string' ? value : '');
+    const mailboxes = problems.get(doc.tenantId) ?? {};
+    mailboxes[doc.stream.slice('mailbox:'.length)] = {
+      status: text(p.status),
+      errorCode: text(p.errorCode),
+      error: text(p.error),
+      at: text(p.checkedAt) || doc.updatedAt.toISOString(),
+    };
+    problems.set(doc.tenantId, mailboxes);
+  }
+  for (const [tenantId, mailboxes] of problems)
+    await insertOnce(tenantId, 'mailbox-problems', { mailboxes }, 1, new Date());
+  await db.run(() =>
+    cursors.updateMany(
+      { stream: { $regex: '^mailbox:' } },
+      { $unset: Object.fromEntries(MAILBOX_STATUS_FIELDS.map((f) => [`position.${f}`, ''])) },
+    ),
   );
 }

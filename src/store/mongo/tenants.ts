@@ -107,6 +107,7 @@ export function tenantMethods(db: Database): TenantMethods {
       const children = [
         COLLECTIONS.connections,
         COLLECTIONS.cursors,
+        COLLECTIONS.state,
         COLLECTIONS.ledger,
         COLLECTIONS.reportRows,
         COLLECTIONS.outstanding,

@@ -4,6 +4,7 @@ import { runMigrations } from './migrations.ts';
 import { tenantMethods } from './tenants.ts';
 import { connectionMethods } from './connections.ts';
 import { cursorMethods } from './cursors.ts';
+import { stateMethods } from './state.ts';
 import { ledgerMethods } from './ledger.ts';
 import { outstandingMethods } from './outstanding.ts';
 import { runMethods } from './runs.ts';
@@ -48,6 +49,7 @@ export function createPostgresStore(connectionString: string, options: PostgresO
     ...tenantMethods(db),
     ...connectionMethods(db),
     ...cursorMethods(db),
+    ...stateMethods(db),
     ...ledgerMethods(db),
     ...outstandingMethods(db),
     ...runMethods(db),

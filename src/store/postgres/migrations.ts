@@ -213,6 +213,48 @@ export const migrations: Migration[] = [
       `ALTER TABLE ledger ALTER COLUMN remote_hash_algorithm DROP DEFAULT`,
     ],
   },
+  {
+    id: 6,
+    name: 'tenant state apart from stream cursors',
+    statements: [
+      `CREATE TABLE tenant_state (
+        tenant_id text NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+        key text NOT NULL,
+        value jsonb NOT NULL,
+        version integer NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (tenant_id, key)
+      )`,
+      // Rows of the cursor table that were never stream positions move to their own keys.
+      `INSERT INTO tenant_state (tenant_id, key, value, version, updated_at)
+        SELECT tenant_id,
+          CASE stream WHEN 'messages:access' THEN 'mailbox-access'
+            WHEN 'messages:rotation' THEN 'mailbox-rotation'
+            WHEN 'reports:owed' THEN 'report-days'
+            WHEN 'capacity:inflow' THEN 'capacity-inflow'
+            ELSE 'alerts' END,
+          position, version, updated_at
+        FROM cursors
+        WHERE stream IN ('messages:access', 'messages:rotation', 'reports:owed', 'capacity:inflow', 'notifications')`,
+      // A mailbox cursor also carried how the mailbox was last read; the problems among those
+      // (refused directly, unreadable either way) become one record per tenant.
+      `INSERT INTO tenant_state (tenant_id, key, value, version)
+        SELECT tenant_id, 'mailbox-problems',
+          jsonb_build_object('mailboxes', jsonb_object_agg(substr(stream, 9), jsonb_build_object(
+            'status', position->>'status',
+            'errorCode', coalesce(position->>'errorCode', ''),
+            'error', coalesce(position->>'error', ''),
+            'at', coalesce(position->>'checkedAt', to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))))),
+          1
+        FROM cursors
+        WHERE stream LIKE 'mailbox:%' AND position->>'status' IN ('refused', 'unreadable')
+        GROUP BY tenant_id`,
+      `DELETE FROM cursors
+        WHERE stream IN ('messages:access', 'messages:rotation', 'reports:owed', 'capacity:inflow', 'notifications')`,
+      `UPDATE cursors SET position = position - 'status' - 'errorCode' - 'error' - 'checkedAt'
+        WHERE stream LIKE 'mailbox:%' AND position ?| array['status', 'errorCode', 'error', 'checkedAt']`,
+    ],
+  },
 ];
 
 /** `through`: apply the migrations up to that id only (tests of a data migration start there). */

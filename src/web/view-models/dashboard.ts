@@ -1,5 +1,7 @@
+import { MAILBOX_ACCESS } from '../../archive/mailbox-access.ts';
+import { MAILBOX_PROBLEMS } from '../../archive/messages-stage.ts';
 import type { Scheduler } from '../../jobs/scheduler.ts';
-import type { Connection, Cursor, JsonObject, Run, Store, Tenant } from '../../store/types.ts';
+import type { Connection, JsonObject, Run, StateRecord, Store, Tenant } from '../../store/types.ts';
 
 /** Everything the dashboard shows, gathered in one place so the template only formats. */
 export interface DashboardModel {
@@ -38,7 +40,6 @@ const view = (c: Connection | null): ConnectionView | null =>
     connectedAt: c.createdAt,
   };
 
-const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const obj = (v: unknown): JsonObject | null =>
   v && typeof v === 'object' && !Array.isArray(v) ? (v as JsonObject) : null;
@@ -50,14 +51,14 @@ export async function buildDashboard(
   const { store } = deps;
   const tenant = await store.getTenant(tenantId);
   if (!tenant || tenant.status === 'uninstalled') return null;
-  const [rc, dbx, schedule, runs, totals, outstanding, cursors] = await Promise.all([
+  const [rc, dbx, schedule, runs, totals, outstanding, state] = await Promise.all([
     store.getConnection(tenantId, 'ringcentral'),
     store.getConnection(tenantId, 'dropbox'),
     deps.scheduler.status(tenantId),
     store.listRuns(tenantId, { limit: 20 }),
     store.ledgerTotals(tenantId),
     store.countOutstanding(tenantId),
-    store.listCursors(tenantId),
+    store.listState(tenantId, { prefix: 'mailbox-' }),
   ]);
   const archiveRuns = runs.items.filter((r) => r.trigger !== 'verify');
   const lastRun = archiveRuns[0] ?? null;
@@ -93,23 +94,19 @@ export async function buildDashboard(
       projectedLoss: num(risk.projectedLoss) ?? 0,
     },
     problem: typeof finished?.stats.problem === 'string' ? finished.stats.problem : null,
-    mailboxes: mailboxView(cursors),
+    mailboxes: mailboxView(state),
   };
 }
 
-function mailboxView(cursors: Cursor[]): DashboardModel['mailboxes'] {
-  const access = cursors.find((c) => c.stream === 'messages:access');
-  const problems = cursors
-    .filter(
-      (c) =>
-        c.stream.startsWith('mailbox:') &&
-        (c.position.status === 'refused' || c.position.status === 'unreadable'),
-    )
-    .map((c) => ({
-      extensionId: c.stream.slice('mailbox:'.length),
-      status: text(c.position.status),
-      errorCode: text(c.position.errorCode),
-      error: text(c.position.error),
-    }));
-  return { mode: typeof access?.position.mode === 'string' ? access.position.mode : null, problems };
+function mailboxView(state: StateRecord[]): DashboardModel['mailboxes'] {
+  const record = (key: string) => state.find((r) => r.key === key) ?? null;
+  const access = MAILBOX_ACCESS.fromRecord(record(MAILBOX_ACCESS.key)).value;
+  const { mailboxes } = MAILBOX_PROBLEMS.fromRecord(record(MAILBOX_PROBLEMS.key)).value;
+  const problems = Object.entries(mailboxes).map(([extensionId, p]) => ({
+    extensionId,
+    status: p.status,
+    errorCode: p.errorCode,
+    error: p.error,
+  }));
+  return { mode: access.mode, problems };
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAILBOX_ACCESS } from '../../../src/archive/mailbox-access.ts';
 import type { JsonObject } from '../../../src/store/types.ts';
 import { parseSettings } from '../../../src/tenants/settings.ts';
 import { allLedger, checkArchive, expectComplete } from '../../support/archive-check.ts';
@@ -141,8 +142,9 @@ describe('settings and tenants', () => {
     stack.rc.setFaults({ adminCanReadOtherMailboxes: false });
     try {
       // Forget what was decided before, so this run finds out again.
-      const cursor = await stack.services.store.getCursor(tenantA, 'messages:access');
-      if (cursor) await stack.services.store.saveCursor(tenantA, 'messages:access', {}, cursor.version);
+      const { store } = stack.services;
+      const decided = await MAILBOX_ACCESS.read(store, tenantA);
+      await MAILBOX_ACCESS.write(store, tenantA, decided, MAILBOX_ACCESS.fromRecord(null).value);
       stack.rc.addActivity({
         accountId: tenantA,
         extensionNumber: '102',
@@ -157,9 +159,7 @@ describe('settings and tenants', () => {
         outcome: 'finished',
         status: 'succeeded',
       });
-      expect((await stack.services.store.getCursor(tenantA, 'messages:access'))?.position.mode).toBe(
-        'export',
-      );
+      expect((await MAILBOX_ACCESS.read(store, tenantA)).value.mode).toBe('export');
       const check = expectComplete(await checkArchive(stack, tenantA, 'alpha@example.com'));
       console.log(`export mode: ${check.expected} items checked complete`);
     } finally {

@@ -5,6 +5,7 @@ import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMongoStore, type MongoStore } from '../../../src/store/mongo/index.ts';
 import { COLLECTIONS } from '../../../src/store/mongo/db.ts';
+import { expectUpgraded, LEGACY_CURSORS, UPDATED_AT } from './legacy-state.ts';
 import { describeLedgerHashMigration, describeStoreContract } from './store-contract.ts';
 
 /**
@@ -112,6 +113,37 @@ describe.skipIf(!url)('MongoDB (set TEST_MONGODB_URL to run)', () => {
       expect(await jobs.countDocuments({ 'data.tenantId': 't1', repeatInterval: { $type: 'string' } })).toBe(
         1,
       );
+    });
+  });
+
+  describe('upgrade: tenant state leaves the cursor collection', () => {
+    const database = url ? freshDatabase('upgrade') : null;
+    let store: MongoStore;
+
+    beforeAll(async () => {
+      store = database!.open();
+      // What schema version 2 left: its recorded version, and state among the cursors.
+      await store.db
+        .collection('storeMeta')
+        .insertOne({ _id: 'schema' as never, version: 2, updatedAt: UPDATED_AT });
+      await store.db
+        .collection('cursors')
+        .insertMany(LEGACY_CURSORS.map((c) => ({ ...c, updatedAt: UPDATED_AT })));
+      // Two processes starting at once both run the data migration: it must come out the same.
+      const other = database!.open();
+      await Promise.all([store.migrate(), other.migrate()]);
+      await other.close();
+    });
+
+    afterAll(async () => {
+      await store?.close();
+      await database?.drop();
+    });
+
+    it('moves decisions and bookkeeping to state keys and leaves cursors with positions only', async () => {
+      await expectUpgraded(store);
+      const meta = await store.db.collection('storeMeta').findOne({ _id: 'schema' as never });
+      expect(meta?.version).toBe(5);
     });
   });
 });

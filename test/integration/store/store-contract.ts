@@ -249,6 +249,48 @@ export function describeStoreContract(name: string, makeDatabase: () => Promise<
       expect((await store.listCursors('t-cursor')).map((c) => c.stream)).toEqual(['calllog']);
     });
 
+    it('versions state records apart from cursors and lists them by key prefix', async () => {
+      await tenant('t-state');
+      const first = await store.saveState('t-state', 'mailbox-access', { mode: 'direct' }, null);
+      expect(first).toMatchObject({ tenantId: 't-state', key: 'mailbox-access', version: 1 });
+      expect(first?.updatedAt).toBeInstanceOf(Date);
+      expect(await other.saveState('t-state', 'mailbox-access', { mode: 'export' }, null)).toBeNull();
+
+      const [a, b] = await Promise.all([
+        store.saveState('t-state', 'mailbox-access', { mode: 'a' }, 1),
+        other.saveState('t-state', 'mailbox-access', { mode: 'b' }, 1),
+      ]);
+      expect([a, b].filter(Boolean)).toHaveLength(1);
+      const current = await other.getState('t-state', 'mailbox-access');
+      expect(current?.version).toBe(2);
+      expect(current?.value).toEqual((a ?? b)!.value);
+      expect(await store.saveState('t-state', 'mailbox-access', { mode: 'stale' }, 1)).toBeNull();
+
+      await store.saveState(
+        't-state',
+        'mailbox-problems',
+        { mailboxes: { '1': { status: 'refused' } } },
+        null,
+      );
+      await store.saveState('t-state', 'report-days', { days: ['2026-01-02'] }, null);
+      // A prefix is taken literally: "_" and "%" are no wildcards.
+      await store.saveState('t-state', 'mailbox_x', { n: 1 }, null);
+      expect((await store.listState('t-state', { prefix: 'mailbox-' })).map((r) => r.key)).toEqual([
+        'mailbox-access',
+        'mailbox-problems',
+      ]);
+      expect((await store.listState('t-state')).map((r) => r.key)).toEqual([
+        'mailbox-access',
+        'mailbox-problems',
+        'mailbox_x',
+        'report-days',
+      ]);
+      expect(await store.getState('t-state', 'nothing')).toBeNull();
+      expect(await store.listState('t-other')).toEqual([]);
+      // State is no cursor: the cursor list does not show it.
+      expect(await store.listCursors('t-state')).toEqual([]);
+    });
+
     it('keeps one ledger row per key, updated in place, and clears the outstanding row', async () => {
       await tenant('t-ledger');
       const entry: LedgerEntry = {
@@ -497,10 +539,12 @@ export function describeStoreContract(name: string, makeDatabase: () => Promise<
     it('deleting a tenant removes what hangs off it but keeps the audit trail', async () => {
       await tenant('t-gone');
       await store.saveCursor('t-gone', 'calllog', { a: 1 }, null);
+      await store.saveState('t-gone', 'report-days', { days: [] }, null);
       await store.startRun({ tenantId: 't-gone', trigger: 'manual' });
       await store.appendAudit('t-gone', { actor: 'ada', action: 'uninstall', details: {} });
       await store.deleteTenant('t-gone');
       expect(await store.listCursors('t-gone')).toEqual([]);
+      expect(await store.listState('t-gone')).toEqual([]);
       expect((await store.listRuns('t-gone')).items).toEqual([]);
       expect(await store.listAudit('t-gone')).toHaveLength(1);
     });
