@@ -2,6 +2,7 @@ import { includesExtension } from '../tenants/settings.ts';
 import { z } from 'zod';
 import { utcDay, type InflowHistory } from './capacity.ts';
 import { backfillStart, cursorKind } from './cursors.ts';
+import { archivesKind } from './kinds/registry.ts';
 import { asJson, recordingExtension, recordJsonItem, type ArchiveItem } from './items.ts';
 import { localDay, renderItemPath, type PathExtension, type PathItem } from './paths.ts';
 import { oldestFirst, planItems, type OutstandingIndex } from './plan.ts';
@@ -36,8 +37,8 @@ export interface CallLogProgress {
  */
 export async function archiveCallLog(env: RunEnv, outstanding: OutstandingIndex): Promise<CallLogProgress> {
   const { settings, signal, clock } = env;
-  const wantRecords = settings.dataTypes.callLog;
-  const wantRecordings = settings.dataTypes.recordings;
+  const wantRecords = archivesKind(settings.dataTypes, 'call');
+  const wantRecordings = archivesKind(settings.dataTypes, 'recording');
   let cursor = await CALL_LOG_CURSOR.read(env.store, env.tenant.id, CALL_LOG_STREAM);
   const start = backfillStart(env);
   const progress: CallLogProgress = {

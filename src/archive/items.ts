@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { JsonObject, LedgerKey } from '../store/types.ts';
+import type { ItemKindId } from './kinds/registry.ts';
 
 /**
  * One thing to put in the destination: a record's JSON, a recording, or a message attachment. Items are
@@ -7,6 +8,7 @@ import type { JsonObject, LedgerKey } from '../store/types.ts';
  * everything the transfer needs, including how to open their bytes.
  */
 export interface ArchiveItem extends LedgerKey {
+  kind: ItemKindId;
   path: string;
   /** Local day whose manifest lists it. */
   day: string;
@@ -28,8 +30,6 @@ export interface OpenedSource {
   /** Set when the served content type decides the file's extension. */
   fileExtension?: string;
 }
-
-export type MessageKind = 'voicemail' | 'fax' | 'sms' | 'mms';
 
 const EXTENSIONS: Record<string, string> = {
   'audio/mpeg': 'mp3',
@@ -66,18 +66,6 @@ export function fileExtensionFor(contentType: string | null | undefined): string
 export function recordingExtension(contentType: string | null): string {
   const extension = fileExtensionFor(contentType);
   return extension === 'bin' ? 'mp3' : extension;
-}
-
-/** Which archive folder a message belongs to: MMS are SMS with picture/video attachments. */
-export function messageKind(
-  type: string | undefined,
-  attachmentTypes: readonly string[],
-): MessageKind | null {
-  if (type === 'VoiceMail') return 'voicemail';
-  if (type === 'Fax') return 'fax';
-  if (type === 'SMS' || type === 'Pager' || type === 'Text')
-    return attachmentTypes.includes('MmsAttachment') ? 'mms' : 'sms';
-  return null;
 }
 
 /** Plain JSON data (a record, a report row) in the store's JSON type. */

@@ -1,27 +1,14 @@
 import type { ReportRow } from '../store/types.ts';
-import {
-  asJson,
-  fileExtensionFor,
-  messageKind,
-  recordJsonItem,
-  type ArchiveItem,
-  type MessageKind,
-  type OpenedSource,
-} from './items.ts';
+import { asJson, fileExtensionFor, recordJsonItem, type ArchiveItem, type OpenedSource } from './items.ts';
+import { archivesKind } from './kinds/registry.ts';
 import { localDay, renderItemPath, type PathExtension, type PathItem } from './paths.ts';
 import { smsRowFromMessage } from './report-csv.ts';
 import type { RunEnv } from './run-env.ts';
 import type { MessageAttachment, MessageRecord } from './sources/records.ts';
+import { messageKind } from './streams/messages/kinds.ts';
 
 /** How to get one attachment's bytes: from the export's ZIP, or from RingCentral's media host. */
 export type AttachmentOpener = (attachment: MessageAttachment, signal: AbortSignal) => Promise<OpenedSource>;
-
-const ENABLED: Record<MessageKind, 'voicemail' | 'fax' | 'sms'> = {
-  voicemail: 'voicemail',
-  fax: 'fax',
-  sms: 'sms',
-  mms: 'sms',
-};
 
 export interface MessagePlan {
   items: ArchiveItem[];
@@ -44,7 +31,7 @@ export function messageItems(
     record.type,
     record.attachments.map((a) => a.type),
   );
-  if (!kind || !record.creationTime || !env.settings.dataTypes[ENABLED[kind]]) return null;
+  if (!kind || !record.creationTime || !archivesKind(env.settings.dataTypes, kind)) return null;
   const ext = env.extensions.get(extensionId);
   const extension: PathExtension = {
     id: extensionId,

@@ -20,6 +20,7 @@ import {
 } from './sources/messages.ts';
 import type { Extension, MessageRecord, MessageType } from './sources/records.ts';
 import { SourceError } from './sources/source-error.ts';
+import { MESSAGE_TOGGLES, MESSAGE_TYPES } from './streams/messages/kinds.ts';
 import { itemKey, transferItems } from './transfer.ts';
 import { DAY_MS, HOUR_MS, readFrom } from './windows.ts';
 
@@ -138,12 +139,7 @@ function pollingTimeMs(env: RunEnv): number {
 }
 
 function messageTypes(env: RunEnv): MessageType[] {
-  const t = env.settings.dataTypes;
-  return [
-    ...(t.voicemail ? (['VoiceMail'] as const) : []),
-    ...(t.fax ? (['Fax'] as const) : []),
-    ...(t.sms ? (['SMS', 'Pager'] as const) : []),
-  ];
+  return MESSAGE_TOGGLES.flatMap(({ key }) => (env.settings.dataTypes[key] ? MESSAGE_TYPES[key] : []));
 }
 
 const direct =

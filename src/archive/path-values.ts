@@ -1,3 +1,4 @@
+import { dataKind, type ItemKindId } from './kinds/registry.ts';
 import type { DateTimeParts } from './local-time.ts';
 import type { Placeholder } from './template.ts';
 
@@ -6,7 +7,8 @@ import type { Placeholder } from './template.ts';
  * records), and the text each template placeholder stands for.
  */
 
-export type ItemKind = 'recording' | 'voicemail' | 'fax' | 'sms' | 'mms' | 'call';
+/** The kinds of items the templates place (every kind RingCentral holds; kinds/registry.ts). */
+export type ItemKind = ItemKindId;
 
 /** A party as RingCentral describes it (`from`, one of `to`). */
 export interface PathParty {
@@ -40,15 +42,6 @@ export interface PathItem {
   /** `mp3`, `pdf`, `json` ...: reduced to lower-case letters and digits, `bin` when nothing is left. */
   fileExtension: string;
 }
-
-export const TYPE_FOLDERS: Record<ItemKind, string> = {
-  recording: 'Recordings',
-  voicemail: 'Voicemail',
-  fax: 'Fax',
-  sms: 'SMS',
-  mms: 'SMS',
-  call: 'Calls',
-};
 
 /** What `{extension}`, `{extensionNumber}` and `{extensionName}` become for items of no extension. */
 export const NO_EXTENSION_FOLDER = 'Company';
@@ -88,7 +81,7 @@ export function itemValues(item: PathItem, at: DateTimeParts, token: string): Va
     extension: extension ? `Ext ${number}${name ? ` - ${name}` : ''}` : NO_EXTENSION_FOLDER,
     extensionNumber: number,
     extensionName: name || `Ext ${number}`,
-    type: TYPE_FOLDERS[item.kind],
+    type: dataKind(item.kind).folder ?? item.kind,
     direction: clean(item.direction).toLowerCase() || 'unknown',
     from: partyLabel(item.from ?? undefined),
     to,

@@ -1,4 +1,5 @@
 import { canonicalJson } from '../lib/canonical-json.ts';
+import { REPORT_KIND_ID } from './kinds/registry.ts';
 import type { LedgerEntry, ReportName, ReportRow } from '../store/types.ts';
 import { dailyReportPaths } from './paths.ts';
 import { oweReportDays, owedReportDays, settleReportDays } from './report-days.ts';
@@ -98,7 +99,7 @@ async function put(
   // the ones left in the old folder stay known (as the last version written there).
   await env.store.recordArchived({
     tenantId: env.tenant.id,
-    kind: 'report',
+    kind: REPORT_KIND_ID,
     sourceId,
     attachmentId: committed.path.toLowerCase(),
     path: committed.path,

@@ -1,5 +1,6 @@
 import type { OutstandingItem } from '../store/types.ts';
 import { jsonBytes, recordingExtension, type ArchiveItem } from './items.ts';
+import { isItemKind } from './kinds/registry.ts';
 import type { RunEnv } from './run-env.ts';
 import { transferItems } from './transfer.ts';
 
@@ -18,7 +19,8 @@ export async function retryDue(env: RunEnv): Promise<number> {
 
 function itemFromOutstanding(env: RunEnv, row: OutstandingItem): ArchiveItem | null {
   const d = row.descriptor;
-  if (typeof d.path !== 'string' || typeof d.day !== 'string') return null;
+  // A kind this version does not know (written by a newer one) waits for a version that does.
+  if (!isItemKind(row.kind) || typeof d.path !== 'string' || typeof d.day !== 'string') return null;
   const common = {
     kind: row.kind,
     sourceId: row.sourceId,

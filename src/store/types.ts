@@ -124,7 +124,7 @@ export interface RemoteHash {
 /** One archived object in the tenant's destination: the archive manifest. */
 export interface LedgerEntry {
   tenantId: string;
-  /** call, recording, voicemail, fax, sms, mms, report ... */
+  /** One of the kinds registry's ids (archive/kinds/registry.ts): call, recording, sms, report ... */
   kind: string;
   sourceId: string;
   /** '' for the record itself (its JSON), else the attachment or recording id. */

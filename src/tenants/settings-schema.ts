@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DATA_TOGGLES, ITEM_KINDS, type DataToggleKey } from '../archive/kinds/registry.ts';
 import { canonicalTimezone, isCalendarDay } from '../archive/local-time.ts';
 import { type TemplateRole, parseTemplate, placeholdersIn } from '../archive/template.ts';
 
@@ -29,20 +30,25 @@ const template = (role: TemplateRole, fallback: string) =>
     })
     .default(fallback);
 
+/** One switch per setting of the kinds registry, each on unless the admin turns it off. */
 const dataTypes = z
-  .object({
-    callLog: z.boolean().default(true),
-    recordings: z.boolean().default(true),
-    voicemail: z.boolean().default(true),
-    fax: z.boolean().default(true),
-    /** SMS, MMS and pager (internal) messages. */
-    sms: z.boolean().default(true),
-  })
+  .object(
+    Object.fromEntries(DATA_TOGGLES.map((t) => [t.key, z.boolean().default(true)])) as Record<
+      DataToggleKey,
+      z.ZodDefault<z.ZodBoolean>
+    >,
+  )
   .prefault({})
   .refine((types) => Object.values(types).some(Boolean), {
     message:
       'Turn on at least one kind of data to archive (to stop archiving for a while, pause the archive).',
   });
+
+/** "call log records, call recordings, voicemails, faxes, SMS and MMS": the kinds a {type} keeps apart. */
+const ITEM_KINDS_TEXT = (() => {
+  const labels = ITEM_KINDS.map((k) => (k.label === k.label.toUpperCase() ? k.label : k.label.toLowerCase()));
+  return `${labels.slice(0, -1).join(', ')} and ${labels.at(-1)}`;
+})();
 
 const extensionIds = z
   .array(z.string())
@@ -159,8 +165,7 @@ export const settingsSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['folderTemplate'],
-        message:
-          'Use {type} in the folder template or the file name template, so that recordings, voicemail, faxes, SMS and calls with the same id cannot collide.',
+        message: `Use {type} in the folder template or the file name template, so that ${ITEM_KINDS_TEXT} with the same id cannot collide.`,
       });
     }
   });

@@ -1,3 +1,4 @@
+import { DATA_TOGGLES } from '../archive/kinds/registry.ts';
 import { canonicalTimezone, isCalendarDay, localDay } from '../archive/local-time.ts';
 import { earliestBackfillDay, RETENTION_NOTE } from '../archive/retention.ts';
 import { type TenantSettings, settingsSchema, shorten } from './settings-schema.ts';
@@ -12,7 +13,7 @@ export { PLACEHOLDERS } from '../archive/template.ts';
  * beside that field.
  *
  * Inputs the page sends (names):
- *   callLog, recordings, voicemail, fax, sms   checkboxes; present and not "0"/"off"/"false" = on
+ *   one per DATA_TOGGLES key (callLog, sms …)  checkboxes; present and not "0"/"off"/"false" = on
  *   extensionsMode                              all | include | exclude
  *   extensionIds                                extension ids, several fields or one text separated by
  *                                               commas, spaces or new lines
@@ -43,8 +44,6 @@ export type SettingsFormErrors = Partial<Record<SettingsFormField, string>>;
 export type SettingsFormResult =
   { ok: true; settings: TenantSettings } | { ok: false; errors: SettingsFormErrors };
 
-export const DATA_TYPE_INPUTS = ['callLog', 'recordings', 'voicemail', 'fax', 'sms'] as const;
-
 /** Longer list fields are refused before they are split (a 1 MB paste is not worth parsing). */
 const MAX_LIST_FIELD_LENGTH = 50_000;
 
@@ -69,7 +68,7 @@ export function validateSettingsForm(form: SettingsForm, options: { now?: number
   };
 
   const candidate: Record<string, unknown> = {
-    dataTypes: Object.fromEntries(DATA_TYPE_INPUTS.map((name) => [name, checkbox(form[name])])),
+    dataTypes: Object.fromEntries(DATA_TOGGLES.map(({ key }) => [key, checkbox(form[key])])),
     extensions: { mode: single('extensionsMode') || undefined, ids: list('extensionIds') },
     folderTemplate: single('folderTemplate'),
     fileTemplate: single('fileTemplate'),

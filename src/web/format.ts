@@ -1,3 +1,5 @@
+import { kindLabel } from '../archive/kinds/registry.ts';
+
 /** Small formatters the templates use (passed as `it.fmt`). */
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
@@ -45,14 +47,4 @@ export function count(n: number | null | undefined): string {
   return n === null || n === undefined ? '—' : n.toLocaleString('en-US');
 }
 
-export const KIND_LABELS: Record<string, string> = {
-  call: 'Call log records',
-  recording: 'Call recordings',
-  voicemail: 'Voicemails',
-  fax: 'Faxes',
-  sms: 'SMS',
-  mms: 'MMS',
-  report: 'Daily reports',
-};
-
-export const fmt = { bytes, dateTime, duration, relative, count, kind: (k: string) => KIND_LABELS[k] ?? k };
+export const fmt = { bytes, dateTime, duration, relative, count, kind: kindLabel };

@@ -4,6 +4,7 @@ import { jsonBytes } from '../items.ts';
 import type { RingCentralApi } from '../sources/api.ts';
 import { toCallLogRecord, type RawCallLogRecord } from '../sources/records.ts';
 import { SourceError } from '../sources/source-error.ts';
+import { MESSAGE_KINDS } from '../streams/messages/kinds.ts';
 import type { MessageFinder } from './mailboxes.ts';
 
 /**
@@ -28,7 +29,7 @@ export class NotRefetchable extends Error {
   override name = 'NotRefetchable';
 }
 
-const MESSAGE_KINDS = new Set(['voicemail', 'fax', 'sms', 'mms']);
+const MESSAGE_KIND_IDS = new Set<string>(MESSAGE_KINDS.map((k) => k.id));
 
 const modifiedAt = (time: string | undefined): Date | null => (time ? new Date(time) : null);
 
@@ -61,7 +62,7 @@ export function refetcher(
       const download = await api.download(meta.contentUri, { signal });
       return { body: download.body, size: download.size, sourceModifiedAt: null };
     }
-    if (MESSAGE_KINDS.has(entry.kind)) {
+    if (MESSAGE_KIND_IDS.has(entry.kind)) {
       const record = await messages.message(entry, signal);
       if (entry.attachmentId === '')
         return { body: jsonBytes(record), size: null, sourceModifiedAt: modifiedAt(record.lastModifiedTime) };

@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import { Router, type Request } from 'express';
+import { DATA_KINDS } from '../../archive/kinds/registry.ts';
 import type { Scheduler } from '../../jobs/scheduler.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { UserInputError } from '../../lib/errors.ts';
@@ -20,7 +21,7 @@ export interface ArchiveLogDeps {
 
 const STATUSES = ['archived', 'pending', 'failed', 'skipped'] as const;
 type LogStatus = (typeof STATUSES)[number];
-const KINDS = ['call', 'recording', 'voicemail', 'fax', 'sms', 'mms', 'report'] as const;
+const KINDS = DATA_KINDS.map((k) => k.id);
 
 interface LogRow {
   status: LogStatus;

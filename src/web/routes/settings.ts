@@ -1,5 +1,6 @@
 import { Router, type Request } from 'express';
 import type { Connections } from '../../connections/index.ts';
+import { DATA_TOGGLES } from '../../archive/kinds/registry.ts';
 import { canonicalTimezone } from '../../archive/local-time.ts';
 import { earliestBackfillDay, RETENTION_NOTE } from '../../archive/retention.ts';
 import { listExtensions } from '../../archive/sources/extensions.ts';
@@ -54,6 +55,7 @@ export function settingsRoutes(deps: SettingsDeps): Router {
       tenant,
       settings,
       extensions: await extensionsFor(deps, tenant.id),
+      dataToggles: DATA_TOGGLES,
       placeholders: Object.entries(PLACEHOLDERS),
       timeZones: TIME_ZONES,
       example: examplePath(tenant.companyName, settings, clock.now()),
@@ -164,13 +166,7 @@ function echo(form: SettingsForm): Partial<Record<keyof TenantSettings, unknown>
       mode: (one(form.extensionsMode) ?? 'all') as TenantSettings['extensions']['mode'],
       ids: (Array.isArray(ids) ? ids : (ids ?? '').split(/[\s,;]+/)).filter(Boolean).slice(0, 1000),
     },
-    dataTypes: {
-      callLog: form.callLog !== undefined,
-      recordings: form.recordings !== undefined,
-      voicemail: form.voicemail !== undefined,
-      fax: form.fax !== undefined,
-      sms: form.sms !== undefined,
-    },
+    dataTypes: Object.fromEntries(DATA_TOGGLES.map(({ key }) => [key, form[key] !== undefined])),
   };
 }
 

@@ -1,3 +1,4 @@
+import { REPORT_KIND_ID } from '../../archive/kinds/registry.ts';
 import { MAILBOX_ACCESS } from '../../archive/mailbox-access.ts';
 import { MAILBOX_PROBLEMS } from '../../archive/messages-stage.ts';
 import type { Scheduler } from '../../jobs/scheduler.ts';
@@ -76,7 +77,7 @@ export async function buildDashboard(
     lastVerify: runs.items.find((r) => r.trigger === 'verify' && r.finishedAt) ?? null,
     runs: runs.items.slice(0, 10),
     totals: Object.entries(totals)
-      .filter(([kind]) => kind !== 'report')
+      .filter(([kind]) => kind !== REPORT_KIND_ID)
       .map(([kind, t]) => ({ kind, ...t })),
     outstanding,
     // Shown while history is still being backfilled (less than the whole range is done).
