@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import layers from './eslint/import-direction.js';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'data/', 'test-artifacts/', 'bench/results.json', 'coverage/'] },
@@ -18,6 +19,12 @@ export default tseslint.config(
     },
   },
   {
+    // Imports go down the layers of docs/ARCHITECTURE.md (eslint/import-direction.js).
+    files: ['src/**/*.ts'],
+    plugins: { layers },
+    rules: { 'layers/import-direction': 'error' },
+  },
+  {
     files: ['test/**', 'bench/**'],
     rules: {
       'no-console': 'off',
@@ -28,7 +35,7 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
-  { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
+  { files: ['eslint.config.js', 'eslint/**/*.js'], ...tseslint.configs.disableTypeChecked },
   {
     // The pages' small browser scripts: plain JavaScript, no type information, browser globals.
     files: ['views/static/**/*.js'],

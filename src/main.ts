@@ -70,7 +70,7 @@ const commands: Record<string, () => Promise<Stop>> = {
   worker: () => runWorker(parseConfig(process.env)),
   'rotate-keys': () => runRotateKeys(parseConfig(process.env)),
   verify: async () => {
-    const { runVerifyCommand } = await import('./verify/command.ts');
+    const { runVerifyCommand } = await import('./runtime/verify/command.ts');
     process.exit(await runVerifyCommand(parseConfig(process.env), process.argv.slice(3)));
   },
   demo: async () => (await import('./runtime/demo.ts')).runDemo(process.env),

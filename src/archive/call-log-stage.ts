@@ -1,4 +1,4 @@
-import { includesExtension } from '../tenants/settings.ts';
+import { includesExtension } from './settings.ts';
 import { z } from 'zod';
 import { utcDay, type InflowHistory } from './capacity.ts';
 import { backfillStart, cursorKind } from './cursors.ts';

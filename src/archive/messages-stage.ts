@@ -3,7 +3,7 @@ import pMap from 'p-map';
 import { z } from 'zod';
 import { StateCell, stateSlot } from '../store/state-slot.ts';
 import type { ReportRow } from '../store/types.ts';
-import { includesExtension } from '../tenants/settings.ts';
+import { includesExtension } from './settings.ts';
 import { backfillStart, cursorKind } from './cursors.ts';
 import type { ArchiveItem } from './items.ts';
 import { mailboxAccess } from './mailbox-access.ts';

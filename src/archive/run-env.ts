@@ -6,7 +6,7 @@ import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import type { RateLimiter } from '../lib/rate-limiter.ts';
 import type { Store, Tenant } from '../store/types.ts';
-import { parseSettings, type TenantSettings } from '../tenants/settings.ts';
+import { parseSettings, type TenantSettings } from './settings.ts';
 import type { PathSettings } from './paths.ts';
 import { owedDays, type OwedDays } from './report-days.ts';
 import type { RunContext } from './run.ts';

@@ -1,5 +1,5 @@
 import type { Json, Tenant } from '../store/types.ts';
-import { MAX_NOTIFICATION_EMAILS, settingsSchema } from '../tenants/settings-schema.ts';
+import { MAX_NOTIFICATION_EMAILS, settingsSchema } from '../archive/settings.ts';
 
 /** The settings rule for the recipient list (at most five valid addresses). */
 export const recipientsSchema = settingsSchema.shape.notificationEmails;

@@ -5,7 +5,7 @@ import { KEEPALIVE_JOB } from '../jobs/agenda.ts';
 import { ALERT_SWEEP_JOB } from '../notifications/index.ts';
 import { startWorker, type Worker } from '../jobs/worker.ts';
 import { OUTAGE_PATIENCE_MS, patiently } from '../lib/patiently.ts';
-import { defineDailyVerify, scheduleDailyVerify } from '../verify/daily-job.ts';
+import { defineDailyVerify, scheduleDailyVerify } from './verify/daily-job.ts';
 import type { Services } from './services.ts';
 import { tenantAccess } from './tenant-access.ts';
 

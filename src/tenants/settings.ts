@@ -1,9 +1,9 @@
 import { DATA_TOGGLES } from '../archive/kinds/registry.ts';
 import { canonicalTimezone, isCalendarDay, localDay } from '../archive/local-time.ts';
 import { earliestBackfillDay, RETENTION_NOTE } from '../archive/retention.ts';
-import { type TenantSettings, settingsSchema, shorten } from './settings-schema.ts';
+import { type TenantSettings, settingsSchema, shorten } from '../archive/settings.ts';
 
-export * from './settings-schema.ts';
+export * from '../archive/settings.ts';
 export { PLACEHOLDERS } from '../archive/template.ts';
 
 /**

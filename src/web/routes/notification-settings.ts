@@ -3,7 +3,7 @@ import { UserInputError } from '../../lib/errors.ts';
 import type { Notifier } from '../../notifications/index.ts';
 import { alertRecipients, recipientsSchema, savedRecipients } from '../../notifications/recipients.ts';
 import type { Store, Tenant } from '../../store/types.ts';
-import { MAX_NOTIFICATION_EMAILS, shorten } from '../../tenants/settings-schema.ts';
+import { MAX_NOTIFICATION_EMAILS, shorten } from '../../archive/settings.ts';
 import { requireUser } from '../middleware/require-user.ts';
 import { sendPage, type Views } from '../views.ts';
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { summaryLines } from '../../../src/archive/verify/summary.ts';
 import { VERIFY_JOB } from '../../../src/jobs/agenda.ts';
 import type { Run } from '../../../src/store/types.ts';
-import { defineDailyVerify } from '../../../src/verify/daily-job.ts';
+import { defineDailyVerify } from '../../../src/runtime/verify/daily-job.ts';
 import { TEST_CREDENTIALS, TEST_TOKEN_KEY } from '../../support/config.ts';
 import { spawnNode } from '../../support/processes.ts';
 import type { TestStack } from '../../support/stack.ts';

@@ -3,7 +3,7 @@ import { reconciliationFolder } from '../../../src/archive/verify/compare.ts';
 import { verifyTenant, type VerifyOutcome } from '../../../src/archive/verify/verify-tenant.ts';
 import type { VerifyReport } from '../../../src/archive/verify/types.ts';
 import type { LedgerEntry } from '../../../src/store/types.ts';
-import { verifyDeps } from '../../../src/verify/deps.ts';
+import { verifyDeps } from '../../../src/runtime/verify/deps.ts';
 import { allLedger, checkArchive, type ArchiveCheck } from '../../support/archive-check.ts';
 import { runArchive } from '../../support/archive-run.ts';
 import { BrowserFlow } from '../../support/browser-flow.ts';

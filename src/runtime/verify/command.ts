@@ -1,8 +1,8 @@
-import { summaryLines, problemLines, needsAttention } from '../archive/verify/summary.ts';
-import { verifyTenant, type VerifyOutcome } from '../archive/verify/verify-tenant.ts';
-import type { Config } from '../config.ts';
-import { createLogger } from '../lib/logger.ts';
-import { buildServices } from '../runtime/services.ts';
+import { summaryLines, problemLines, needsAttention } from '../../archive/verify/summary.ts';
+import { verifyTenant, type VerifyOutcome } from '../../archive/verify/verify-tenant.ts';
+import type { Config } from '../../config.ts';
+import { createLogger } from '../../lib/logger.ts';
+import { buildServices } from '../services.ts';
 import { verifyDeps } from './deps.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { DATA_TOGGLES, ITEM_KINDS, type DataToggleKey } from '../archive/kinds/registry.ts';
-import { canonicalTimezone, isCalendarDay } from '../archive/local-time.ts';
-import { type TemplateRole, parseTemplate, placeholdersIn } from '../archive/template.ts';
+import { DATA_TOGGLES, ITEM_KINDS, type DataToggleKey } from './kinds/registry.ts';
+import { canonicalTimezone, isCalendarDay } from './local-time.ts';
+import { type TemplateRole, parseTemplate, placeholdersIn } from './template.ts';
 
 /**
  * A tenant's settings: what to archive and where it goes. Stored as JSON on the tenant row and

@@ -1,8 +1,8 @@
 import pMap from 'p-map';
-import { verifyTenant } from '../archive/verify/verify-tenant.ts';
-import { VERIFY_JOB } from '../jobs/agenda.ts';
-import { errorMessage } from '../lib/errors.ts';
-import type { Services } from '../runtime/services.ts';
+import { verifyTenant } from '../../archive/verify/verify-tenant.ts';
+import { VERIFY_JOB } from '../../jobs/agenda.ts';
+import { errorMessage } from '../../lib/errors.ts';
+import type { Services } from '../services.ts';
 import { verifyDeps } from './deps.ts';
 
 /**
