@@ -2,6 +2,7 @@ import type { OpenOptions } from '../destinations/types.ts';
 import { errorMessage } from '../lib/errors.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
+import { AccountGate } from '../lib/account-gate.ts';
 import { RateLimiter } from '../lib/rate-limiter.ts';
 import type { JsonObject, Provider, RunStatus, Store } from '../store/types.ts';
 import { archiveCallLog, type CallLogProgress } from './call-log-stage.ts';
@@ -15,6 +16,7 @@ import { asJson } from './items.ts';
 import { backfillProgress } from './risk.ts';
 import type { TenantWork } from './run.ts';
 import { createRunEnv, type RunEnv } from './run-env.ts';
+import type { Platform } from './sources/api.ts';
 import { listExtensions } from './sources/extensions.ts';
 import { openTenantClients, type TenantClientDeps } from './tenant-clients.ts';
 
@@ -29,6 +31,10 @@ export interface PipelineDeps extends TenantClientDeps {
   logger: Logger;
   metrics: Metrics;
   timeBoxMs: number;
+  /** The company's other connected RingCentral users, whose budgets share the work (none by default). */
+  ringcentralUsers?(tenantId: string): Promise<ConnectedUser[]>;
+  /** One of those users was set aside during a run (grant lost, role missing): record it, tell the admin. */
+  userSetAside?(tenantId: string, userId: string, reason: string): Promise<void>;
   /** The authorization is gone: mark the tenant and tell the admin. */
   reconnectNeeded(tenantId: string, provider: Provider, reason: string): Promise<void>;
   concurrency?: number;
@@ -50,23 +56,44 @@ const RUN_DESTINATION: OpenOptions = {
   bufferBytes: 8 * 1024 * 1024,
 };
 
+/** A connected RingCentral user other than the admin connection. */
+export interface ConnectedUser {
+  /** The RingCentral extension id. */
+  id: string;
+  label: string;
+  platform: Platform;
+}
+
 export function archivePipeline(deps: PipelineDeps): TenantWork {
-  // One limiter per tenant for the life of the process: back-to-back runs share RingCentral's
-  // sliding window instead of each starting with a fresh count.
-  const limiters = new Map<string, RateLimiter>();
-  const limiterFor = (tenantId: string) => {
-    let limiter = limiters.get(tenantId);
-    if (!limiter) limiters.set(tenantId, (limiter = new RateLimiter({ clock: deps.clock })));
+  // One limiter per connected user for the life of the process, sharing the company's account gate:
+  // back-to-back runs share RingCentral's sliding windows instead of each starting with a fresh count.
+  const companies = new Map<string, { gate: AccountGate; limiters: Map<string, RateLimiter> }>();
+  const limiterFor = (tenantId: string, userId: string) => {
+    let company = companies.get(tenantId);
+    if (!company) companies.set(tenantId, (company = { gate: new AccountGate(), limiters: new Map() }));
+    let limiter = company.limiters.get(userId);
+    if (!limiter)
+      company.limiters.set(userId, (limiter = new RateLimiter({ clock: deps.clock, gate: company.gate })));
     return limiter;
   };
 
   return async (ctx) => {
     const { tenant } = ctx;
     const started = deps.clock.now();
-    const limiter = limiterFor(tenant.id);
+    const limiter = limiterFor(tenant.id, '');
     const logger = deps.logger.child({ tenantId: tenant.id, runId: ctx.run.id });
+    const users = (await deps.ringcentralUsers?.(tenant.id)) ?? [];
+    const setAside: Array<Promise<void>> = [];
     const { api, destination } = await openTenantClients(deps, {
       tenantId: tenant.id,
+      users: users.map((u) => ({ ...u, limiter: limiterFor(tenant.id, u.id), admin: false })),
+      onUserSetAside: (user, reason) => {
+        setAside.push(
+          (deps.userSetAside?.(tenant.id, user.id, reason) ?? Promise.resolve()).catch((error: unknown) =>
+            logger.warn({ err: { message: errorMessage(error) } }, 'could not record a user set aside'),
+          ),
+        );
+      },
       limiter,
       logger,
       signal: ctx.signal,
@@ -148,6 +175,7 @@ export function archivePipeline(deps: PipelineDeps): TenantWork {
         .catch((error: unknown) =>
           logger.warn({ err: { message: errorMessage(error) } }, 'closing the destination failed'),
         );
+      await Promise.all(setAside);
     }
     const { counters } = env;
     if (status === 'succeeded' && counters.skipped + counters.retryLater + counters.failed > 0)
@@ -187,10 +215,11 @@ async function runFigures(
   const apiStats = env.api.stats();
   const heavy = env.limiter.budget('Heavy');
   const callLog = info.callLog;
+  // Every connected user of the app has the same limits (RingCentral sets them per app).
   const capacity = await capacityFigures(env, callLog, {
     heavyLimit: heavy.limit,
     windowMs: heavy.windowMs,
-    users: 1,
+    users: apiStats.users.filter((u) => u.setAside === null).length,
   });
   const before = typeof info.untilBefore === 'string' ? Date.parse(info.untilBefore) : null;
   const progress = callLog
@@ -212,6 +241,8 @@ async function runFigures(
     apiCalls: apiStats.calls,
     rateLimited: apiStats.rateLimited,
     retries: apiStats.retries,
+    accountLimit: asJson(apiStats.accountLimit),
+    users: asJson(apiStats.users),
     destinationId: env.destination.id,
     destination: env.destination.stats(),
     risk: {

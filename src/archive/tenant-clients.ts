@@ -2,12 +2,13 @@ import type { Destination, OpenOptions } from '../destinations/types.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { RateLimiter } from '../lib/rate-limiter.ts';
-import { createRingCentralApi, type Platform, type RingCentralApi } from './sources/api.ts';
+import { createPooledApi, type Platform, type RingCentralApi } from './sources/api.ts';
+import type { ApiUser } from './sources/pool.ts';
 
 /**
- * The two clients a tenant's run works with — RingCentral behind the tenant's rate limiter, and the
- * destination the tenant archives into — opened the same way for the archive pipeline and for
- * verification. Which destination that is, the runtime decides.
+ * The two clients a tenant's run works with — RingCentral behind the rate limiters of the company's
+ * connected users, and the destination the tenant archives into — opened the same way for the
+ * archive pipeline and for verification. Which destination that is, the runtime decides.
  */
 
 export interface TenantClientDeps {
@@ -21,6 +22,9 @@ export interface TenantClientDeps {
 export interface TenantClientsInput {
   tenantId: string;
   limiter: RateLimiter;
+  /** Further connected users who share the Heavy and Medium work (their limiters share the admin's gate). */
+  users?: readonly ApiUser[];
+  onUserSetAside?: (user: ApiUser, reason: string) => void;
   logger: Logger;
   signal: AbortSignal;
   destination: OpenOptions;
@@ -33,8 +37,14 @@ export async function openTenantClients(
   const { limiter, logger, signal } = input;
   const platform = await deps.ringcentral(input.tenantId);
   const destination = await deps.destination(input.tenantId, input.destination);
+  const admin: ApiUser = { id: '', label: 'admin', platform, limiter, admin: true };
   return {
-    api: createRingCentralApi(platform, { limiter, logger, clock: deps.clock, signal }),
+    api: createPooledApi([admin, ...(input.users ?? [])], {
+      logger,
+      clock: deps.clock,
+      signal,
+      onUserSetAside: input.onUserSetAside,
+    }),
     destination,
   };
 }

@@ -24,6 +24,7 @@
  * count, or pauses one group for a server penalty.
  */
 import { setTimeout as sleepFor } from 'node:timers/promises';
+import { AccountGate, isAccountLevel } from './account-gate.ts';
 import { systemClock, type Clock } from './clock.ts';
 
 export type RateGroup = 'Light' | 'Medium' | 'Heavy' | 'Auth';
@@ -107,6 +108,11 @@ export interface RateLimiterOptions {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   limits?: Partial<Record<RateGroup, number>>;
   windowMs?: number;
+  /**
+   * The company-wide pause after a 429 without X-Rate-Limit-* headers, shared by the limiters of
+   * every user of the company (account-gate.ts). Default: one of its own.
+   */
+  gate?: AccountGate;
 }
 
 interface Bucket {
@@ -127,6 +133,8 @@ export class RateLimiter {
   private readonly limits: Record<string, number>;
   private readonly windowMs: number;
   private readonly buckets = new Map<string, Bucket>();
+  private readonly watchers = new Set<() => void>();
+  readonly gate: AccountGate;
 
   constructor(options: RateLimiterOptions = {}) {
     this.clock = options.clock ?? systemClock;
@@ -134,14 +142,38 @@ export class RateLimiter {
     this.sleep = options.sleep ?? ((ms, signal) => sleepFor(ms, undefined, { signal }));
     this.limits = { ...DEFAULT_RATE_LIMITS, ...options.limits };
     this.windowMs = options.windowMs ?? DEFAULT_WINDOW_MS;
+    this.gate = options.gate ?? new AccountGate();
+    // A storm closes the gate: waiters wake and wait for it instead of their bucket.
+    this.gate.onClose(() => {
+      for (const bucket of this.buckets.values()) this.notify(bucket);
+    });
   }
 
-  /** Waits until a request of `group` can be sent without risking a 429, and reserves the slot. */
-  async acquire(groupName: string, signal?: AbortSignal): Promise<Permit> {
+  now(): number {
+    return this.clock.now();
+  }
+
+  /** Calls `listener` whenever a slot may have freed or a wait changed (an answer, a storm). */
+  watch(listener: () => void): () => void {
+    this.watchers.add(listener);
+    return () => this.watchers.delete(listener);
+  }
+
+  /** Milliseconds until a request of `group` could be sent (Infinity: waiting for an answer). */
+  readyIn(groupName: string): number {
+    return this.delay(this.bucket(normalizeGroup(groupName)), this.clock.now());
+  }
+
+  /**
+   * Waits until a request of `group` can be sent without risking a 429, and reserves the slot.
+   * `waitingSince`: when the caller began waiting for it elsewhere (a pool choosing among users),
+   * so the wait is counted whole.
+   */
+  async acquire(groupName: string, signal?: AbortSignal, waitingSince?: number): Promise<Permit> {
     const group = normalizeGroup(groupName);
     const bucket = this.bucket(group);
     const stop = anySignal(this.signal, signal);
-    const started = this.clock.now();
+    const started = waitingSince ?? this.clock.now();
     for (;;) {
       stop?.throwIfAborted();
       const now = this.clock.now();
@@ -186,7 +218,11 @@ export class RateLimiter {
       const windowSeconds = positiveNumber(answer.headers.get('x-rate-limit-window'));
       if (limit !== null) bucket.limit = Math.floor(limit);
       if (windowSeconds !== null) bucket.windowMs = windowSeconds * 1000;
-      if (answer.status === 429) {
+      if (answer.status === 429 && isAccountLevel(answer.headers)) {
+        // Not this user's limit: the whole company waits (account-gate.ts), this bucket is fine.
+        this.gate.closed(now, retryAfterMs(answer.headers.get('retry-after'), now));
+        bucket.stats.rateLimited++;
+      } else if (answer.status === 429) {
         // Silence for the whole penalty: any request during it would restart it.
         const penalty = retryAfterMs(answer.headers.get('retry-after'), now) ?? DEFAULT_PENALTY_MS;
         bucket.penaltyUntil = Math.max(bucket.penaltyUntil, now + penalty);
@@ -256,6 +292,8 @@ export class RateLimiter {
 
   /** Milliseconds until a send is safe; Infinity until an answer frees a slot. */
   private delay(bucket: Bucket, now: number): number {
+    const gated = this.gate.delay(now);
+    if (gated > 0) return Math.max(gated, bucket.penaltyUntil - now);
     if (now < bucket.penaltyUntil) return bucket.penaltyUntil - now;
     if (!bucket.answered && bucket.inFlight > 0) return Infinity;
     this.dropFreeSlots(bucket, now);
@@ -302,6 +340,7 @@ export class RateLimiter {
 
   private notify(bucket: Bucket): void {
     for (const wake of [...bucket.wake]) wake();
+    for (const watcher of [...this.watchers]) watcher();
   }
 }
 

@@ -6,7 +6,7 @@ import type { Provider } from '../store/types.ts';
  * from it.
  */
 
-export const ALERT_KINDS = ['reconnect', 'failing', 'storage', 'risk'] as const;
+export const ALERT_KINDS = ['reconnect', 'failing', 'storage', 'risk', 'throttled'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 /** Runs that must fail in a row before "backups are failing" is sent (one bad hour is noise). */
@@ -16,6 +16,8 @@ export const FREE_SPACE_FLOOR_BYTES = 500 * 1024 * 1024;
 export const FREE_SPACE_SHARE = 0.05;
 /** Unarchived recordings this old are close to RingCentral's 90-day deletion. */
 export const RISK_AGE_DAYS = 60;
+/** Account-level 429 storms that make "RingCentral is limiting the whole account" news (one is noise). */
+export const THROTTLED_STORMS = 2;
 /** An alert that stays open is repeated at most this often. */
 export const REMINDER_INTERVAL_MS = 24 * 60 * 60 * 1000;
 
@@ -36,7 +38,8 @@ export type AlertDetails =
       usersNeeded?: number | null;
       heavyLimitNeeded?: number | null;
       windowSeconds?: number;
-    };
+    }
+  | { kind: 'throttled'; storms: number; runs: number; pausedMs: number };
 
 /** What the latest facts say about one alert. `unknown`: no evidence either way, keep it as it is. */
 export type Assessment =

@@ -53,7 +53,8 @@ export function composeTest(context: MessageContext): ComposedMessage {
   );
 }
 
-function opened(details: AlertDetails, { companyName }: MessageContext): Content {
+function opened(details: AlertDetails, context: MessageContext): Content {
+  const { companyName } = context;
   switch (details.kind) {
     case 'reconnect': {
       const name = providerName(details.provider);
@@ -107,7 +108,25 @@ function opened(details: AlertDetails, { companyName }: MessageContext): Content
         ],
         action: DASHBOARD,
       };
+    case 'throttled':
+      return throttled(details, context);
   }
+}
+
+function throttled(
+  details: Extract<AlertDetails, { kind: 'throttled' }>,
+  { companyName }: MessageContext,
+): Content {
+  const minutes = Math.max(1, Math.round(details.pausedMs / 60_000));
+  return {
+    subject: `RingCentral is limiting ${companyName}'s whole account`,
+    paragraphs: [
+      `RingCentral answered ${details.storms} times with its account-level limit (a limit for the whole account, not one user) during the last ${details.runs === 1 ? 'backup' : `${details.runs} backups`}. Each time, every connected user paused as RingCentral asked: about ${minutes} min in all.`,
+      'Nothing is lost by the pauses themselves, but backups slow down, and recordings RingCentral deletes meanwhile (after 90 days, or past 100,000) can be missed.',
+      "What to do: if it keeps happening, ask RingCentral's developer support to review the app's usage plan for your account, and check that no other app of yours is calling RingCentral heavily.",
+    ],
+    action: DASHBOARD,
+  };
 }
 
 /** What the admin can do: more users share the download budget, or RingCentral raises the limit. */
@@ -152,7 +171,12 @@ function recovered(details: AlertDetails, { companyName }: MessageContext): Cont
     case 'risk':
       return done(
         `no recordings of ${companyName} are at risk any more`,
-        'Every recording close to RingCentral’s 90-day deletion is archived, and at the current pace none will be lost.',
+        'Every recording close to RingCentral’s deletion (after 90 days, or past 100,000) is archived, and at the current pace none will be lost.',
+      );
+    case 'throttled':
+      return done(
+        `RingCentral no longer limits ${companyName}'s whole account`,
+        'The latest backup ran without RingCentral’s account-level limit.',
       );
   }
 }

@@ -7,6 +7,7 @@ import {
   freeSpaceThreshold,
   type OpenAlerts,
   RISK_AGE_DAYS,
+  THROTTLED_STORMS,
 } from './alerts.ts';
 
 /**
@@ -37,7 +38,8 @@ export function assessTenant(facts: TenantFacts): Assessments {
   const reconnect = assessReconnect(facts);
   // While an authorization is missing nothing runs, so older figures say nothing new: the
   // reconnect e-mail is the one thing to act on, and the others neither open, remind nor recover.
-  if (reconnect.state === 'active') return { reconnect, failing: UNKNOWN, storage: UNKNOWN, risk: UNKNOWN };
+  if (reconnect.state === 'active')
+    return { reconnect, failing: UNKNOWN, storage: UNKNOWN, risk: UNKNOWN, throttled: UNKNOWN };
   const runs = facts.runs.filter(
     (run) => run.trigger !== 'verify' && run.status !== 'running' && run.status !== 'interrupted',
   );
@@ -46,7 +48,35 @@ export function assessTenant(facts: TenantFacts): Assessments {
     failing: assessFailing(runs),
     storage: assessStorage(runs[0]),
     risk: assessRisk(runs[0]),
+    throttled: assessThrottled(runs),
   };
+}
+
+/**
+ * RingCentral is limiting the whole account: 429s without X-Rate-Limit-* headers (its emergency
+ * limit per account and app) came in THROTTLED_STORMS storms, in the newest run or in the newest
+ * two. Each storm is waited out on its own; repeated, it means the account's plan is too small for
+ * its load or RingCentral is protecting itself, and an admin should know. A run without one
+ * clears it.
+ */
+export function assessThrottled(runs: readonly RunFacts[]): Assessment {
+  const stormsOf = (run: RunFacts | undefined) => {
+    const limit = run?.stats.accountLimit;
+    if (!limit || typeof limit !== 'object' || Array.isArray(limit)) return null;
+    return {
+      storms: typeof limit.storms === 'number' ? limit.storms : 0,
+      pausedMs: typeof limit.pausedMs === 'number' ? limit.pausedMs : 0,
+    };
+  };
+  const newest = stormsOf(runs[0]);
+  if (!newest) return UNKNOWN;
+  if (newest.storms === 0) return CLEAR;
+  const previous = stormsOf(runs[1]);
+  const both = previous && previous.storms > 0;
+  const storms = newest.storms + (both ? previous.storms : 0);
+  if (storms < THROTTLED_STORMS) return UNKNOWN;
+  const pausedMs = newest.pausedMs + (both ? previous.pausedMs : 0);
+  return { state: 'active', details: { kind: 'throttled', storms, runs: both ? 2 : 1, pausedMs } };
 }
 
 /**

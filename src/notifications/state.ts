@@ -26,7 +26,15 @@ const detailsSchema = z.discriminatedUnion('kind', [
     atRisk: z.number(),
     oldestAgeDays: z.number().nullable(),
     projectedLoss: z.number(),
+    firstLossAt: z.number().nullable().optional(),
+    inflowPerDay: z.number().optional(),
+    capacityPerDay: z.number().optional(),
+    users: z.number().optional(),
+    usersNeeded: z.number().nullable().optional(),
+    heavyLimitNeeded: z.number().nullable().optional(),
+    windowSeconds: z.number().optional(),
   }),
+  z.object({ kind: z.literal('throttled'), storms: z.number(), runs: z.number(), pausedMs: z.number() }),
 ]);
 const openAlertSchema = z.object({
   openedAt: z.number(),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ACCOUNT_PAUSE_DEFAULT_MS, AccountGate } from '../../src/lib/account-gate.ts';
 import { manualClock } from '../../src/lib/clock.ts';
 import {
   normalizeGroup,
@@ -86,10 +87,11 @@ describe('RateLimiter', () => {
 
   it('pauses the whole group for Retry-After after a 429, and 30 s when it is absent', async () => {
     const { limiter } = limiterOnManualClock({ limits: { Heavy: 1000 } });
-    limiter.settle(await limiter.acquire('Heavy'), answer(429, { 'Retry-After': '5' }));
+    const userLevel = rateHeaders('Heavy', 1000, 0, 60);
+    limiter.settle(await limiter.acquire('Heavy'), answer(429, { ...userLevel, 'Retry-After': '5' }));
     const afterPenalty = await limiter.acquire('Heavy');
     expect(afterPenalty.sentAt).toBe(5_000);
-    limiter.settle(afterPenalty, answer(429));
+    limiter.settle(afterPenalty, answer(429, userLevel));
     expect((await limiter.acquire('Heavy')).sentAt).toBe(35_000);
     // Other groups are not paused.
     expect((await limiter.acquire('Light')).sentAt).toBe(35_000);
@@ -213,5 +215,48 @@ describe('rate-limit helpers', () => {
     expect(safetyMarginMs(60_000)).toBe(250);
     expect(safetyMarginMs(10_000)).toBe(50);
     expect(safetyMarginMs(1_000)).toBe(10);
+  });
+});
+
+describe('the account-level limit', () => {
+  it('pauses every user of the company for Retry-After after a 429 without X-Rate-Limit-* headers', async () => {
+    const gate = new AccountGate();
+    const clock = manualClock(0);
+    const sleep = async (ms: number, signal: AbortSignal) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      signal.throwIfAborted();
+      clock.advance(ms);
+    };
+    const [alice, bob] = [0, 1].map(() => new RateLimiter({ clock, sleep, gate }));
+    const inFlight = await bob!.acquire('Light');
+    alice!.settle(await alice!.acquire('Heavy'), answer(429, { 'Retry-After': '45' }));
+    // The answer of a request already in flight belongs to the same storm; RingCentral may have
+    // restarted its penalty when that request arrived, so the pause runs to its Retry-After.
+    clock.advance(1_000);
+    bob!.settle(inFlight, answer(429, { 'Retry-After': '45' }));
+    expect(gate.stats()).toEqual({ storms: 1, answers: 2, pausedMs: 46_000, lastStormAt: 0 });
+    // Every user, every group waits for the pause; no bucket took a penalty of its own.
+    expect((await bob!.acquire('Medium')).sentAt).toBe(46_000);
+    expect((await alice!.acquire('Heavy')).sentAt).toBe(46_000);
+  });
+
+  it('waits 60 s when RingCentral sends no Retry-After, and counts a later 429 as a new storm', async () => {
+    const { clock, limiter } = limiterOnManualClock();
+    limiter.settle(await limiter.acquire('Heavy'), answer(429));
+    expect((await limiter.acquire('Light')).sentAt).toBe(ACCOUNT_PAUSE_DEFAULT_MS);
+    clock.advance(5_000);
+    limiter.settle(await limiter.acquire('Heavy'), answer(429, { 'Retry-After': '2' }));
+    expect(limiter.gate.stats()).toMatchObject({ storms: 2, answers: 2, pausedMs: 62_000 });
+  });
+
+  it('keeps a user-level 429 (with X-Rate-Limit-* headers) to that user and group', async () => {
+    const { limiter } = limiterOnManualClock();
+    limiter.settle(
+      await limiter.acquire('Heavy'),
+      answer(429, { ...rateHeaders('Heavy', 10, 0, 60), 'Retry-After': '60' }),
+    );
+    expect(limiter.gate.stats().storms).toBe(0);
+    expect((await limiter.acquire('Light')).sentAt).toBe(0);
+    expect(limiter.readyIn('Heavy')).toBe(60_000);
   });
 });

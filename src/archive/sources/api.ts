@@ -1,7 +1,8 @@
 /**
- * The RingCentral API client of the archive pipeline: the real SDK's Platform behind the tenant's
- * rate limiter, with errors classified once (source-error.ts), retries with backoff inside, and
- * bodies that cannot end quietly short (checked-body.ts).
+ * The RingCentral API client of the archive pipeline: the real SDK's Platform of each connected
+ * user behind that user's rate limiter (pool.ts spreads the work over them), with errors
+ * classified once (source-error.ts), retries with backoff inside, and bodies that cannot end
+ * quietly short (checked-body.ts).
  *
  * The Platform comes ready from the connections module, which owns tokens and refresh (and builds
  * the SDK with `clearCacheOnRefreshError: false` so a failed refresh does not wipe them). Two
@@ -22,7 +23,9 @@ import {
   type RateGroup,
   type RateLimiter,
 } from '../../lib/rate-limiter.ts';
+import type { AccountGateStats } from '../../lib/account-gate.ts';
 import { checkedBody, readAll, toNodeReadable } from './checked-body.ts';
+import { UserPool, type ApiUser, type PooledUser } from './pool.ts';
 import { pathOf, routeGroupOf } from './rate-groups.ts';
 import { SourceError, toSourceError, type ErrorResponse } from './source-error.ts';
 import { wait } from './wait.ts';
@@ -54,6 +57,22 @@ export interface ApiStats {
   /** 429 answers seen (each one also cost a retry). */
   rateLimited: number;
   retries: number;
+  /** The company-wide pauses after 429s without X-Rate-Limit-* headers (account-gate.ts). */
+  accountLimit: AccountGateStats;
+  /** Each connected user's share. */
+  users: UserStats[];
+}
+
+export interface UserStats {
+  id: string;
+  label: string;
+  admin: boolean;
+  calls: CallCounts;
+  rateLimited: number;
+  /** Why the user was set aside during the run, or null. */
+  setAside: string | null;
+  /** The user's Heavy budget as RingCentral's headers last said. */
+  heavy: { limit: number; windowMs: number };
 }
 
 export interface RingCentralApi {
@@ -68,6 +87,8 @@ export interface RingCentralApi {
 export interface RingCentralApiOptions {
   limiter: RateLimiter;
   logger: Logger;
+  /** A connected user was set aside (grant lost, role missing): the others carry on. */
+  onUserSetAside?: (user: ApiUser, reason: string) => void;
   clock?: Clock;
   signal?: AbortSignal;
   /** Retries of a `retry`-kind failure before it is thrown. Default 5. */
@@ -86,31 +107,63 @@ interface HttpResponse extends ErrorResponse {
   json(): Promise<unknown>;
 }
 
+/** One connected user: the company's admin connection. */
 export function createRingCentralApi(platform: Platform, options: RingCentralApiOptions): RingCentralApi {
-  const { limiter, logger } = options;
+  return createPooledApi(
+    [{ id: '', label: 'admin', platform, limiter: options.limiter, admin: true }],
+    options,
+  );
+}
+
+const zeroCalls = () => Object.fromEntries(RATE_GROUPS.map((g) => [g, 0])) as CallCounts;
+
+/** Every connected user of the company, each with their own limiter (sharing one account gate). */
+export function createPooledApi(
+  users: readonly ApiUser[],
+  options: Omit<RingCentralApiOptions, 'limiter'>,
+): RingCentralApi {
+  const { logger } = options;
+  const pool = new UserPool(users, (user, reason) => {
+    logger.warn({ user: user.label, reason }, 'RingCentral user set aside; the others carry on');
+    options.onUserSetAside?.(user, reason);
+  });
   const clock = options.clock ?? systemClock;
   const maxRetries = options.maxRetries ?? 5;
   const backoff = options.backoff ?? { minMs: 2_000, maxMs: 60_000 };
   const stallTimeoutMs = options.stallTimeoutMs ?? 60_000;
-  const calls = Object.fromEntries(RATE_GROUPS.map((g) => [g, 0])) as CallCounts;
+  // The gate lives as long as the company's limiters; this client reports its own share.
+  const gateAtStart = pool.users[0]!.limiter.gate.stats();
+  const calls = zeroCalls();
   let rateLimited = 0;
   let retries = 0;
+  const perUser = new Map(pool.users.map((u) => [u, { calls: zeroCalls(), rateLimited: 0 }]));
   /** Groups the server named for a route when they differed from the table. */
   const corrections = new Map<string, string>();
 
-  const count = (group: string, status: number) => {
+  const count = (user: PooledUser, group: string, status: number) => {
+    const mine = perUser.get(user)!;
     calls[group] = (calls[group] ?? 0) + 1;
-    if (status === 429) rateLimited++;
+    mine.calls[group] = (mine.calls[group] ?? 0) + 1;
+    if (status === 429) {
+      rateLimited++;
+      mine.rateLimited++;
+    }
   };
 
   // Token refreshes happen inside the SDK; count them and let the Auth window learn from them.
-  const onRefreshAnswer = (answer: unknown) => {
-    const response = (answer as { response?: RateAnswer } | null)?.response ?? (answer as RateAnswer);
-    if (!response || typeof response.status !== 'number') return;
-    count(limiter.observe('Auth', response), response.status);
-  };
-  platform.on(platform.events.refreshSuccess, onRefreshAnswer);
-  platform.on(platform.events.refreshError, onRefreshAnswer);
+  const listeners = pool.users.map((user) => {
+    const onRefreshAnswer = (answer: unknown) => {
+      const response = (answer as { response?: RateAnswer } | null)?.response ?? (answer as RateAnswer);
+      if (!response || typeof response.status !== 'number') return;
+      count(user, user.limiter.observe('Auth', response), response.status);
+    };
+    user.platform.on(user.platform.events.refreshSuccess, onRefreshAnswer);
+    user.platform.on(user.platform.events.refreshError, onRefreshAnswer);
+    return () => {
+      user.platform.removeListener(user.platform.events.refreshSuccess, onRefreshAnswer);
+      user.platform.removeListener(user.platform.events.refreshError, onRefreshAnswer);
+    };
+  });
 
   async function send<R>(
     method: string,
@@ -125,25 +178,35 @@ export function createRingCentralApi(platform: Platform, options: RingCentralApi
     const { route, group: tableGroup } = routeGroupOf(method, url);
 
     const attempt = async (): Promise<R> => {
-      const guessed = corrections.get(route) ?? tableGroup;
-      const permit = await limiter.acquire(guessed, stop);
-      const sendInit: SendInit = { method, url, headers: init.headers, body: init.body };
-      if (init.query) sendInit.query = definedOnly(init.query);
-      if (stop) sendInit.signal = stop;
-      let response: HttpResponse;
-      try {
-        response = await platform.send(sendInit);
-      } catch (error) {
-        const answer = (error as { response?: HttpResponse | null }).response ?? null;
-        const counted = limiter.settle(permit, answer);
-        if (answer) count(counted, answer.status);
-        if (stop?.aborted) throw stop.reason;
-        throw await toSourceError(error, { method, url }, clock.now());
+      for (;;) {
+        const guessed = corrections.get(route) ?? tableGroup;
+        const { user, permit } = await pool.acquire(route, guessed, stop);
+        const sendInit: SendInit = { method, url, headers: init.headers, body: init.body };
+        if (init.query) sendInit.query = definedOnly(init.query);
+        if (stop) sendInit.signal = stop;
+        let response: HttpResponse;
+        try {
+          response = await user.platform.send(sendInit);
+        } catch (error) {
+          const answer = (error as { response?: HttpResponse | null }).response ?? null;
+          const counted = user.limiter.settle(permit, answer);
+          if (answer) count(user, counted, answer.status);
+          if (stop?.aborted) throw stop.reason;
+          const failure = await toSourceError(error, { method, url }, clock.now());
+          // A user whose grant is gone, or whose role no longer covers the company's call log and
+          // recordings, is set aside; the request goes to another user at once.
+          if (!user.admin && (failure.kind === 'auth' || failure.kind === 'forbidden')) {
+            pool.setAside(user, failure.message);
+            continue;
+          }
+          throw failure;
+        }
+        const counted = user.limiter.settle(permit, response);
+        count(user, counted, response.status);
+        if (counted !== guessed && response.headers.get('x-rate-limit-group'))
+          corrections.set(route, counted);
+        return read(response, what, stop);
       }
-      const counted = limiter.settle(permit, response);
-      count(counted, response.status);
-      if (counted !== guessed && response.headers.get('x-rate-limit-group')) corrections.set(route, counted);
-      return read(response, what, stop);
     };
 
     return pRetry(attempt, {
@@ -215,11 +278,33 @@ export function createRingCentralApi(platform: Platform, options: RingCentralApi
         },
         true,
       ),
-    stats: () => ({ calls: { ...calls }, rateLimited, retries }),
+    stats: () => ({
+      calls: { ...calls },
+      rateLimited,
+      retries,
+      accountLimit: sinceStart(gateAtStart, pool.users[0]!.limiter.gate.stats()),
+      users: pool.users.map((user) => ({
+        id: user.id,
+        label: user.label,
+        admin: user.admin,
+        calls: { ...perUser.get(user)!.calls },
+        rateLimited: perUser.get(user)!.rateLimited,
+        setAside: user.setAside,
+        heavy: user.limiter.budget('Heavy'),
+      })),
+    }),
     close: () => {
-      platform.removeListener(platform.events.refreshSuccess, onRefreshAnswer);
-      platform.removeListener(platform.events.refreshError, onRefreshAnswer);
+      for (const stop of listeners) stop();
     },
+  };
+}
+
+function sinceStart(start: AccountGateStats, now: AccountGateStats): AccountGateStats {
+  return {
+    storms: now.storms - start.storms,
+    answers: now.answers - start.answers,
+    pausedMs: now.pausedMs - start.pausedMs,
+    lastStormAt: now.storms > start.storms ? now.lastStormAt : null,
   };
 }
 

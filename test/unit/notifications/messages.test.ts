@@ -30,6 +30,7 @@ const ALL: AlertDetails[] = [
     heavyLimitNeeded: 28,
     windowSeconds: 60,
   },
+  { kind: 'throttled', storms: 3, runs: 2, pausedMs: 180_000 },
 ];
 const TYPES: NotificationType[] = ['opened', 'reminder', 'recovered'];
 
@@ -69,6 +70,10 @@ describe('alert e-mails', () => {
     expect(at(risk!).text).toContain('add 2 more RingCentral users on the settings page (3 in all');
     expect(at(risk!).text).toContain("raise the app's Heavy limit to 28 requests per 60 s");
     expect(at(ALL[0]!).subject).toMatch(/reconnect RingCentral/);
+    const throttled = at(ALL[5]!);
+    expect(throttled.subject).toContain('RingCentral is limiting Acme');
+    expect(throttled.text).toContain('answered 3 times with its account-level limit');
+    expect(throttled.text).toContain('about 3 min in all');
   });
 
   it('has a test message', () => {

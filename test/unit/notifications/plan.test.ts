@@ -17,6 +17,7 @@ const assessments = (over: Partial<Assessments> = {}): Assessments => ({
   failing: unknown,
   storage: unknown,
   risk: unknown,
+  throttled: unknown,
   ...over,
 });
 const active = (details: AlertDetails): Assessment => ({ state: 'active', details });

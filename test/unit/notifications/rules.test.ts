@@ -187,3 +187,25 @@ describe('recordings at risk', () => {
     expect(assessTenant(facts({ runs: partial })).risk.state).toBe('active');
   });
 });
+
+describe('RingCentral limiting the whole account', () => {
+  const limited = (storms: number, pausedMs = storms * 60_000) =>
+    run('succeeded', { accountLimit: { storms, answers: storms, pausedMs, lastStormAt: null } });
+
+  it('is on when account-level 429 storms repeat, within a run or over the newest two', () => {
+    expect(assessTenant(facts({ runs: [limited(2)] })).throttled).toEqual({
+      state: 'active',
+      details: { kind: 'throttled', storms: 2, runs: 1, pausedMs: 120_000 },
+    });
+    expect(assessTenant(facts({ runs: [limited(1), limited(1)] })).throttled).toEqual({
+      state: 'active',
+      details: { kind: 'throttled', storms: 2, runs: 2, pausedMs: 120_000 },
+    });
+  });
+
+  it('lets one storm pass without a word, and clears after a run without one', () => {
+    expect(assessTenant(facts({ runs: [limited(1), limited(0)] })).throttled.state).toBe('unknown');
+    expect(assessTenant(facts({ runs: [limited(0), limited(3)] })).throttled.state).toBe('clear');
+    expect(assessTenant(facts({ runs: [run('succeeded')] })).throttled.state).toBe('unknown');
+  });
+});

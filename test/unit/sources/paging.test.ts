@@ -17,7 +17,13 @@ function pagesApi(pages: Record<string, ListResponse<{ id: number }>>): RingCent
     get,
     post: unused,
     download: unused,
-    stats: () => ({ calls: {} as never, rateLimited: 0, retries: 0 }),
+    stats: () => ({
+      calls: {} as never,
+      rateLimited: 0,
+      retries: 0,
+      accountLimit: { storms: 0, answers: 0, pausedMs: 0, lastStormAt: null },
+      users: [],
+    }),
     close: () => {},
   };
 }
