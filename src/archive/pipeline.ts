@@ -148,10 +148,13 @@ export function archivePipeline(deps: PipelineDeps): TenantWork {
       writable =
         verdict.action !== 'stop' ||
         (verdict.error.reason !== 'full' && verdict.error.provider !== destination.id);
-      if (error instanceof StopRun) {
-        problem = error.message;
-        if (error.reason === 'reconnect' && error.provider)
-          await deps.reconnectNeeded(tenant.id, error.provider, error.message);
+      // A destination refusing our access or full outside any item (the preflight's space check)
+      // stops the run as it would inside one.
+      const stop = error instanceof StopRun ? error : verdict.action === 'stop' ? verdict.error : null;
+      if (stop) {
+        problem = stop.message;
+        if (stop.reason === 'reconnect' && stop.provider)
+          await deps.reconnectNeeded(tenant.id, stop.provider, stop.message);
         moreWork = false;
       } else if (!ctx.signal.aborted) {
         problem = errorMessage(error);

@@ -8,6 +8,7 @@ import type { Authorization, ConnectionProvider, ProviderDeps } from './provider
 import { createRefreshCoordinator } from './refresh.ts';
 import { PROVIDERS, type ProviderId } from './registry.ts';
 import { createRingCentralProvider } from './ringcentral/index.ts';
+import { createSftpProvider } from './sftp/index.ts';
 import { createVault, type Vault } from './vault.ts';
 
 export type {
@@ -39,6 +40,7 @@ export { NotConnectedError, ReconnectRequiredError } from './errors.ts';
 const FACTORIES = {
   ringcentral: createRingCentralProvider,
   dropbox: createDropboxProvider,
+  sftp: createSftpProvider,
 } satisfies { [K in ProviderId]: (deps: ProviderDeps) => ConnectionProvider & { id: K } };
 
 export type KnownProviders = { [K in ProviderId]: ReturnType<(typeof FACTORIES)[K]> };

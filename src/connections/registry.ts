@@ -8,6 +8,7 @@ import type { ProviderRole } from './provider.ts';
 export const PROVIDERS = [
   { id: 'ringcentral', displayName: 'RingCentral', role: 'source' },
   { id: 'dropbox', displayName: 'Dropbox', role: 'destination' },
+  { id: 'sftp', displayName: 'SFTP server', role: 'destination' },
 ] as const satisfies ReadonlyArray<{ id: string; displayName: string; role: ProviderRole }>;
 
 export type ProviderId = (typeof PROVIDERS)[number]['id'];

@@ -1,4 +1,5 @@
 import { dropboxDestination } from './dropbox/index.ts';
+import { sftpDestination } from './sftp/index.ts';
 import type { DestinationDefinition } from './types.ts';
 
 /**
@@ -8,6 +9,7 @@ import type { DestinationDefinition } from './types.ts';
  */
 export const DESTINATIONS = {
   dropbox: dropboxDestination,
+  sftp: sftpDestination,
 } as const satisfies Record<string, DestinationDefinition<never>>;
 
 export type DestinationId = keyof typeof DESTINATIONS;

@@ -19,3 +19,8 @@ export class UserInputError extends Error {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** What to reject with when `signal` aborted: its reason, as an Error (as fetch and timers do). */
+export function abortReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason));
+}

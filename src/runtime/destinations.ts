@@ -4,7 +4,7 @@ import {
   type DestinationAccess,
   type DestinationId,
 } from '../destinations/registry.ts';
-import type { Destination, OpenOptions } from '../destinations/types.ts';
+import type { Destination, DestinationDefinition, OpenOptions } from '../destinations/types.ts';
 import type { Services } from './services.ts';
 
 /**
@@ -28,9 +28,10 @@ export function tenantDestinations(
   const { store, connections } = services;
   const access: AccessFor = {
     dropbox: (tenantId) => connections.provider('dropbox').access(tenantId),
+    sftp: (tenantId) => () => connections.provider('sftp').credentials(tenantId),
   };
   const open = <Id extends DestinationId>(id: Id, tenantId: string, options: OpenOptions) =>
-    DESTINATIONS[id].open(access[id](tenantId), options);
+    (DESTINATIONS[id] as DestinationDefinition<DestinationAccess<Id>>).open(access[id](tenantId), options);
 
   return async (tenantId, options = {}) => {
     for (const id of DESTINATION_IDS) {

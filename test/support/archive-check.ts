@@ -3,7 +3,7 @@ import type { TestStack } from './stack.ts';
 
 /**
  * The completeness check every archive test ends with: every item the RingCentral simulator still
- * has is in the Dropbox simulator exactly once, at the path the ledger records, with the inventory's
+ * has is in the destination (the Dropbox simulator, or an SFTP server's folder) exactly once, at the path the ledger records, with the inventory's
  * SHA-256; the ledger agrees with Dropbox; nothing else is there; no "(1)" copies.
  */
 export interface ArchiveCheck {
@@ -42,16 +42,37 @@ export async function allLedger(stack: TestStack, tenantId: string): Promise<Led
   return entries;
 }
 
+/** A file as the destination holds it: its path, its SHA-256 and the destination's own hash. */
+export interface HeldFile {
+  path: string;
+  sha256: string;
+  remoteHash: string;
+}
+
+/** The files of a Dropbox simulator account. */
+export function dropboxFiles(stack: TestStack, email: string): () => Promise<HeldFile[]> {
+  return async () =>
+    ((await stack.dbx.files()).accounts.find((a) => a.email === email)?.files ?? []).map((f) => ({
+      path: f.path_display,
+      sha256: f.sha256,
+      remoteHash: f.content_hash,
+    }));
+}
+
+/**
+ * Checks the archive in a destination: `where` is a Dropbox simulator account's e-mail address, or
+ * a function listing the files a destination holds (an SFTP server's folder, read from disk).
+ */
 export async function checkArchive(
   stack: TestStack,
   tenantId: string,
-  email: string,
+  where: string | (() => Promise<HeldFile[]>),
   options: CheckOptions = {},
 ): Promise<ArchiveCheck> {
   const include = options.include ?? (() => true);
   const inventory = await stack.rc.inventory(tenantId);
-  const account = (await stack.dbx.files()).accounts.find((a) => a.email === email);
-  const files = new Map((account?.files ?? []).map((f) => [f.path_display.toLowerCase(), f]));
+  const held = await (typeof where === 'string' ? dropboxFiles(stack, where) : where)();
+  const files = new Map(held.map((f) => [f.path.toLowerCase(), f]));
   const ledger = await allLedger(stack, tenantId);
   const byKey = new Map(ledger.map((e) => [`${e.kind}|${e.sourceId}|${e.attachmentId}`, e]));
 
@@ -86,13 +107,13 @@ export async function checkArchive(
     if (
       (item.sha256 && file.sha256 !== item.sha256) ||
       entry.sha256 !== file.sha256 ||
-      entry.remoteHash.value !== file.content_hash
+      entry.remoteHash.value !== file.remoteHash
     )
       mismatched.push(item.key);
   }
   const known = new Set(ledger.map((e) => e.path.toLowerCase()));
   const unexpected = [...files.keys()].filter((p) => !known.has(p));
-  const copies = [...files.values()].map((f) => f.path_display).filter((p) => / \(\d+\)(\.[^/]*)?$/.test(p));
+  const copies = [...files.values()].map((f) => f.path).filter((p) => / \(\d+\)(\.[^/]*)?$/.test(p));
   return {
     expected: expected.length,
     binaries: expected.filter((e) => e.sha256 !== null).length,

@@ -50,6 +50,31 @@ export class BrowserFlow {
     return this.callback(await this.consent(authorize, { account, decision: 'allow' }));
   }
 
+  /**
+   * Connects an SFTP server through its form, as an admin would: submit the address and login,
+   * read the host key fingerprint the page shows, confirm it with the key, and submit again.
+   * Returns the page that asked for confirmation and the final response.
+   */
+  async connectSftp(
+    fields: Record<string, string>,
+  ): Promise<{ confirm: request.Response; done: request.Response }> {
+    const csrf = await this.csrfToken('/connect/sftp');
+    const confirm = await this.agent
+      .post('/connect/sftp')
+      .type('form')
+      .send({ _csrf: csrf, ...fields, privateKey: '', hostKeyFingerprint: '' });
+    const shown = /fingerprint (SHA256:[A-Za-z0-9+/]+)/.exec(confirm.text)?.[1];
+    if (!shown)
+      throw new Error(
+        `the SFTP form showed no fingerprint (${confirm.status}): ${confirm.text.slice(0, 400)}`,
+      );
+    const done = await this.agent
+      .post('/connect/sftp')
+      .type('form')
+      .send({ _csrf: await this.csrfToken('/connect/sftp'), ...fields, hostKeyFingerprint: shown });
+    return { confirm, done };
+  }
+
   /** The CSRF token from a signed-in page's forms. */
   async csrfToken(path = '/dashboard'): Promise<string> {
     const res = await this.agent.get(path).expect(200);

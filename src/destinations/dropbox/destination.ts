@@ -17,7 +17,7 @@ import { DropboxDestinationError, isPathNotFound } from './errors.ts';
 import { DROPBOX, DROPBOX_HASH } from './identity.ts';
 import { listFiles } from './list.ts';
 import { callDropbox, DEFAULT_RETRY_POLICY, type CallContext, type RetryPolicy } from './retry.ts';
-import { Slots } from './slots.ts';
+import { Slots } from '../../lib/slots.ts';
 import { uploadToSession } from './upload.ts';
 
 /**

@@ -168,10 +168,7 @@ export function isNetworkError(error: unknown): boolean {
   return error.cause !== undefined && error.cause !== error && isNetworkError(error.cause);
 }
 
-/** What to reject with when `signal` aborted: its reason, as an Error (as fetch and timers do). */
-export function abortReason(signal: AbortSignal): Error {
-  return signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason));
-}
+export { abortReason } from '../../lib/errors.ts';
 
 const isAuthKind = (error: unknown): boolean => isRecord(error) && error.kind === 'auth';
 

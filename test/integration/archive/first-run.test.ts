@@ -1,8 +1,12 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allLedger, checkArchive, expectComplete } from '../../support/archive-check.ts';
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { allLedger, checkArchive, expectComplete, type HeldFile } from '../../support/archive-check.ts';
 import { runArchive } from '../../support/archive-run.ts';
 import { BrowserFlow } from '../../support/browser-flow.ts';
+import { startSshd, type TestSshd } from '../../support/sshd.ts';
 import { startStack, type TestStack } from '../../support/stack.ts';
 
 const EMAIL = 'archive@acme.example';
@@ -11,30 +15,41 @@ const EMAIL = 'archive@acme.example';
  * The first runs of a realistic account (20 extensions, 30 days), then the hourly steady state:
  * complete, exactly once, idempotent, and catching late recordings.
  */
+/** A realistic account: 20 extensions, 30 days. */
+const ACCOUNT = {
+  clockFromRc: true,
+  rc: {
+    rateLimitWindowSeconds: 1,
+    limits: { Heavy: 100, Medium: 400, Light: 500 },
+    accounts: [
+      {
+        seed: 2026,
+        extensions: 20,
+        days: 30,
+        callsPerExtensionPerDay: 5,
+        recordedShare: 0.3,
+        messagesPerExtensionPerDay: 1,
+        recordingSizeRange: [1_000, 12_000] as [number, number],
+        voicemailSizeRange: [1_000, 6_000] as [number, number],
+      },
+    ],
+  },
+};
+
+/** Runs until the backfill is done (a run may stop at its time box and leave more for the next). */
+async function archiveEverything(stack: TestStack, tenantId: string) {
+  let outcome = await runArchive(stack, tenantId);
+  for (let i = 0; i < 5 && outcome.outcome === 'finished' && outcome.moreWork; i += 1)
+    outcome = await runArchive(stack, tenantId);
+  return outcome;
+}
+
 describe('archiving a whole account', () => {
   let stack: TestStack;
   let tenantId: string;
 
   beforeAll(async () => {
-    stack = await startStack({
-      clockFromRc: true,
-      rc: {
-        rateLimitWindowSeconds: 1,
-        limits: { Heavy: 100, Medium: 400, Light: 500 },
-        accounts: [
-          {
-            seed: 2026,
-            extensions: 20,
-            days: 30,
-            callsPerExtensionPerDay: 5,
-            recordedShare: 0.3,
-            messagesPerExtensionPerDay: 1,
-            recordingSizeRange: [1_000, 12_000],
-            voicemailSizeRange: [1_000, 6_000],
-          },
-        ],
-      },
-    });
+    stack = await startStack(ACCOUNT);
     tenantId = stack.rc.accounts()[0]!.accountId;
     const browser = new BrowserFlow(stack);
     expect((await browser.signInWithRingCentral()).status).toBe(303);
@@ -51,9 +66,7 @@ describe('archiving a whole account', () => {
     for (const t of ['VoiceMail', 'Fax', 'SMS']) expect(types).toContain(t);
     expect(inventory.messages.some((m) => m.attachments.some((a) => a.type === 'MmsAttachment'))).toBe(true);
 
-    let outcome = await runArchive(stack, tenantId);
-    for (let i = 0; i < 5 && outcome.outcome === 'finished' && outcome.moreWork; i += 1)
-      outcome = await runArchive(stack, tenantId);
+    const outcome = await archiveEverything(stack, tenantId);
     expect(outcome).toMatchObject({ outcome: 'finished', status: 'succeeded', moreWork: false });
 
     const check = expectComplete(await checkArchive(stack, tenantId, EMAIL));
@@ -139,5 +152,86 @@ describe('archiving a whole account', () => {
     console.log(
       `after new activity and late recordings: ${check.expected} items checked, none missing or duplicated`,
     );
+  }, 120_000);
+});
+
+/** Every file under the SFTP server's archive folder, read from its disk: path, SHA-256. */
+function sftpFiles(root: string): () => Promise<HeldFile[]> {
+  const walk = async (dir: string, prefix: string): Promise<HeldFile[]> => {
+    const out: HeldFile[] = [];
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const path = `${prefix}/${entry.name}`;
+      if (entry.isDirectory()) out.push(...(await walk(join(dir, entry.name), path)));
+      else {
+        const sha256 = createHash('sha256')
+          .update(await readFile(join(dir, entry.name)))
+          .digest('hex');
+        out.push({ path, sha256, remoteHash: sha256 });
+      }
+    }
+    return out;
+  };
+  return () => walk(root, '');
+}
+
+/** The same account archived to an SFTP server instead (a real sshd): the pipeline is the same. */
+describe('archiving a whole account to an SFTP server', () => {
+  let stack: TestStack;
+  let sshd: TestSshd;
+  let tenantId: string;
+  let root: string;
+
+  beforeAll(async () => {
+    [stack, sshd] = await Promise.all([startStack(ACCOUNT), startSshd()]);
+    tenantId = stack.rc.accounts()[0]!.accountId;
+    root = join(sshd.root, 'archive');
+    const browser = new BrowserFlow(stack);
+    expect((await browser.signInWithRingCentral()).status).toBe(303);
+    const { confirm, done } = await browser.connectSftp({
+      host: sshd.host,
+      port: String(sshd.port),
+      username: sshd.username,
+      privateKey: sshd.privateKey,
+      folder: root,
+    });
+    expect(confirm.status).toBe(400);
+    expect(confirm.text).toContain(sshd.fingerprint);
+    expect(done.status).toBe(303);
+    expect((await stack.services.store.getTenant(tenantId))?.status).toBe('active');
+  }, 120_000);
+  afterAll(async () => {
+    await stack?.close();
+    await sshd?.close();
+  });
+
+  it('puts every record, recording, voicemail, fax and message on the server exactly once', async () => {
+    const outcome = await archiveEverything(stack, tenantId);
+    expect(outcome).toMatchObject({ outcome: 'finished', status: 'succeeded', moreWork: false });
+    const check = expectComplete(await checkArchive(stack, tenantId, sftpFiles(root)));
+    expect(check.expected).toBeGreaterThan(3000);
+    const ledger = await allLedger(stack, tenantId);
+    expect(new Set(ledger.map((e) => e.remoteHash.algorithm))).toEqual(new Set(['sha256']));
+    console.log(
+      `first run to SFTP: ${check.expected} items checked (${check.binaries} binaries), ${check.files} files`,
+    );
+  }, 300_000);
+
+  it('refuses the server once its host key changed: the run stops, says why, and writes nothing', async () => {
+    stack.rc.addActivity({
+      accountId: tenantId,
+      extensionNumber: '102',
+      calls: 2,
+      recordedCalls: 1,
+      recordingSize: 5_000,
+    });
+    const before = (await sftpFiles(root)()).map((f) => `${f.path} ${f.sha256}`).sort();
+    const presented = await sshd.changeHostKey();
+    const outcome = await runArchive(stack, tenantId);
+    expect(outcome).toMatchObject({ outcome: 'finished', status: 'failed' });
+    const run = (await stack.services.store.listRuns(tenantId, { limit: 1 })).items[0]!;
+    expect(run.stats.problem).toContain(`presented a different host key (${presented}`);
+    expect(run.stats.problem).toContain('wrote nothing');
+    expect((await sftpFiles(root)()).map((f) => `${f.path} ${f.sha256}`).sort()).toEqual(before);
+    expect((await stack.services.store.getTenant(tenantId))?.status).toBe('needs_reconnect');
   }, 120_000);
 });

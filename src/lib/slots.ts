@@ -2,7 +2,8 @@ import { abortReason } from './errors.ts';
 
 /**
  * A counting semaphore: at most `size` uploads read and send at once, so a pipeline that starts a
- * hundred puts holds `size` × two chunks of memory, not a hundred. A waiting put has read nothing.
+ * hundred puts holds `size` uploads' memory and connections, not a hundred. A waiting put has read
+ * nothing. Every destination's puts take their turn through one.
  */
 export class Slots {
   #free: number;
