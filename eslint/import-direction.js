@@ -12,6 +12,7 @@ export const LAYERS = [
   ['runtime'],
   ['web'],
   ['tenants', 'notifications'],
+  ['push'],
   ['jobs'],
   ['archive'],
   ['connections'],

@@ -167,6 +167,21 @@ export const configSchema = z
         })
         .optional(),
     ),
+    /**
+     * RingCentral push notifications (WebHook subscriptions delivered to BASE_URL/webhooks/ringcentral):
+     * `on` archives new messages and calls within minutes, `off` keeps the hourly rhythm alone.
+     */
+    RINGCENTRAL_WEBHOOKS: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
+    /** Seconds a message notification waits before its early run, so a burst becomes one run. */
+    EARLY_RUN_DELAY_SECONDS: z.coerce.number().min(0).default(10),
+    /**
+     * Seconds after a call ends before its early run reads the call log (RingCentral lists a call
+     * 15-30 s after it ends); a recording not attached yet is looked for again after 2, 4, 8 and
+     * 16 times this.
+     */
+    EARLY_RUN_CALL_DELAY_SECONDS: z.coerce.number().min(0).default(45),
+    /** Notifications one company may send per minute; beyond it they are answered 429. */
+    WEBHOOK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
     /** HTTP Basic password for /admin (the operator page and the job dashboard); unset: /admin is 404. */
     OPERATOR_PASSWORD: optionalText,
   })

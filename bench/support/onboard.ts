@@ -28,8 +28,8 @@ export async function onboardTenant(
   account: RcSimAccountSummary,
   options: { email?: string; settings?: JsonObject } = {},
 ): Promise<Onboarded> {
-  const { store, connections, scheduler } = stack.services;
-  const deps = { store, connections, scheduler };
+  const { store, connections, scheduler, subscriptions } = stack.services;
+  const deps = { store, connections, scheduler, subscriptions };
   const browser = new BrowserFlow(stack);
   const email = options.email ?? `archive-${account.accountId}@bench.example`;
 

@@ -19,6 +19,8 @@ import { adaptWindow, findHistoryStart, HOUR_MS, readFrom, windowAt, type Record
 export const CALL_LOG_STREAM = 'calllog';
 /** The call log's position: `until`, and the window length learned from how busy the account is. */
 export const CALL_LOG_CURSOR = cursorKind({ windowMs: z.number().int().positive().optional() });
+/** How far before its cursor (or an announced call's start) an early run reads the call log. */
+const EARLY_OVERLAP_MS = 5 * 60_000;
 
 export interface CallLogProgress {
   moreWork: boolean;
@@ -50,9 +52,13 @@ export async function archiveCallLog(env: RunEnv, outstanding: OutstandingIndex)
   };
   if (!wantRecords && !wantRecordings) return progress;
 
-  const lookbackMs = settings.lookbackHours * HOUR_MS;
+  // An early run reads from its cursor with a short overlap, or from the announced calls' start
+  // (the call log lists by start time); the hourly run's lookback catches late changes.
+  const early = env.ctx.streams?.[CALL_LOG_STREAM];
+  const lookbackMs = early ? EARLY_OVERLAP_MS : settings.lookbackHours * HOUR_MS;
   let windowMs = cursor.position.windowMs ?? 7 * 24 * HOUR_MS;
   let from = readFrom(cursor.until, start, lookbackMs);
+  if (early?.since) from = Math.max(start, Math.min(from, early.since.getTime() - EARLY_OVERLAP_MS));
   let recordingsSeen = 0;
   let msRead = 0;
   for (;;) {

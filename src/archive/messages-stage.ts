@@ -87,14 +87,21 @@ export async function archiveMessages(
 ): Promise<{ moreWork: boolean }> {
   const types = messageTypes(env);
   if (types.length === 0) return { moreWork: false };
+  const only = env.ctx.streams;
   const mailboxes = [...env.extensions.values()].filter(
-    (e) => e.hasMailbox && includesExtension(env.settings, e.id),
+    (e) => e.hasMailbox && includesExtension(env.settings, e.id) && (!only || mailboxStream(e.id) in only),
   );
   if (mailboxes.length === 0) return { moreWork: false };
 
   const access = await mailboxAccess(env, mailboxes);
-  const rotation = await MAILBOX_ROTATION.read(env.store, env.tenant.id);
   const problems = new StateCell(MAILBOX_PROBLEMS, env.store, env.tenant.id);
+  // An early run reads its marked mailboxes directly; where only the account-wide export can read
+  // them, it leaves them to the hourly run (an export per notification would cost far too much).
+  if (only)
+    return access === 'direct'
+      ? readDirectly(env, mailboxes, types, outstanding, problems)
+      : { moreWork: false };
+  const rotation = await MAILBOX_ROTATION.read(env.store, env.tenant.id);
   const budget = env.limiter.budget('Light');
   const plan =
     access === 'direct'
@@ -108,10 +115,26 @@ export async function archiveMessages(
     if (!(await MAILBOX_ROTATION.write(env.store, env.tenant.id, rotation, { last: plan.nextCursor })))
       throw new Error('The mailbox rotation was moved by someone else during this run.');
 
+  const direct = await readDirectly(env, plan.direct, types, outstanding, problems);
+  let moreWork = direct.moreWork;
+  const viaExport = [...plan.viaExport, ...direct.refused];
+  if (viaExport.length > 0 && !env.signal.aborted)
+    moreWork = (await archiveFromExport(env, viaExport, types, outstanding, problems)) || moreWork;
+  return { moreWork: moreWork || env.signal.aborted };
+}
+
+/** Reads mailboxes one by one (four at a time); those RingCentral refused come back for the export. */
+async function readDirectly(
+  env: RunEnv,
+  mailboxes: readonly Extension[],
+  types: MessageType[],
+  outstanding: OutstandingIndex,
+  problems: StateCell<MailboxProblems>,
+): Promise<{ moreWork: boolean; refused: Extension[] }> {
   let moreWork = false;
   const refused: Extension[] = [];
   await pMap(
-    plan.direct,
+    mailboxes,
     async (mailbox) => {
       if (env.signal.aborted) return;
       const result = await archiveMailbox(env, mailbox, types, outstanding, problems);
@@ -120,10 +143,7 @@ export async function archiveMessages(
     },
     { concurrency: 4 },
   );
-  const viaExport = [...plan.viaExport, ...refused];
-  if (viaExport.length > 0 && !env.signal.aborted)
-    moreWork = (await archiveFromExport(env, viaExport, types, outstanding, problems)) || moreWork;
-  return { moreWork: moreWork || env.signal.aborted };
+  return { moreWork: moreWork || env.signal.aborted, refused };
 }
 
 /**

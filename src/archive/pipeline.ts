@@ -5,7 +5,7 @@ import type { Metrics } from '../lib/metrics.ts';
 import { AccountGate } from '../lib/account-gate.ts';
 import { RateLimiter } from '../lib/rate-limiter.ts';
 import type { JsonObject, Provider, RunStatus, Store } from '../store/types.ts';
-import { archiveCallLog, type CallLogProgress } from './call-log-stage.ts';
+import { archiveCallLog, CALL_LOG_STREAM, type CallLogProgress } from './call-log-stage.ts';
 import { archiveMessages } from './messages-stage.ts';
 import { classifyItemError, destinationFull, StopRun } from './outcomes.ts';
 import { loadOutstanding } from './plan.ts';
@@ -133,11 +133,15 @@ export function archivePipeline(deps: PipelineDeps): TenantWork {
       await timed('preflight', () => preflight(env));
       const extensions = await timed('extensions', () => listExtensions(api, { signal: ctx.signal }));
       for (const extension of extensions) env.extensions.set(extension.id, extension);
-      await timed('retries', () => retryDue(env));
+      // An early run (ctx.streams) reads only the streams notifications marked: no retries of
+      // earlier failures, no call log unless marked; the hourly run does the rest.
+      const only = ctx.streams;
+      if (!only) await timed('retries', () => retryDue(env));
       const outstanding = await loadOutstanding(env);
-      callLog = await timed('callLog', () => archiveCallLog(env, outstanding));
+      if (!only || CALL_LOG_STREAM in only)
+        callLog = await timed('callLog', () => archiveCallLog(env, outstanding));
       const messages = await timed('messages', () => archiveMessages(env, outstanding));
-      moreWork = callLog.moreWork || messages.moreWork;
+      moreWork = (callLog?.moreWork ?? false) || messages.moreWork;
     } catch (error) {
       // Stopped at the time box or for a shutdown is no failure: run.ts records which it was.
       if (!ctx.signal.aborted || error instanceof StopRun) status = 'failed';

@@ -12,9 +12,18 @@ import type { JsonObject, Run, RunStatus, Store, Tenant } from '../store/types.t
  * stops itself at the time box or when the process is shutting down.
  */
 
+/**
+ * The streams a run is restricted to (cursor names: `calllog`, `mailbox:<extensionId>`), each to
+ * be read from no later than `since` (null: from its cursor with a short overlap). An early run
+ * brought by notifications reads only these; a run without a selection reads everything.
+ */
+export type StreamSelection = Readonly<Record<string, { since: Date | null }>>;
+
 export interface RunContext {
   tenant: Tenant;
   run: Run;
+  /** null for a full run. */
+  streams: StreamSelection | null;
   /** Aborted at the time box or on shutdown: stop at the next item boundary. */
   signal: AbortSignal;
   /** Why the signal fired, once it has. */
@@ -47,6 +56,8 @@ export interface ArchiveOptions {
   trigger: string;
   workerId: string;
   signal?: AbortSignal;
+  /** Only these streams (an early run); all when absent. */
+  streams?: StreamSelection;
 }
 
 export type ArchiveOutcome =
@@ -107,6 +118,7 @@ export async function archiveTenant(
   const ctx: RunContext = {
     tenant,
     run,
+    streams: options.streams ?? null,
     signal: stopper.signal,
     stopReason: () => stopReason,
     report: (more) => {

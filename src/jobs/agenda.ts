@@ -1,6 +1,8 @@
 import { Agenda, type AgendaBackend } from 'agenda';
 
 export const ARCHIVE_JOB = 'archive-tenant';
+/** A one-off early run of a company, brought by push notifications (see src/push/). */
+export const SOON_JOB = 'archive-tenant-soon';
 export const KEEPALIVE_JOB = 'keep-tokens-alive';
 export const VERIFY_JOB = 'verify-archives';
 

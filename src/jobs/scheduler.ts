@@ -1,7 +1,7 @@
 import type { Agenda } from 'agenda';
 import type { Clock } from '../lib/clock.ts';
 import { isDuplicateKeyError } from '../store/errors.ts';
-import { ARCHIVE_JOB } from './agenda.ts';
+import { ARCHIVE_JOB, SOON_JOB } from './agenda.ts';
 
 export const ARCHIVE_INTERVAL = '1 hour';
 
@@ -24,6 +24,11 @@ export interface Scheduler {
   scheduleTenant(tenantId: string): Promise<void>;
   /** Moves the tenant's next run to now (creating the job if needed). */
   runNow(tenantId: string): Promise<void>;
+  /**
+   * An early run of the tenant at `at`, besides its hourly job: each call adds a one-off job, so a
+   * run in progress never overwrites it; callers schedule only when a stream newly needs reading.
+   */
+  runSoon(tenantId: string, at: Date): Promise<void>;
   unscheduleTenant(tenantId: string): Promise<void>;
   status(tenantId: string): Promise<TenantSchedule | null>;
 }
@@ -57,8 +62,13 @@ export function createScheduler(agenda: Agenda, clock: Clock): Scheduler {
       );
     },
 
+    async runSoon(tenantId, at) {
+      await agenda.create(SOON_JOB, { tenantId }).schedule(at).save();
+    },
+
     async unscheduleTenant(tenantId) {
       await agenda.cancel({ name: ARCHIVE_JOB, data: { tenantId } });
+      await agenda.cancel({ name: SOON_JOB, data: { tenantId } });
     },
 
     async status(tenantId) {

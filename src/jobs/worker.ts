@@ -1,7 +1,7 @@
 import type { Agenda, Job } from 'agenda';
 import type { ArchiveOptions, ArchiveOutcome } from '../archive/run.ts';
 import type { Logger } from '../lib/logger.ts';
-import { ARCHIVE_JOB } from './agenda.ts';
+import { ARCHIVE_JOB, SOON_JOB } from './agenda.ts';
 import type { ArchiveJobData } from './scheduler.ts';
 
 /** How soon a tenant's job comes back when its run could not finish its work this time. */
@@ -15,6 +15,11 @@ export interface WorkerOptions {
   lockLifetimeMs: number;
   logger: Logger;
   archive: (tenantId: string, options: ArchiveOptions) => Promise<ArchiveOutcome>;
+  /** An early run (push notifications); returns when the next one is due, if any. */
+  early?: (
+    tenantId: string,
+    options: Pick<ArchiveOptions, 'workerId' | 'signal'>,
+  ) => Promise<{ nextAt: Date | null }>;
   /** Resolves once the database answers (gives up after a while): the job system writes next. */
   storeAnswers?: () => Promise<void>;
   now?: () => number;
@@ -31,7 +36,7 @@ export interface Worker {
  */
 export async function startWorker(agenda: Agenda, options: WorkerOptions): Promise<Worker> {
   const now = options.now ?? Date.now;
-  const running = new Map<string, { controller: AbortController; job: Job<ArchiveJobData> }>();
+  const running = new Map<string, { controller: AbortController; job: Job<{ tenantId: string }> }>();
 
   agenda.define<ArchiveJobData>(
     ARCHIVE_JOB,
@@ -73,6 +78,41 @@ export async function startWorker(agenda: Agenda, options: WorkerOptions): Promi
       lockLifetime: options.lockLifetimeMs,
     },
   );
+
+  if (options.early) {
+    const early = options.early;
+    // One-off jobs, one per "a stream needs reading": each leaves its successor (when one is due)
+    // as a new job, so no run in progress can overwrite a schedule made meanwhile.
+    agenda.define<{ tenantId: string }>(
+      SOON_JOB,
+      async (job) => {
+        const { tenantId } = job.attrs.data;
+        const controller = new AbortController();
+        const key = String(job.attrs._id);
+        running.set(key, { controller, job });
+        try {
+          const { nextAt } = await early(tenantId, { workerId: options.workerId, signal: controller.signal });
+          if (nextAt) await agenda.create(SOON_JOB, { tenantId }).schedule(nextAt).save();
+        } catch (error) {
+          options.logger.error({ err: error, tenantId }, 'early archive job failed');
+          await agenda
+            .create(SOON_JOB, { tenantId })
+            .schedule(new Date(now() + RESUME_AFTER_MS))
+            .save()
+            .catch(() => undefined);
+        } finally {
+          running.delete(key);
+          await options.storeAnswers?.().catch(() => undefined);
+        }
+      },
+      {
+        concurrency: options.concurrency,
+        lockLimit: options.concurrency,
+        lockLifetime: options.lockLifetimeMs,
+        removeOnComplete: true,
+      },
+    );
+  }
 
   await agenda.start();
   options.logger.info({ workerId: options.workerId, concurrency: options.concurrency }, 'worker started');

@@ -11,6 +11,7 @@ import { checkTokenKeys } from '../connections/vault.ts';
 import { openStore } from '../store/index.ts';
 import { markNeedsReconnect } from '../tenants/status.ts';
 import { notifierFromConfig, type Notifier } from '../notifications/index.ts';
+import { createSubscriptionKeeper, WEBHOOK_PATH, type SubscriptionKeeper } from '../push/subscriptions.ts';
 import type { Store } from '../store/types.ts';
 
 /**
@@ -28,6 +29,8 @@ export interface Services {
   connections: Connections;
   /** Alert e-mails to each tenant's recipients (logged only when SMTP_URL is unset). */
   notifier: Notifier;
+  /** Each company's RingCentral WebHook subscription (push notifications, src/push/). */
+  subscriptions: SubscriptionKeeper;
   processId: string;
   /** Lock lifetime of an archive job: longer than the run's time box, so a live run keeps it. */
   lockLifetimeMs: number;
@@ -79,6 +82,14 @@ export async function buildServices(
     scheduler: createScheduler(agenda, clock),
     connections,
     notifier,
+    subscriptions: createSubscriptionKeeper({
+      store: opened.store,
+      logger,
+      clock,
+      address: `${config.BASE_URL}${WEBHOOK_PATH}`,
+      enabled: config.RINGCENTRAL_WEBHOOKS === 'on',
+      platform: (tenantId) => connections.provider('ringcentral').platform(tenantId),
+    }),
     processId,
     lockLifetimeMs,
     timeBoxMs,

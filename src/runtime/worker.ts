@@ -1,5 +1,5 @@
 import { archivePipeline } from '../archive/pipeline.ts';
-import { archiveTenant, type ArchiveDeps, type TenantWork } from '../archive/run.ts';
+import type { ArchiveDeps, TenantWork } from '../archive/run.ts';
 import { keepTokensAlive } from '../connections/keep-alive.ts';
 import { KEEPALIVE_JOB } from '../jobs/agenda.ts';
 import { ALERT_SWEEP_JOB } from '../notifications/index.ts';
@@ -7,11 +7,12 @@ import { startWorker, type Worker } from '../jobs/worker.ts';
 import { OUTAGE_PATIENCE_MS, patiently } from '../lib/patiently.ts';
 import { defineDailyVerify, scheduleDailyVerify } from './verify/daily-job.ts';
 import type { Services } from './services.ts';
+import { earlyRun, earlyRunDeps, fullRun, withSubscriptions } from './push.ts';
 import { tenantAccess } from './tenant-access.ts';
 
-/** The archive pipeline wired to this process's services. */
+/** The archive pipeline wired to this process's services (keeping the push subscription in step). */
 export function archiveWork(services: Services): TenantWork {
-  return archivePipeline(tenantAccess(services));
+  return withSubscriptions(archivePipeline(tenantAccess(services)), services.subscriptions);
 }
 
 /** What archiveTenant needs in this process: the worker's jobs and tests' runs share it. */
@@ -48,13 +49,14 @@ export async function startWorkerProcess(
     logger.info(result, 'token keep-alive done');
   });
   const verification = defineDailyVerify(services, options);
+  const early = earlyRunDeps(services, archiveDeps(services, work, options));
   const worker = await startWorker(services.agenda, {
     workerId: services.processId,
     concurrency: config.WORKER_CONCURRENCY,
     lockLifetimeMs: services.lockLifetimeMs,
     logger,
-    archive: (tenantId, runOptions) =>
-      archiveTenant(tenantId, archiveDeps(services, work, options), runOptions),
+    archive: (tenantId, runOptions) => fullRun(services, early, tenantId, runOptions),
+    early: (tenantId, runOptions) => earlyRun(early, tenantId, runOptions),
     storeAnswers: () =>
       patiently(() => store.ping(), {
         maxMs: OUTAGE_PATIENCE_MS,

@@ -261,6 +261,43 @@ export interface AuditEntry {
   hash: string;
 }
 
+/** A RingCentral WebHook subscription the product keeps for a tenant (see src/push/). */
+export interface PushSubscription {
+  /** RingCentral's id of the subscription. */
+  id: string;
+  tenantId: string;
+  /** SHA-256 (hex) of its Verification-Token: the token itself is never stored. */
+  verificationHash: string;
+  eventFilters: string[];
+  /** Filters RingCentral kept out (e.g. telephony sessions without the CallControl permission). */
+  disabledFilters: string[];
+  /** As RingCentral last reported it: Active or Blacklisted. */
+  status: string;
+  expiresAt: Date;
+  createdAt: Date;
+  checkedAt: Date;
+  lastEventAt: Date | null;
+}
+
+/** A stream a notification said has changed, waiting for an early run to read it (src/push/). */
+export interface DirtyStream {
+  tenantId: string;
+  /** A cursor's stream name: "calllog", "mailbox:<extensionId>". */
+  stream: string;
+  /** When the latest notification for it arrived. */
+  changedAt: Date;
+  /** When an early run should read it. */
+  dueAt: Date;
+  /** Read it from no later than this (a call's start: the call log lists calls by start time). */
+  since: Date | null;
+  /** Early runs that read it while something announced was still missing. */
+  attempts: number;
+  /** Ids announced by notifications that the archive does not hold yet (call recordings). */
+  awaiting: string[];
+  /** Bumped by every write: settling a mark is a compare-and-swap against it. */
+  version: number;
+}
+
 export interface Page<T> {
   items: T[];
   /** Pass back to get the next page; null at the end. */
@@ -424,7 +461,55 @@ export interface Store {
     },
   ): Promise<AuditEntry[]>;
 
+  /** Inserts or replaces a push subscription by its id. */
+  savePushSubscription(subscription: PushSubscription): Promise<void>;
+  getPushSubscription(id: string): Promise<PushSubscription | null>;
+  listPushSubscriptions(tenantId: string): Promise<PushSubscription[]>;
+  deletePushSubscription(id: string): Promise<void>;
+  /**
+   * Notes a notification's arrival (and the subscription's last event time); true only the first
+   * time this tenant sees this notification uuid, so a redelivery does nothing.
+   */
+  recordPushEvent(tenantId: string, subscriptionId: string, uuid: string, at: Date): Promise<boolean>;
+  /** Forgets notification uuids older than `before` (RingCentral redelivers for minutes, not days). */
+  prunePushEvents(tenantId: string, before: Date): Promise<void>;
+  /**
+   * Marks a stream changed (atomically, however many notifications arrive at once): the latest
+   * change time is kept, the earlier due and since times, and the union of the awaited ids. `armed` is true
+   * when the mark is new or now due earlier than before, i.e. when an early run must be scheduled.
+   */
+  markStreamDirty(
+    tenantId: string,
+    stream: string,
+    change: { at: Date; dueAt: Date; since: Date | null; awaiting: string[] },
+  ): Promise<{ armed: boolean; dueAt: Date }>;
+  listDirtyStreams(tenantId: string): Promise<DirtyStream[]>;
+  /**
+   * Replaces the mark (or removes it, given null) only if its version is still `expectedVersion`;
+   * false when a notification changed it meanwhile.
+   */
+  settleDirtyStream(
+    tenantId: string,
+    stream: string,
+    expectedVersion: number,
+    next: Pick<DirtyStream, 'dueAt' | 'attempts' | 'awaiting'> | null,
+  ): Promise<boolean>;
+
   /** Key fingerprints seen by earlier starts: a configured key whose fingerprint differs is wrong. */
   getKeyFingerprints(): Promise<Record<string, string>>;
   saveKeyFingerprint(keyId: string, fingerprint: string): Promise<void>;
 }
+
+/** What the push notifications module keeps (each adapter implements it in its push.ts). */
+export type PushRecords = Pick<
+  Store,
+  | 'savePushSubscription'
+  | 'getPushSubscription'
+  | 'listPushSubscriptions'
+  | 'deletePushSubscription'
+  | 'recordPushEvent'
+  | 'prunePushEvents'
+  | 'markStreamDirty'
+  | 'listDirtyStreams'
+  | 'settleDirtyStream'
+>;

@@ -1,6 +1,7 @@
 import type { Authorization, Connections, RingCentralAuthorization } from '../connections/index.ts';
 import { providerIds, providerName } from '../connections/index.ts';
 import type { Scheduler } from '../jobs/scheduler.ts';
+import type { SubscriptionKeeper } from '../push/subscriptions.ts';
 import type { Store, Tenant } from '../store/types.ts';
 import { refreshReadiness } from './status.ts';
 
@@ -29,6 +30,8 @@ export interface TenantDeps {
   store: Store;
   connections: Connections;
   scheduler: Scheduler;
+  /** Push subscriptions at RingCentral: deleted while the authorization still works. */
+  subscriptions: Pick<SubscriptionKeeper, 'removeAll' | 'enabled'>;
 }
 
 export async function signInWithRingCentral(
@@ -111,7 +114,10 @@ export async function connectDestination(
   return afterConnectionChange(deps, tenantId);
 }
 
-/** Disconnects the company's destination (revoking its grant); backups wait for a new one. */
+/**
+ * Disconnects the company's destination (revoking its grant); backups wait for a new one, and so
+ * do notifications (its subscriptions are deleted; the first run after a reconnect makes new ones).
+ */
 export async function disconnectDestination(
   deps: TenantDeps,
   tenantId: string,
@@ -120,6 +126,7 @@ export async function disconnectDestination(
 ): Promise<Tenant> {
   if (!providerIds('destination').some((id) => id === provider))
     throw new Error(`${providerName(provider)} is not a destination`);
+  await deps.subscriptions.removeAll(tenantId);
   await deps.connections.disconnect(tenantId, provider);
   await deps.store.appendAudit(tenantId, { actor, action: `${provider}.disconnected`, details: {} });
   return afterConnectionChange(deps, tenantId);

@@ -1,8 +1,8 @@
 import type { TenantDeps } from './install.ts';
 
 /**
- * Uninstall: revoke every authorization at its provider, delete the tokens, settings and the
- * job. By default nothing else is kept either (archive index, run history); with keepIndex the
+ * Uninstall: delete the push subscriptions, revoke every authorization at its provider, delete
+ * the tokens, settings and the job. By default nothing else is kept either (archive index, run history); with keepIndex the
  * ledger and cursors stay so a reinstall continues without re-checking every file. The archive in
  * Dropbox is the customer's and is never touched. The audit log keeps the fact that it happened.
  */
@@ -14,6 +14,8 @@ export async function uninstallTenant(
 ): Promise<void> {
   const { store, connections, scheduler } = deps;
   await scheduler.unscheduleTenant(tenantId);
+  // Before the revoke: deleting a subscription at RingCentral needs the RingCentral token.
+  await deps.subscriptions.removeAll(tenantId);
   for (const provider of connections.all()) await connections.disconnect(tenantId, provider.id);
   await store.appendAudit(tenantId, {
     actor,

@@ -8,6 +8,7 @@ import type { RedisClient } from '../lib/redis.ts';
 import type { Connections } from '../connections/index.ts';
 import type { Scheduler } from '../jobs/scheduler.ts';
 import type { Notifier } from '../notifications/index.ts';
+import type { SubscriptionKeeper } from '../push/subscriptions.ts';
 import type { Store } from '../store/types.ts';
 import { fmt } from './format.ts';
 import { csrfProtection, exposeCsrfToken } from './middleware/csrf.ts';
@@ -23,6 +24,8 @@ import { requestLogging } from './middleware/request-logging.ts';
 import { securityHeaders } from './middleware/security.ts';
 import { sessionCookieName, sessions } from './middleware/session.ts';
 import { healthRoutes } from './routes/health.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
+import { streamDelay } from '../push/receive.ts';
 import { notificationSettingsRoutes } from './routes/notification-settings.ts';
 import { operatorRoutes } from './routes/operator.ts';
 import { pageRoutes } from './routes/pages.ts';
@@ -39,6 +42,8 @@ export interface WebDeps {
   connections: Connections;
   scheduler: Scheduler;
   notifier: Notifier;
+  /** Push subscriptions: deleted on uninstall and disconnect. */
+  subscriptions: SubscriptionKeeper;
   /** Read and controlled by the operators' job dashboard; the web process never runs jobs. */
   agenda: Agenda;
 }
@@ -53,6 +58,22 @@ export function createApp(deps: WebDeps): express.Express {
 
   app.use(requestLogging(deps.logger));
   app.use(httpMetrics(deps.metrics));
+  // RingCentral's notifications: no session, no CSRF, and an answer small enough for its handshake.
+  app.use(
+    webhookRoutes({
+      store: deps.store,
+      clock: deps.clock,
+      logger: deps.logger,
+      redis: deps.redis,
+      prefix: deps.config.SESSION_PREFIX,
+      limitPerMinute: deps.config.WEBHOOK_RATE_LIMIT_PER_MINUTE,
+      runSoon: (tenantId, at) => deps.scheduler.runSoon(tenantId, at),
+      delayMs: streamDelay(
+        deps.config.EARLY_RUN_DELAY_SECONDS * 1000,
+        deps.config.EARLY_RUN_CALL_DELAY_SECONDS * 1000,
+      ),
+    }),
+  );
   app.use(securityHeaders({ production }));
   app.use('/static', express.static(`${VIEWS_DIR}/static`, { maxAge: production ? '1d' : 0, index: false }));
   app.use(healthRoutes(deps));
@@ -99,7 +120,12 @@ export function createApp(deps: WebDeps): express.Express {
   app.use(csrfProtection(deps.config.BASE_URL));
   app.use(exposeCsrfToken);
 
-  const tenantDeps = { store: deps.store, connections: deps.connections, scheduler: deps.scheduler };
+  const tenantDeps = {
+    store: deps.store,
+    connections: deps.connections,
+    scheduler: deps.scheduler,
+    subscriptions: deps.subscriptions,
+  };
   app.use(pageRoutes(views));
   app.use(
     connectRoutes({

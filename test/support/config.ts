@@ -18,6 +18,8 @@ export function testConfig(overrides: Record<string, string | undefined> = {}): 
     TOKEN_KEYS: `t1:${TEST_TOKEN_KEY}`,
     // Small pools: test files run side by side against one PostgreSQL (100 connections).
     WORKER_CONCURRENCY: '4',
+    // Subscribing needs a webhook address the simulator can reach: tests that want it say so.
+    RINGCENTRAL_WEBHOOKS: 'off',
     ...TEST_CREDENTIALS,
     ...overrides,
   });

@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type express from 'express';
 import type { Clock } from '../../src/lib/clock.ts';
 import { createLogger, type Logger } from '../../src/lib/logger.ts';
@@ -41,17 +44,32 @@ export interface StackOptions {
   clock?: Clock;
   /** Use the RingCentral simulator's clock as the app's, so moving one moves both. */
   clockFromRc?: boolean;
+  /**
+   * Serve the app on a local port (BASE_URL points there), for what must reach it over HTTP:
+   * RingCentral's WebHook notifications, a browser.
+   */
+  listen?: boolean;
+  /** The RingCentral app's permissions in the simulator (default: the four archiving needs). */
+  rcPermissions?: string[];
   logger?: Logger;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<TestStack> {
-  const baseUrl = options.baseUrl ?? 'http://archiver.test';
+  const server = options.listen ? createServer() : null;
+  if (server) {
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+  }
+  const baseUrl = server
+    ? `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    : (options.baseUrl ?? 'http://archiver.test');
   const rc = await startRingCentralSimulator({
     clients: [
       {
         clientId: TEST_CREDENTIALS.RINGCENTRAL_CLIENT_ID,
         clientSecret: TEST_CREDENTIALS.RINGCENTRAL_CLIENT_SECRET,
         redirectUris: [`${baseUrl}/connect/ringcentral/callback`],
+        permissions: options.rcPermissions,
       },
     ],
     accounts: [{ seed: 7, extensions: 5, days: 2 }],
@@ -87,6 +105,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   );
   const redis = await connectRedis(TEST_REDIS_URL, logger);
   const app = createApp({ ...services, redis });
+  server?.on('request', app);
   return {
     baseUrl,
     rc,
@@ -96,6 +115,10 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     redis,
     app,
     async close() {
+      if (server) {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
       await redis.close().catch(() => undefined);
       await services.close();
       await Promise.all([rc.close(), dbx.close()]);

@@ -78,6 +78,8 @@ export interface UserStats {
 export interface RingCentralApi {
   get<T>(pathOrUrl: string, query?: Query, options?: RequestOptions): Promise<T>;
   post<T>(path: string, body?: unknown, options?: RequestOptions): Promise<T>;
+  put<T>(path: string, body?: unknown, options?: RequestOptions): Promise<T>;
+  delete(path: string, options?: RequestOptions): Promise<void>;
   download(url: string, options?: RequestOptions): Promise<Download>;
   stats(): ApiStats;
   /** Stops listening to the Platform's refresh events. */
@@ -258,6 +260,11 @@ export function createPooledApi(
       send('GET', pathOrUrl, { query, headers: opts.headers }, opts.signal, readJson<T>),
     post: <T>(path: string, body?: unknown, opts: RequestOptions = {}) =>
       send('POST', path, { body: body ?? {}, headers: opts.headers }, opts.signal, readJson<T>),
+    put: <T>(path: string, body?: unknown, opts: RequestOptions = {}) =>
+      send('PUT', path, { body: body ?? {}, headers: opts.headers }, opts.signal, readJson<T>),
+    delete: async (path: string, opts: RequestOptions = {}) => {
+      await send('DELETE', path, { headers: opts.headers }, opts.signal, readJson<undefined>);
+    },
     // A download's body belongs to its caller: given a signal of its own, that one alone ends the
     // request and the body (the archive lets an upload that has begun finish past the run's stop).
     download: (url: string, opts: RequestOptions = {}) =>

@@ -63,6 +63,15 @@ const RULES: readonly RouteRule[] = [
     method: 'GET',
     pattern: new RegExp(`^/restapi/v1\\.0/account/${SEGMENT}/extension/${SEGMENT}$`),
   },
+  // Subscriptions (push notifications): create, update and delete are Medium, reads and renew Light.
+  { route: 'subscription-renew', group: 'Light', pattern: /^\/restapi\/v1\.0\/subscription\/[^/]+\/renew$/ },
+  {
+    route: 'subscription-read',
+    group: 'Light',
+    method: 'GET',
+    pattern: /^\/restapi\/v1\.0\/subscription(\/[^/]+)?$/,
+  },
+  { route: 'subscription', group: 'Medium', pattern: /^\/restapi\/v1\.0\/subscription(\/[^/]+)?$/ },
   {
     route: 'account-info',
     group: 'Light',

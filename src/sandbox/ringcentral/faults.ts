@@ -39,6 +39,7 @@ export const faultsInputSchema = z
     accountRateLimit: z.union([accountLimitSchema, z.array(accountLimitSchema)]).optional(),
     logRequests: z.number().int().min(0).max(100_000).optional(),
     dropNotifications: z.number().min(0).max(1).optional(),
+    duplicateNotifications: z.number().min(0).max(1).optional(),
   })
   .strict();
 
@@ -56,6 +57,7 @@ export interface FaultsView {
   accountRateLimit: Record<string, { until: string; seconds: number; retryAfterSeconds: number | null }>;
   logRequests: number;
   dropNotifications: number;
+  duplicateNotifications: number;
 }
 
 /** RingCentral's emergency limit per (account, app), switched on for one account. */
@@ -80,6 +82,8 @@ export class Faults {
   logRequests = 0;
   /** Share of WebHook notifications lost before their first delivery attempt. */
   dropNotifications = 0;
+  /** Share of WebHook notifications sent twice (the same uuid and body). */
+  duplicateNotifications = 0;
   rateLimitWindowSeconds: number;
   adminCanReadOtherMailboxes: boolean;
   /** Behind every random fault choice; reseeded by `faultSeed`. */
@@ -103,6 +107,7 @@ export class Faults {
     this.accountLimits.clear();
     this.logRequests = 0;
     this.dropNotifications = 0;
+    this.duplicateNotifications = 0;
     this.rateLimitWindowSeconds = this.defaults.rateLimitWindowSeconds;
     this.adminCanReadOtherMailboxes = this.defaults.adminCanReadOtherMailboxes;
     this.rng = createRng('faults');
@@ -152,6 +157,8 @@ export class Faults {
     }
     if (input.logRequests !== undefined) this.logRequests = input.logRequests;
     if (input.dropNotifications !== undefined) this.dropNotifications = input.dropNotifications;
+    if (input.duplicateNotifications !== undefined)
+      this.duplicateNotifications = input.duplicateNotifications;
   }
 
   /**
@@ -220,6 +227,7 @@ export class Faults {
       ),
       logRequests: this.logRequests,
       dropNotifications: this.dropNotifications,
+      duplicateNotifications: this.duplicateNotifications,
     };
   }
 }

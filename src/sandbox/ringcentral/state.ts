@@ -78,6 +78,7 @@ export class SimState {
         registry: this.subscriptions,
         now: () => this.now(),
         dropShare: () => this.faults.dropNotifications,
+        duplicateShare: () => this.faults.duplicateNotifications,
         rng: () => this.faults.rng,
       },
       this.webhookOptions,

@@ -29,6 +29,9 @@ export const COLLECTIONS = {
   searchItems: 'searchItems',
   folders: 'archiveFolders',
   keyFingerprints: 'keyFingerprints',
+  pushSubscriptions: 'pushSubscriptions',
+  pushEvents: 'pushEvents',
+  dirtyStreams: 'dirtyStreams',
   meta: 'storeMeta',
   /** The job library's collection (the default of @agendajs/mongo-backend). */
   jobs: 'agendaJobs',

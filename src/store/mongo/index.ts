@@ -9,6 +9,7 @@ import { ledgerMethods } from './ledger.ts';
 import { outstandingMethods } from './outstanding.ts';
 import { runMethods } from './runs.ts';
 import { auditMethods } from './audit.ts';
+import { pushMethods } from './push.ts';
 import { searchMethods } from './search.ts';
 import type { Store } from '../types.ts';
 
@@ -49,5 +50,6 @@ export function createMongoStore(url: string, options: { dbName?: string } = {})
     ...runMethods(database),
     ...auditMethods(database),
     ...searchMethods(database),
+    ...pushMethods(database),
   };
 }

@@ -21,7 +21,7 @@ import type { JsonObject } from '../types.ts';
  * shape), so two processes running it at once, or one that died halfway, do no harm.
  */
 
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 interface DataMigration {
   version: number;
@@ -115,6 +115,16 @@ export const INDEXES: ReadonlyArray<[CollectionName, IndexDescription[]]> = [
     ],
   ],
   [COLLECTIONS.audit, [{ key: { tenantId: 1, seq: 1 }, name: 'one_per_seq', unique: true }]],
+  // pushSubscriptions: _id is RingCentral's subscription id.
+  [COLLECTIONS.pushSubscriptions, [{ key: { tenantId: 1 }, name: 'by_tenant' }]],
+  [
+    COLLECTIONS.pushEvents,
+    [
+      { key: { tenantId: 1, uuid: 1 }, name: 'one_per_notification', unique: true },
+      { key: { tenantId: 1, receivedAt: 1 }, name: 'by_age' },
+    ],
+  ],
+  [COLLECTIONS.dirtyStreams, [{ key: { tenantId: 1, stream: 1 }, name: 'one_per_stream', unique: true }]],
   // keyFingerprints: _id is the key id, unique by nature; the collection appears on first write.
   [
     COLLECTIONS.jobs,

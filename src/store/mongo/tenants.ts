@@ -114,6 +114,9 @@ export function tenantMethods(db: Database): TenantMethods {
         COLLECTIONS.runs,
         COLLECTIONS.searchItems,
         COLLECTIONS.folders,
+        COLLECTIONS.pushSubscriptions,
+        COLLECTIONS.pushEvents,
+        COLLECTIONS.dirtyStreams,
       ] as const;
       await Promise.all(
         children.map((name) => db.run(() => db.collection(name).deleteMany({ tenantId: id }))),

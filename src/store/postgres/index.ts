@@ -9,6 +9,7 @@ import { ledgerMethods } from './ledger.ts';
 import { outstandingMethods } from './outstanding.ts';
 import { runMethods } from './runs.ts';
 import { auditMethods } from './audit.ts';
+import { pushMethods } from './push.ts';
 import { searchMethods } from './search.ts';
 import type { Store } from '../types.ts';
 
@@ -55,5 +56,6 @@ export function createPostgresStore(connectionString: string, options: PostgresO
     ...runMethods(db),
     ...auditMethods(db),
     ...searchMethods(db),
+    ...pushMethods(db),
   };
 }

@@ -255,6 +255,43 @@ export const migrations: Migration[] = [
         WHERE stream LIKE 'mailbox:%' AND position ?| array['status', 'errorCode', 'error', 'checkedAt']`,
     ],
   },
+  {
+    id: 7,
+    name: 'push notifications: subscriptions, seen notifications, dirty streams',
+    statements: [
+      `CREATE TABLE push_subscriptions (
+        id text PRIMARY KEY,
+        tenant_id text NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+        verification_hash text NOT NULL,
+        event_filters jsonb NOT NULL DEFAULT '[]',
+        disabled_filters jsonb NOT NULL DEFAULT '[]',
+        status text NOT NULL,
+        expires_at timestamptz NOT NULL,
+        created_at timestamptz NOT NULL,
+        checked_at timestamptz NOT NULL,
+        last_event_at timestamptz
+      )`,
+      `CREATE INDEX push_subscriptions_by_tenant ON push_subscriptions (tenant_id)`,
+      `CREATE TABLE push_events (
+        tenant_id text NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+        uuid text NOT NULL,
+        received_at timestamptz NOT NULL,
+        PRIMARY KEY (tenant_id, uuid)
+      )`,
+      `CREATE INDEX push_events_by_age ON push_events (tenant_id, received_at)`,
+      `CREATE TABLE dirty_streams (
+        tenant_id text NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+        stream text NOT NULL,
+        changed_at timestamptz NOT NULL,
+        due_at timestamptz NOT NULL,
+        since timestamptz,
+        attempts integer NOT NULL DEFAULT 0,
+        awaiting jsonb NOT NULL DEFAULT '[]',
+        version integer NOT NULL DEFAULT 1,
+        PRIMARY KEY (tenant_id, stream)
+      )`,
+    ],
+  },
 ];
 
 /** `through`: apply the migrations up to that id only (tests of a data migration start there). */

@@ -20,6 +20,7 @@ import {
 import { requireFields } from '../middleware/form.ts';
 import { requireUser } from '../middleware/require-user.ts';
 import { sendPage, type Views } from '../views.ts';
+import { pushView } from '../view-models/push.ts';
 import { examplePath, TIME_ZONES } from '../view-models/settings.ts';
 
 /**
@@ -28,6 +29,7 @@ import { examplePath, TIME_ZONES } from '../view-models/settings.ts';
  */
 export interface SettingsDeps {
   store: Store;
+  subscriptions: { enabled: boolean };
   connections: Connections;
   views: Views;
   clock: Clock;
@@ -51,9 +53,11 @@ export function settingsRoutes(deps: SettingsDeps): Router {
 
   const page = async (req: Request, settings: TenantSettings, extra: object = {}) => {
     const tenant = (await store.getTenant(req.session.user!.tenantId))!;
+    const runs = (await store.listRuns(tenant.id, { limit: 20 })).items.filter((r) => r.trigger !== 'verify');
     return {
       tenant,
       settings,
+      push: await pushView({ store, enabled: deps.subscriptions.enabled, now: clock.now() }, tenant.id, runs),
       extensions: await extensionsFor(deps, tenant.id),
       dataToggles: DATA_TOGGLES,
       placeholders: Object.entries(PLACEHOLDERS),

@@ -3,6 +3,7 @@ import { MAILBOX_ACCESS } from '../../archive/mailbox-access.ts';
 import { MAILBOX_PROBLEMS } from '../../archive/messages-stage.ts';
 import type { Scheduler } from '../../jobs/scheduler.ts';
 import type { Connection, JsonObject, Run, StateRecord, Store, Tenant } from '../../store/types.ts';
+import { pushView, type PushView } from './push.ts';
 
 /** Everything the dashboard shows, gathered in one place so the template only formats. */
 export interface DashboardModel {
@@ -18,6 +19,8 @@ export interface DashboardModel {
   progress: { doneDays: number; totalDays: number; etaMs: number | null } | null;
   risk: { atRisk: number; oldestAgeDays: number | null; projectedLoss: number } | null;
   problem: string | null;
+  /** Push notifications: live or not, the last one's time, whether calls come by them too. */
+  push: PushView;
   mailboxes: {
     mode: string | null;
     problems: Array<{ extensionId: string; status: string; errorCode: string; error: string }>;
@@ -46,7 +49,7 @@ const obj = (v: unknown): JsonObject | null =>
   v && typeof v === 'object' && !Array.isArray(v) ? (v as JsonObject) : null;
 
 export async function buildDashboard(
-  deps: { store: Store; scheduler: Scheduler },
+  deps: { store: Store; scheduler: Scheduler; subscriptions: { enabled: boolean }; now: () => number },
   tenantId: string,
 ): Promise<DashboardModel | null> {
   const { store } = deps;
@@ -95,6 +98,11 @@ export async function buildDashboard(
       projectedLoss: num(risk.projectedLoss) ?? 0,
     },
     problem: typeof finished?.stats.problem === 'string' ? finished.stats.problem : null,
+    push: await pushView(
+      { store, enabled: deps.subscriptions.enabled, now: deps.now() },
+      tenantId,
+      archiveRuns,
+    ),
     mailboxes: mailboxView(state),
   };
 }

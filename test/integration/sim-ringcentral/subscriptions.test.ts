@@ -294,6 +294,14 @@ describe('WebHook notifications', () => {
     expect(receiver.received[0]!.body.uuid).toBe(receiver.received[1]!.body.uuid);
   });
 
+  it('sends a notification twice, same uuid and body, when the fault asks', async () => {
+    await subscribe(admin, [mailbox('~')]);
+    sim.setFaults({ duplicateNotifications: 1 });
+    sim.addActivity({ sms: 1 });
+    const [a, b] = await receiver.waitFor(2);
+    expect(b!.body).toEqual(a!.body);
+  });
+
   it('drops the share of notifications the fault asks for, and lists them over /__sim', async () => {
     const sub = await subscribe(admin, [mailbox('~')]);
     sim.setFaults({ dropNotifications: 1 });

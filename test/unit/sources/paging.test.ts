@@ -16,6 +16,8 @@ function pagesApi(pages: Record<string, ListResponse<{ id: number }>>): RingCent
     asked,
     get,
     post: unused,
+    put: unused,
+    delete: unused,
     download: unused,
     stats: () => ({
       calls: {} as never,

@@ -24,6 +24,13 @@ describe('routeGroupOf', () => {
     ['GET', '/restapi/v1.0/account/~/extension', 'Medium'],
     ['GET', '/restapi/v1.0/account/~/extension/~', 'Light'],
     ['GET', '/restapi/v1.0/account/~', 'Light'],
+    // The Subscription API (spec x-throttling-group): create, update, delete Medium; reads, renew Light.
+    ['GET', '/restapi/v1.0/subscription', 'Light'],
+    ['POST', '/restapi/v1.0/subscription', 'Medium'],
+    ['GET', '/restapi/v1.0/subscription/dd2f0ff2-580e', 'Light'],
+    ['PUT', '/restapi/v1.0/subscription/dd2f0ff2-580e', 'Medium'],
+    ['DELETE', '/restapi/v1.0/subscription/dd2f0ff2-580e', 'Medium'],
+    ['POST', '/restapi/v1.0/subscription/dd2f0ff2-580e/renew', 'Light'],
   ])('%s %s is %s', (method, path, group) => {
     expect(routeGroupOf(method, path).group).toBe(group);
   });

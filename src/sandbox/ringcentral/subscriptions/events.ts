@@ -74,13 +74,13 @@ export function callChange(call: CallRecord): CallChange {
 
 export function telephonyEventBody(account: Account, call: CallRecord): Record<string, unknown> {
   const telephonySessionId = telephonySessionIdOf(account.ids.base, call.seq);
-  const endedAt = call.startTime + call.duration * 1000;
   return {
     sequence: 1,
     sessionId: sessionIdOf(account.ids.base, call.seq),
     telephonySessionId,
     serverId: 'sim.ringcentral.local',
-    eventTime: iso(endedAt),
+    // The spec: "The call start date/time".
+    eventTime: iso(call.startTime),
     origin: { type: 'Call' },
     parties: [
       {

@@ -5,7 +5,8 @@
  * delays; a subscription whose deliveries keep failing for `blacklistAfterMs` (ten minutes, after
  * RingCentral staff on the developer forum) is Blacklisted: it stops receiving anything until it
  * is deleted and created again (guide: notifications/webhooks/troubleshooting). The `dropNotifications`
- * fault loses a share of notifications before their first attempt. Times are on the simulator
+ * fault loses a share of notifications before their first attempt; `duplicateNotifications` sends
+ * a share twice. Times are on the simulator
  * clock; a real-time ticker looks for due deliveries, so moving the clock speeds retries up.
  */
 import { randomUUID } from 'node:crypto';
@@ -59,6 +60,8 @@ export interface HubDeps {
   now(): number;
   /** Share of notifications lost before delivery (the `dropNotifications` fault) and its PRNG. */
   dropShare(): number;
+  /** Share of notifications sent twice, the same uuid and body (the `duplicateNotifications` fault). */
+  duplicateShare(): number;
   rng(): Rng;
 }
 
@@ -160,15 +163,25 @@ export class WebhookHub {
       lastError: null,
       body: JSON.stringify(payload),
     };
-    this.log.push(delivery);
-    if (this.log.length > this.options.logSize) this.log.splice(0, this.log.length - this.options.logSize);
+    this.record(delivery);
     const share = this.deps.dropShare();
     if (share > 0 && this.deps.rng().next() < share) {
       delivery.status = 'dropped';
       return;
     }
     this.pending.push(delivery);
+    const twice = this.deps.duplicateShare();
+    if (twice > 0 && this.deps.rng().next() < twice) {
+      const copy = { ...delivery };
+      this.record(copy);
+      this.pending.push(copy);
+    }
     this.tick();
+  }
+
+  private record(delivery: Delivery): void {
+    this.log.push(delivery);
+    if (this.log.length > this.options.logSize) this.log.splice(0, this.log.length - this.options.logSize);
   }
 
   private tick(): void {
