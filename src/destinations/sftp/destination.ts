@@ -1,6 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
+import pMap from 'p-map';
 import { abortReason } from '../../lib/errors.ts';
 import { Slots } from '../../lib/slots.ts';
 import type {
@@ -12,8 +13,10 @@ import type {
 } from '../types.ts';
 import type { SftpCredentials } from './credentials.ts';
 import { classifySftpError, isNoSuchFile, SftpDestinationError, SFTP_STATUS, statusOf } from './errors.ts';
+import { readBack, remoteHasher, type ServerFile } from './hashing.ts';
 import { SFTP, SFTP_HASH } from './identity.ts';
 import { openSession, type SftpSession } from './session.ts';
+import { replaceWith, uploadTemporary } from './upload.ts';
 
 /**
  * The Destination port on an SFTP server. A put streams its source into a temporary file next to
@@ -22,7 +25,13 @@ import { openSession, type SftpSession } from './session.ts';
  * plain SFTP rename, which refuses to replace anything (identical bytes already there count as
  * success, different bytes as a conflict); 'overwrite' uses posix-rename@openssh.com, which
  * replaces the old file in one step. The server keeps no hash of its own, so the remote hash is
- * SHA-256, and a listing reads each file back to compute it.
+ * SHA-256; a listing has the server compute it where the login may run sha256sum, and reads each
+ * file back where not (hashing.ts).
+ *
+ * Everything goes over one SSH connection, and every SFTP request waits for its answer, so speed
+ * is round trips: many puts share the connection at once (the server answers them interleaved),
+ * each put sends its writes without waiting for the previous answer (upload.ts), a folder is made
+ * once per destination however many puts need it, and a listing reads several folders at once.
  */
 
 /** POSIX servers: names of up to 255 bytes, letter case significant, nothing refused beyond ours. */
@@ -34,11 +43,13 @@ export const SFTP_CAPABILITIES = {
 } as const satisfies DestinationCapabilities;
 
 export interface SftpDestinationOptions {
-  /** Puts sending at once over the one connection. Default 4. */
+  /** Puts sending at once over the one connection. Default 32 (as many as a run starts). */
   maxConcurrentPuts?: number;
-  /** Bytes per SFTP write (the client splits them into packets). Default 256 KiB. */
+  /** Bytes per SFTP write request. Default 64 KiB. */
   writeSize?: number;
-  /** Files read back at once while listing. Default 4. */
+  /** Write requests of one put awaiting their answer. Default 4 (a put holds 256 KiB at most). */
+  writesInFlight?: number;
+  /** Folders read, or files read back, at once while listing. Default 16. */
   listConcurrency?: number;
 }
 
@@ -52,6 +63,7 @@ const COUNTERS = [
   'bytesCommitted',
   'identicalAlreadyThere',
   'conflicts',
+  'foldersMade',
   'listedFiles',
   'readCalls',
   'failedPuts',
@@ -61,17 +73,21 @@ export function createSftpDestination(
   credentials: () => Promise<SftpCredentials>,
   options: SftpDestinationOptions = {},
 ): Destination {
-  const writeSize = options.writeSize ?? 256 * 1024;
-  const slots = new Slots(options.maxConcurrentPuts ?? 4);
+  const upload = { writeSize: options.writeSize ?? 64 * 1024, inFlight: options.writesInFlight ?? 4 };
+  const listWidth = options.listConcurrency ?? 16;
+  const slots = new Slots(options.maxConcurrentPuts ?? 32);
+  const hasher = remoteHasher({ readBackConcurrency: listWidth });
   const counters = new Map<string, number>(COUNTERS.map((name) => [name, 0]));
   const count = (name: (typeof COUNTERS)[number], n = 1) => counters.set(name, (counters.get(name) ?? 0) + n);
   let session: Promise<{ session: SftpSession; root: string }> | null = null;
-  const madeFolders = new Set<string>();
+  /** Folders known to exist (or being made) on the current connection. */
+  let folders = new Map<string, Promise<void>>();
 
   /** The connection, opened on first use and again after it dropped. */
   async function connected(): Promise<{ session: SftpSession; root: string }> {
     const current = session && (await session.catch(() => null));
     if (current && !current.session.closed) return current;
+    folders = new Map();
     session = (async () => {
       const creds = await credentials();
       const opened = await openSession(creds);
@@ -99,84 +115,34 @@ export function createSftpDestination(
 
   const remote = (root: string, path: string) => posix.join(root, path);
 
-  async function ensureFolder(s: SftpSession, folder: string, root: string): Promise<void> {
-    if (folder === root || madeFolders.has(folder)) return;
-    try {
-      const stats = await s.stat(folder);
-      if (!stats.isDirectory())
-        throw new SftpDestinationError('item', `${folder} on the SFTP server is a file, not a folder`);
-    } catch (error) {
-      if (!isNoSuchFile(error)) throw error;
-      await ensureFolder(s, posix.dirname(folder), root);
-      await s.mkdir(folder).catch(async (mkdirError: unknown) => {
-        // Made meanwhile by a concurrent put: fine if it is a folder now.
-        const now = await s.stat(folder).catch(() => null);
-        if (!now?.isDirectory()) throw mkdirError;
-      });
+  /** Makes `folder` (and its parents) once: every put into it waits for the same attempt. */
+  function ensureFolder(s: SftpSession, folder: string, root: string): Promise<void> {
+    if (folder === root) return Promise.resolve();
+    let made = folders.get(folder);
+    if (!made) {
+      made = makeFolder(s, folder, root);
+      folders.set(folder, made);
+      made.catch(() => folders.delete(folder));
     }
-    madeFolders.add(folder);
+    return made;
   }
 
-  /** Streams `body` into a new file at `tmp`: returns its SHA-256 and size. Nothing is renamed. */
-  async function upload(s: SftpSession, tmp: string, body: Readable | Buffer, signal?: AbortSignal) {
-    const hash = createHash('sha256');
-    let size = 0;
-    const handle = await s.open(tmp, 'wx');
+  async function makeFolder(s: SftpSession, folder: string, root: string, parentMade = false): Promise<void> {
+    // Most folders a put needs are new (a new day): try to make it first, look only if that fails.
     try {
-      const chunks = Buffer.isBuffer(body) ? [body] : body;
-      let pending: Buffer[] = [];
-      let pendingBytes = 0;
-      const writeOut = async () => {
-        if (pendingBytes === 0) return;
-        const data = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
-        pending = [];
-        pendingBytes = 0;
-        await s.write(handle, data, size - data.length);
-      };
-      for await (const chunk of chunks as AsyncIterable<Buffer> | Buffer[]) {
-        if (signal?.aborted) throw abortReason(signal);
-        const piece = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
-        hash.update(piece);
-        size += piece.length;
-        pending.push(piece);
-        pendingBytes += piece.length;
-        if (pendingBytes >= writeSize) await writeOut();
+      await s.mkdir(folder);
+      count('foldersMade');
+      return;
+    } catch (error) {
+      if (isNoSuchFile(error) && !parentMade) {
+        await ensureFolder(s, posix.dirname(folder), root);
+        return makeFolder(s, folder, root, true);
       }
-      await writeOut();
-      // On disk before it gets its real name (fsync@openssh.com; a server without it has no way).
-      await s.fsync(handle).catch((error: unknown) => {
-        if (statusOf(error) === undefined) throw error;
-      });
-    } finally {
-      await s.closeHandle(handle).catch(() => undefined);
+      const there = await s.stat(folder).catch(() => null);
+      if (!there) throw error;
+      if (!there.isDirectory())
+        throw new SftpDestinationError('item', `${folder} on the SFTP server is a file, not a folder`);
     }
-    return { sha256: hash.digest('hex'), size };
-  }
-
-  /** Puts `tmp` in place of `target` in one step; a server without posix-rename@openssh.com
-   *  gets the old file removed first (a short moment with no file there, never half a file). */
-  async function replace(s: SftpSession, tmp: string, target: string): Promise<void> {
-    try {
-      await s.renameOver(tmp, target);
-    } catch (error) {
-      if (statusOf(error) !== undefined) throw error;
-      await s.unlink(target).catch((e: unknown) => {
-        if (!isNoSuchFile(e)) throw e;
-      });
-      await s.rename(tmp, target);
-    }
-  }
-
-  /** The SHA-256 of a file on the server, read back in a stream. */
-  function hashRemote(s: SftpSession, path: string): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const hash = createHash('sha256');
-      s.sftp
-        .createReadStream(path)
-        .on('data', (chunk: Buffer) => hash.update(chunk))
-        .on('error', reject)
-        .on('end', () => resolve(hash.digest('hex')));
-    });
   }
 
   async function put(path: string, body: Readable | Buffer, putOptions: PutOptions): Promise<CommittedFile> {
@@ -204,20 +170,19 @@ export function createSftpDestination(
       const folder = posix.dirname(target);
       await ensureFolder(s, folder, root);
       tmp = posix.join(folder, `.${posix.basename(target)}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
-      const sent = await upload(s, tmp, body, signal);
+      const sent = await uploadTemporary(s, tmp, body, { ...upload, signal });
       if (putOptions.size !== undefined && sent.size !== putOptions.size)
         throw new SftpDestinationError(
           'retry',
           `The source of ${path} ended after ${sent.size} of ${putOptions.size} bytes; nothing was kept`,
         );
-      const written = await s.stat(tmp);
-      if (written.size !== sent.size)
+      if (sent.sizeOnServer !== sent.size)
         throw new SftpDestinationError(
           'retry',
-          `The SFTP server holds ${written.size} of the ${sent.size} bytes sent for ${path}`,
+          `The SFTP server holds ${sent.sizeOnServer} of the ${sent.size} bytes sent for ${path}`,
         );
       putOptions.onSent?.();
-      if (putOptions.mode === 'overwrite') await replace(s, tmp, target);
+      if (putOptions.mode === 'overwrite') await replaceWith(s, tmp, target);
       else {
         try {
           await s.rename(tmp, target);
@@ -226,7 +191,7 @@ export function createSftpDestination(
           // Something is at the path already: the same bytes are a success, other bytes a conflict.
           const there = await s.stat(target).catch(() => null);
           if (!there) throw error;
-          if (there.size === sent.size && (await hashRemote(s, target)) === sent.sha256) {
+          if (there.size === sent.size && (await readBack(s, target, there.size)) === sent.sha256) {
             count('identicalAlreadyThere');
           } else {
             count('conflicts');
@@ -258,39 +223,54 @@ export function createSftpDestination(
     }
   }
 
+  /** Every archived file under `start`, with its size: folders are read several at once. */
+  async function filesUnder(s: SftpSession, start: string): Promise<ServerFile[]> {
+    const found: ServerFile[] = [];
+    let level = [start];
+    while (level.length > 0) {
+      const next: string[] = [];
+      await pMap(
+        level,
+        async (dir) => {
+          let entries;
+          try {
+            entries = await s.readdir(dir);
+          } catch (error) {
+            if (isNoSuchFile(error)) return; // nothing archived there (yet)
+            throw classifySftpError(error, `listing of ${dir}`);
+          }
+          for (const entry of entries) {
+            const full = posix.join(dir, entry.filename);
+            if (entry.attrs.isDirectory()) next.push(full);
+            else if (entry.attrs.isFile() && !isTemporary(entry.filename))
+              found.push({ full, size: entry.attrs.size });
+          }
+        },
+        { concurrency: listWidth },
+      );
+      level = next;
+    }
+    return found;
+  }
+
   async function* list(folder: string): AsyncGenerator<RemoteFile> {
     const { session: s, root } = await connected();
-    const start = remote(root, folder || '/');
-    const found: Array<{ path: string; size: number; full: string }> = [];
-    const walk = async (dir: string): Promise<void> => {
-      let entries;
-      try {
-        entries = await s.readdir(dir);
-      } catch (error) {
-        if (isNoSuchFile(error)) return; // nothing archived there (yet)
-        throw classifySftpError(error, `listing of ${dir}`);
-      }
-      for (const entry of entries) {
-        const full = posix.join(dir, entry.filename);
-        if (entry.attrs.isDirectory()) await walk(full);
-        else if (entry.attrs.isFile() && !isTemporary(entry.filename))
-          found.push({ path: `/${posix.relative(root, full)}`, size: entry.attrs.size, full });
-      }
-    };
-    await walk(start);
-    const width = options.listConcurrency ?? 4;
-    for (let i = 0; i < found.length; i += width) {
-      const batch = found.slice(i, i + width);
-      const hashes = await Promise.all(
-        batch.map((f) =>
-          hashRemote(s, f.full).catch((error: unknown) =>
-            Promise.reject(classifySftpError(error, `reading of ${f.path}`)),
-          ),
-        ),
-      );
-      for (const [j, f] of batch.entries()) {
+    const files = await filesUnder(s, remote(root, folder || '/'));
+    // Hashed a slice at a time, so a caller sees files while the rest are still being hashed.
+    for (let i = 0; i < files.length; i += 2_000) {
+      const slice = files.slice(i, i + 2_000);
+      const hashes = await hasher.hash(s, slice).catch((error: unknown) => {
+        throw classifySftpError(error, `reading back of files under ${folder || '/'}`);
+      });
+      for (const file of slice) {
+        const value = hashes.get(file.full);
+        if (value === undefined) continue; // gone since the folder was read
         count('listedFiles');
-        yield { path: f.path, size: f.size, remoteHash: { algorithm: SFTP_HASH, value: hashes[j]! } };
+        yield {
+          path: `/${posix.relative(root, file.full)}`,
+          size: file.size,
+          remoteHash: { algorithm: SFTP_HASH, value },
+        };
       }
     }
   }
@@ -322,7 +302,7 @@ export function createSftpDestination(
       // What this login may still fill (bavail) is what decides "full", not the disk's own reserve.
       return { used, allocated: used + fs.bavail * unit };
     },
-    stats: () => Object.fromEntries(counters),
+    stats: () => ({ ...Object.fromEntries(counters), ...hasher.counts }),
     async close() {
       const current = session && (await session.catch(() => null));
       session = null;

@@ -27,8 +27,11 @@ export interface SftpSession {
   readonly sftp: SFTPWrapper;
   open(path: string, flags: OpenMode): Promise<Buffer>;
   write(handle: Buffer, data: Buffer, position: number): Promise<void>;
+  /** Up to `length` bytes from `position`: fewer at the end of the file, none past it. */
+  read(handle: Buffer, position: number, length: number): Promise<Buffer>;
   fsync(handle: Buffer): Promise<void>;
   closeHandle(handle: Buffer): Promise<void>;
+  fstat(handle: Buffer): Promise<Stats>;
   stat(path: string): Promise<Stats>;
   readdir(path: string): Promise<FileEntryWithStats[]>;
   mkdir(path: string): Promise<void>;
@@ -40,9 +43,18 @@ export interface SftpSession {
   statvfs(
     path: string,
   ): Promise<{ bsize: number; frsize: number; blocks: number; bfree: number; bavail: number } | null>;
+  /** Runs a command on the server (an exec channel, beside the SFTP one); null when the server
+   *  refuses exec channels (an SFTP-only login). Its output is capped at `maxOutput` bytes. */
+  exec(command: string, maxOutput: number): Promise<ExecResult | null>;
   /** Ended: the connection dropped or was closed. */
   readonly closed: boolean;
   end(): void;
+}
+
+export interface ExecResult {
+  /** null when the command ended without an exit status (a signal, or the channel cut). */
+  code: number | null;
+  stdout: Buffer;
 }
 
 const promised = <T>(
@@ -169,8 +181,15 @@ export async function openSession(credentials: SftpCredentials): Promise<SftpSes
     open: (path, flags) => promised((done) => sftp.open(path, flags, done)),
     write: (handle, data, position) =>
       promised<void>((done) => sftp.write(handle, data, 0, data.length, position, (e) => done(e))),
+    read: (handle, position, length) =>
+      promised<Buffer>((done) =>
+        sftp.read(handle, Buffer.allocUnsafe(length), 0, length, position, (e, bytes, data) =>
+          e ? done(e) : done(null, data.subarray(0, bytes)),
+        ),
+      ),
     fsync: (handle) => promised<void>((done) => sftp.ext_openssh_fsync(handle, (e) => done(e))),
     closeHandle: (handle) => promised<void>((done) => sftp.close(handle, (e) => done(e))),
+    fstat: (handle) => promised((done) => sftp.fstat(handle, done)),
     stat: (path) => promised((done) => sftp.stat(path, done)),
     readdir: (path) => promised((done) => sftp.readdir(path, done)),
     mkdir: (path) => promised<void>((done) => sftp.mkdir(path, (e) => done(e))),
@@ -178,6 +197,7 @@ export async function openSession(credentials: SftpCredentials): Promise<SftpSes
     renameOver: (from, to) => promised<void>((done) => sftp.ext_openssh_rename(from, to, (e) => done(e))),
     unlink: (path) => promised<void>((done) => sftp.unlink(path, (e) => done(e))),
     realpath: (path) => promised((done) => sftp.realpath(path, done)),
+    exec: (command, maxOutput) => runCommand(client, command, maxOutput),
     statvfs: async (path) => {
       let fs: Record<string, unknown>;
       try {
@@ -195,4 +215,37 @@ export async function openSession(credentials: SftpCredentials): Promise<SftpSes
       };
     },
   };
+}
+
+function runCommand(client: Client, command: string, maxOutput: number): Promise<ExecResult | null> {
+  return new Promise((resolve, reject) => {
+    client.exec(command, (error, channel) => {
+      // Refused by the server (an SFTP-only login, ForceCommand): not an error, just no exec.
+      if (error) return resolve(null);
+      // Nothing to send: end its input at once (a login forced into the SFTP server would otherwise
+      // wait for us forever).
+      channel.end();
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let code: number | null = null;
+      channel.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > maxOutput) channel.close();
+        else chunks.push(chunk);
+      });
+      channel.stderr.resume();
+      channel.on(
+        'exit',
+        (exitCode: number | null) => (code = typeof exitCode === 'number' ? exitCode : null),
+      );
+      channel.on('error', reject);
+      channel.on('close', () =>
+        resolve(
+          size > maxOutput
+            ? { code: null, stdout: Buffer.alloc(0) }
+            : { code, stdout: Buffer.concat(chunks) },
+        ),
+      );
+    });
+  });
 }

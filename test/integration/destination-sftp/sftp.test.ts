@@ -8,7 +8,7 @@ import {
   createSftpDestination,
   type SftpCredentials,
 } from '../../../src/destinations/sftp/index.ts';
-import { DestinationError, type RemoteFile } from '../../../src/destinations/types.ts';
+import { type Destination, DestinationError, type RemoteFile } from '../../../src/destinations/types.ts';
 import { startSshd, type TestSshd } from '../../support/sshd.ts';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -141,6 +141,69 @@ describe('the SFTP destination', () => {
     } finally {
       await destination.close();
     }
+  });
+
+  it('hashes with the server’s sha256sum where the login may run commands, and reads back where not', async () => {
+    const files: Record<string, Buffer> = {
+      '/Hash/one.bin': Buffer.alloc(100_000, 3),
+      "/Hash/it's a \\ name.txt": Buffer.from('odd'),
+    };
+    const withCommands = open();
+    const sftpOnly = createSftpDestination(() =>
+      Promise.resolve({ ...credentials, port: sshd.sftpOnlyPort }),
+    );
+    const listing = async (destination: Destination) => {
+      const out: RemoteFile[] = [];
+      for await (const file of destination.list('/Hash')) out.push(file);
+      return out.sort((a, b) => a.path.localeCompare(b.path));
+    };
+    try {
+      for (const [path, bytes] of Object.entries(files)) await withCommands.put(path, bytes, { mode: 'add' });
+      const expected = Object.entries(files)
+        .map(([path, bytes]) => ({
+          path,
+          size: bytes.length,
+          remoteHash: { algorithm: 'sha256', value: sha256(bytes) },
+        }))
+        .sort((a, b) => a.path.localeCompare(b.path));
+      expect(await listing(withCommands)).toEqual(expected);
+      expect(withCommands.stats()).toMatchObject({ hashedByServer: 2, hashedByReadingBack: 0 });
+      // ForceCommand internal-sftp: the command never runs, every file is read back instead.
+      expect(await listing(sftpOnly)).toEqual(expected);
+      expect(sftpOnly.stats()).toMatchObject({ hashedByServer: 0, hashedByReadingBack: 2 });
+    } finally {
+      await withCommands.close();
+      await sftpOnly.close();
+    }
+  });
+
+  // sshd checks a password against the system's own users: only a test run as root can make one.
+  it.skipIf(process.getuid?.() !== 0)('logs in with a password, and refuses a wrong one', async () => {
+    const login = sshd.passwordLogin!;
+    const answers = {
+      host: sshd.host,
+      port: String(sshd.port),
+      username: login.username,
+      password: login.password,
+      folder: 'archive',
+      hostKeyFingerprint: sshd.fingerprint,
+    };
+    await expect(checkSftpSetup({ ...answers, password: `${login.password}x` })).rejects.toThrow(
+      `The server refused the login of “${login.username}”`,
+    );
+    const setup = await checkSftpSetup(answers);
+    expect(setup.credentials).toMatchObject({
+      password: login.password,
+      folder: join(login.home, 'archive'),
+    });
+    expect(setup.credentials.privateKey).toBeUndefined();
+    const destination = createSftpDestination(() => Promise.resolve(setup.credentials));
+    try {
+      await destination.put('/Acme/call.json', Buffer.from('{}'), { mode: 'add' });
+    } finally {
+      await destination.close();
+    }
+    expect(await readFile(join(login.home, 'archive/Acme/call.json'), 'utf8')).toBe('{}');
   });
 
   it('refuses a server whose host key changed, with a clear message, and writes nothing', async () => {
