@@ -124,14 +124,32 @@ export function defuseFormula(cell: string): string {
 
 function toCsv<Row>(columns: readonly Column<Row>[], rows: readonly Row[]): string {
   const header = columns.map((column) => column.header);
-  return stringify([header, ...rows.map((row) => columns.map((column) => column.cell(row)))], {
-    bom: true,
-    record_delimiter: 'windows',
-    // csv-stringify quotes a cell holding the whole record delimiter ("\r\n") but not a lone
-    // "\n" or "\r"; RFC 4180 readers (Excel included) need those quoted too.
-    quoted_match: /[\r\n]/,
-    cast: { string: defuseFormula },
-  });
+  return csvRecords([header, ...rows.map((row) => columns.map((column) => column.cell(row)))]);
+}
+
+/** A cell as csvRecords takes it: null and undefined are empty cells. */
+export type CsvCell = string | number | null | undefined;
+
+/**
+ * The one CSV writer of the product (the daily files, the reconciliation report, the archive-log
+ * download): records in the format above, formulas defused. `bom: false` continues a file already
+ * begun (a download written page by page).
+ */
+export function csvRecords(
+  records: readonly (readonly CsvCell[])[],
+  options: { bom?: boolean } = {},
+): string {
+  return stringify(
+    records.map((record) => [...record]),
+    {
+      bom: options.bom ?? true,
+      record_delimiter: 'windows',
+      // csv-stringify quotes a cell holding the whole record delimiter ("\r\n") but not a lone
+      // "\n" or "\r"; RFC 4180 readers (Excel included) need those quoted too.
+      quoted_match: /[\r\n]/,
+      cast: { string: defuseFormula },
+    },
+  );
 }
 
 /** Sorted by the keys in order, compared as plain UTF-16 (never locale order, which varies by machine). */

@@ -1,8 +1,7 @@
-import { stringify } from 'csv-stringify/sync';
 import type { Destination, RemoteHash } from '../../destinations/types.ts';
 import { errorMessage } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
-import { defuseFormula } from '../report-csv.ts';
+import { csvRecords } from '../report-csv.ts';
 import { reconciliationFolder } from './compare.ts';
 import { summaryLines } from './summary.ts';
 import type { VerifyReport } from './types.ts';
@@ -63,12 +62,7 @@ export function reconciliationCsv(report: VerifyReport): string {
       'No archived item is recorded at this path: the archiver did not put it there.',
     ]),
   ];
-  return stringify([HEADER, ...rows], {
-    bom: true,
-    record_delimiter: 'windows',
-    quoted_match: /[\r\n]/,
-    cast: { string: defuseFormula },
-  });
+  return csvRecords([HEADER, ...rows]);
 }
 
 /** "2026-11-26T10-00-00Z": sortable, and valid in every file system the archive syncs to. */

@@ -1,6 +1,6 @@
-import { stringify } from 'csv-stringify/sync';
 import { Router, type Request } from 'express';
 import { DATA_KINDS } from '../../archive/kinds/registry.ts';
+import { csvRecords } from '../../archive/report-csv.ts';
 import type { Scheduler } from '../../jobs/scheduler.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { UserInputError } from '../../lib/errors.ts';
@@ -107,8 +107,10 @@ export function archiveLogRoutes(deps: ArchiveLogDeps): Router {
     const tenantId = req.session.user!.tenantId;
     const f = filters(req);
     res.type('text/csv').attachment(`archive-log-${f.status}.csv`);
+    // The daily files' writer and rule: reasons and paths carry text from outside (caller names,
+    // RingCentral's messages), so a cell that a spreadsheet would run as a formula is defused.
     res.write(
-      stringify([
+      csvRecords([
         ['status', 'kind', 'source_id', 'attachment_id', 'path', 'size', 'time', 'attempts', 'reason'],
       ]),
     );
@@ -116,7 +118,7 @@ export function archiveLogRoutes(deps: ArchiveLogDeps): Router {
     do {
       const { rows, next } = await page(store, tenantId, { ...f, after }, 1000);
       res.write(
-        stringify(
+        csvRecords(
           rows.map((r) => [
             r.status,
             r.kind,
@@ -128,6 +130,7 @@ export function archiveLogRoutes(deps: ArchiveLogDeps): Router {
             r.attempts ?? '',
             r.reason ?? '',
           ]),
+          { bom: false },
         ),
       );
       after = next;

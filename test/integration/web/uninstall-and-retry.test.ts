@@ -1,4 +1,6 @@
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callsCsv } from '../../../src/archive/report-csv.ts';
 import type { RingCentralTokens } from '../../../src/connections/index.ts';
 import type { DropboxTokens } from '../../../src/connections/index.ts';
 import { onboardTenant } from '../../support/onboard.ts';
@@ -41,6 +43,52 @@ describe('retrying failed items and uninstalling', () => {
     const csv = await browser.agent.get('/archive-log.csv?status=pending').expect(200);
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
     expect(csv.text).toContain('pending,fax,m-1,a-1');
+  });
+
+  it('defuses spreadsheet formulas in the archive-log download exactly as the daily CSV files do', async () => {
+    const { tenantId, browser } = await onboardTenant(stack, { email: 'formulas@example.com' });
+    // Text from outside: a reason quoting a caller's name, a path built from a phone number.
+    const hostile = ['=HYPERLINK("http://evil.example","x")', '+15551230000', '-2+3', '@SUM(A1)'];
+    for (const [i, text] of hostile.entries())
+      await stack.services.store.saveOutstanding({
+        tenantId,
+        kind: 'fax',
+        sourceId: `f-${i}`,
+        attachmentId: '',
+        status: 'failed',
+        attempts: 6,
+        lastError: text,
+        nextAttemptAt: null,
+        descriptor: { path: text },
+      });
+    const res = await browser.agent.get('/archive-log.csv?status=failed').expect(200);
+    // UTF-8 with a byte-order mark and CRLF, as the daily files.
+    expect(res.text.startsWith('\uFEFFstatus,')).toBe(true);
+    expect(res.text).toContain('\r\n');
+    const rows = parse<Record<string, string>>(res.text, { bom: true, columns: true });
+    const daily = parse<Record<string, string>>(
+      callsCsv(
+        hostile.map((text, i) => ({
+          start: '2026-01-01T00:00:00Z',
+          durationSeconds: 1,
+          direction: 'Inbound',
+          from: text,
+          to: '',
+          extension: '',
+          result: '',
+          type: '',
+          recordingPath: '',
+          callId: String(i),
+        })),
+      ),
+      { bom: true, columns: true },
+    );
+    for (const [i, text] of hostile.entries()) {
+      const row = rows.find((r) => r.source_id === `f-${i}`)!;
+      expect(row.reason).toBe(`'${text}`);
+      expect(row.path).toBe(`'${text}`);
+      expect(row.reason).toBe(daily.find((r) => r['Call ID'] === String(i))!.From);
+    }
   });
 
   it('revokes both authorizations, deletes tokens, settings and the job, and keeps the audit trail', async () => {
