@@ -15,12 +15,16 @@ export function nextAttemptDelay(attempts: number): number | null {
   return RETRY_DELAYS_MS[attempts - 1] ?? null;
 }
 
+/** reconnect: an authorization is gone; full: no room; capped: the destination refuses uploads
+ *  until its period ends (Dropbox Business's monthly data transport cap). */
+export type StopReason = 'reconnect' | 'full' | 'capped';
+
 /** Stops the tenant's run: nothing more can be archived until someone acts. */
 export class StopRun extends Error {
   override name = 'StopRun';
-  readonly reason: 'reconnect' | 'full';
+  readonly reason: StopReason;
   readonly provider: Provider | null;
-  constructor(reason: 'reconnect' | 'full', message: string, provider: Provider | null = null) {
+  constructor(reason: StopReason, message: string, provider: Provider | null = null) {
     super(message);
     this.reason = reason;
     this.provider = provider;
@@ -48,6 +52,7 @@ export function classifyItemError(error: unknown, signal: AbortSignal): ItemVerd
         ),
       };
     if (error.kind === 'full') return { action: 'stop', error: destinationFull(error.destination) };
+    if (error.kind === 'capped') return { action: 'stop', error: destinationCapped(error) };
     return { action: 'retry', reason: error.message };
   }
   if (error instanceof SourceError) {
@@ -79,5 +84,15 @@ export function destinationFull(destination: DestinationIdentity): StopRun {
   return new StopRun(
     'full',
     `${destination.displayName} is full. Free up space or upgrade it; backups resume on their own.`,
+  );
+}
+
+/** The destination refuses uploads until its period ends: pause the company, tell the admin. */
+export function destinationCapped(error: DestinationError): StopRun {
+  const name = error.destination.displayName;
+  return new StopRun(
+    'capped',
+    `${name} refuses uploads: the team has used its monthly allowance of upload calls (${error.message}). ` +
+      `Backups are paused and resume on their own when ${name} accepts uploads again (next month, or once the plan allows more).`,
   );
 }

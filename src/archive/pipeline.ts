@@ -146,17 +146,19 @@ export function archivePipeline(deps: PipelineDeps): TenantWork {
       // Stopped at the time box or for a shutdown is no failure: run.ts records which it was.
       if (!ctx.signal.aborted || error instanceof StopRun) status = 'failed';
       moreWork = true;
-      // The destination is full or refuses our access: the report files cannot be written either.
+      // The destination is full, capped or refuses our access: the report files cannot be written either.
       // Their days stay owed (report-days.ts) for the run that can.
       const verdict = classifyItemError(error, ctx.signal);
       writable =
         verdict.action !== 'stop' ||
-        (verdict.error.reason !== 'full' && verdict.error.provider !== destination.id);
+        (verdict.error.reason === 'reconnect' && verdict.error.provider !== destination.id);
       // A destination refusing our access or full outside any item (the preflight's space check)
       // stops the run as it would inside one.
       const stop = error instanceof StopRun ? error : verdict.action === 'stop' ? verdict.error : null;
       if (stop) {
         problem = stop.message;
+        // Why the run stopped, for the alerts (notifications/rules.ts) and the run page.
+        ctx.report({ stopped: stop.reason });
         if (stop.reason === 'reconnect' && stop.provider)
           await deps.reconnectNeeded(tenant.id, stop.provider, stop.message);
         moreWork = false;

@@ -116,6 +116,9 @@ export type DestinationErrorKind =
   | 'item'
   /** The destination is full: stop the tenant's run and say so. */
   | 'full'
+  /** The destination refuses uploads until a period ends (a Dropbox Business team's monthly data
+   *  transport cap): stop the tenant's run and tell the admin; retrying sooner only spends calls. */
+  | 'capped'
   /** The authorization is gone or no longer trusted: the company needs to reconnect the destination. */
   | 'auth';
 

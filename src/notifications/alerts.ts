@@ -6,7 +6,7 @@ import type { Provider } from '../store/types.ts';
  * from it.
  */
 
-export const ALERT_KINDS = ['reconnect', 'failing', 'storage', 'risk', 'throttled'] as const;
+export const ALERT_KINDS = ['reconnect', 'failing', 'storage', 'risk', 'throttled', 'capped'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 /** Runs that must fail in a row before "backups are failing" is sent (one bad hour is noise). */
@@ -39,7 +39,9 @@ export type AlertDetails =
       heavyLimitNeeded?: number | null;
       windowSeconds?: number;
     }
-  | { kind: 'throttled'; storms: number; runs: number; pausedMs: number };
+  | { kind: 'throttled'; storms: number; runs: number; pausedMs: number }
+  /** The destination refuses uploads until its period ends (Dropbox Business's monthly cap). */
+  | { kind: 'capped'; problem: string | null };
 
 /** What the latest facts say about one alert. `unknown`: no evidence either way, keep it as it is. */
 export type Assessment =

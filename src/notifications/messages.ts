@@ -110,6 +110,17 @@ function opened(details: AlertDetails, context: MessageContext): Content {
       };
     case 'throttled':
       return throttled(details, context);
+    case 'capped':
+      return {
+        subject: `Backups for ${companyName} are paused: Dropbox refuses more uploads this month`,
+        paragraphs: [
+          `Dropbox refused the archive's uploads: the Dropbox Business team ${companyName}'s archive goes to has used all of its data transport calls for the month (a cap on upload calls that some Business plans have, shared by every app of the team).`,
+          ...(details.problem ? [`The latest run reported: ${details.problem}`] : []),
+          'Backups are paused instead of retrying, which would only spend calls. New recordings, voicemail and messages stay only in RingCentral meanwhile, which deletes recordings after 90 days.',
+          'What to do: ask your Dropbox team admin whether the plan can allow more, or check which other apps upload heavily. Backups resume on their own and catch up once Dropbox accepts uploads again.',
+        ],
+        action: DASHBOARD,
+      };
   }
 }
 
@@ -177,6 +188,11 @@ function recovered(details: AlertDetails, { companyName }: MessageContext): Cont
       return done(
         `RingCentral no longer limits ${companyName}'s whole account`,
         'The latest backup ran without RingCentral’s account-level limit.',
+      );
+    case 'capped':
+      return done(
+        `Dropbox accepts ${companyName}'s uploads again`,
+        'The latest backup completed: Dropbox accepts uploads again, and the archive catches up from where it paused.',
       );
   }
 }

@@ -39,7 +39,14 @@ export function assessTenant(facts: TenantFacts): Assessments {
   // While an authorization is missing nothing runs, so older figures say nothing new: the
   // reconnect e-mail is the one thing to act on, and the others neither open, remind nor recover.
   if (reconnect.state === 'active')
-    return { reconnect, failing: UNKNOWN, storage: UNKNOWN, risk: UNKNOWN, throttled: UNKNOWN };
+    return {
+      reconnect,
+      failing: UNKNOWN,
+      storage: UNKNOWN,
+      risk: UNKNOWN,
+      throttled: UNKNOWN,
+      capped: UNKNOWN,
+    };
   const runs = facts.runs.filter(
     (run) => run.trigger !== 'verify' && run.status !== 'running' && run.status !== 'interrupted',
   );
@@ -49,7 +56,22 @@ export function assessTenant(facts: TenantFacts): Assessments {
     storage: assessStorage(runs[0]),
     risk: assessRisk(runs[0]),
     throttled: assessThrottled(runs),
+    capped: assessCapped(runs[0]),
   };
+}
+
+/**
+ * The destination refuses uploads (a Dropbox Business team over its monthly data transport cap):
+ * the newest run stopped for it. Told at once, not after FAILED_RUNS_THRESHOLD runs: no retry
+ * helps before the month turns. A run that got through clears it.
+ */
+export function assessCapped(run: RunFacts | undefined): Assessment {
+  if (!run) return UNKNOWN;
+  if (run.stats.stopped === 'capped') {
+    const problem = typeof run.stats.problem === 'string' ? redactUrl(run.stats.problem).slice(0, 400) : null;
+    return { state: 'active', details: { kind: 'capped', problem } };
+  }
+  return run.status === 'succeeded' || run.status === 'partial' ? CLEAR : UNKNOWN;
 }
 
 /**

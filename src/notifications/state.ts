@@ -35,6 +35,7 @@ const detailsSchema = z.discriminatedUnion('kind', [
     windowSeconds: z.number().optional(),
   }),
   z.object({ kind: z.literal('throttled'), storms: z.number(), runs: z.number(), pausedMs: z.number() }),
+  z.object({ kind: z.literal('capped'), problem: z.string().nullable() }),
 ]);
 const openAlertSchema = z.object({
   openedAt: z.number(),

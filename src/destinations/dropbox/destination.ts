@@ -16,7 +16,7 @@ import { Counters, type CounterName } from './counters.ts';
 import { DropboxDestinationError, isPathNotFound } from './errors.ts';
 import { DROPBOX, DROPBOX_HASH } from './identity.ts';
 import { listFiles } from './list.ts';
-import { callDropbox, DEFAULT_RETRY_POLICY, type CallContext, type RetryPolicy } from './retry.ts';
+import { callDropbox, DEFAULT_RETRY_POLICY, RatePause, type CallContext, type RetryPolicy } from './retry.ts';
 import { Slots } from '../../lib/slots.ts';
 import { uploadToSession } from './upload.ts';
 
@@ -129,6 +129,7 @@ export function createDropboxDestination(
     counters,
     retry: settings.retry,
     requestTimeoutMs: settings.requestTimeoutMs,
+    pause: new RatePause(),
   };
   const committer = new BatchCommitter(ctx, {
     batchSize: settings.batchSize,

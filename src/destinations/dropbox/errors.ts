@@ -220,6 +220,18 @@ function fromResponse(error: DropboxResponseErrorLike, what: string): DropboxDes
       retryAfterMs: details.retryAfterMs ?? (status === 429 ? 1000 : undefined),
     });
   }
+  if (status === 403 && tags[0] === 'invalid_account_type') {
+    // The team's monthly data transport cap (every upload call counts): no retry helps until the
+    // month turns, and the cap is the team's, so the whole company pauses.
+    const userMessage =
+      isRecord(error.error) && isRecord(error.error.user_message) ? error.error.user_message.text : null;
+    return new DropboxDestinationError(
+      'capped',
+      `Dropbox refused the ${what}: ${summary}` +
+        (typeof userMessage === 'string' ? ` (${userMessage.slice(0, 300)})` : ''),
+      { ...details, summary },
+    );
+  }
   if (status === 400 || status === 403) {
     return new DropboxDestinationError('item', `Dropbox refused the ${what} (${status}): ${summary}`, {
       ...details,

@@ -20,7 +20,7 @@ export {
 } from './destination.ts';
 export { classifyError, DropboxDestinationError } from './errors.ts';
 export { DROPBOX, DROPBOX_HASH } from './identity.ts';
-export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.ts';
+export { DEFAULT_RETRY_POLICY, RatePause, type RetryPolicy } from './retry.ts';
 
 const MIB = 1024 * 1024;
 

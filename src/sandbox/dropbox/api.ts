@@ -4,7 +4,7 @@ import { ArgReader } from './args.ts';
 import { authenticate, requireScope } from './auth.ts';
 import { drainBody, readSmallBody } from './bodies.ts';
 import type { RouteDef } from './context.ts';
-import { ApiFailure, badInput, fail, serverError, type Reply } from './errors.ts';
+import { ApiFailure, badInput, dataTransportLimit, fail, serverError, type Reply } from './errors.ts';
 import { sendReply } from './http-io.ts';
 import { HOST_FOR_STYLE, ROUTES, wrongHost } from './routes.ts';
 import type { SimState } from './state.ts';
@@ -97,6 +97,7 @@ async function handleRoute(
     accountId = account.accountId;
     const status = sim.faults.takeError(name);
     if (status !== null) throw fail(serverError(status));
+    if (sim.faults.transportCapped(account.email, name)) throw fail(dataTransportLimit());
     const limited = sim.rateLimiter.check(token.grant.appKey, account.accountId);
     if (limited) throw fail(limited);
     requireScope(token, route.scope);

@@ -119,3 +119,27 @@ export function serverError(status: number): Reply {
     body: status === 503 ? 'Service Unavailable' : 'Internal Server Error',
   };
 }
+
+/**
+ * 403 of a Dropbox Business team over its monthly data transport cap: `invalid_account_type/feature`
+ * with a `user_message`, as Dropbox's data transport limit page describes. No Retry-After: the cap
+ * resets with the month.
+ */
+export function dataTransportLimit(): Reply {
+  const error: JsonObject = { '.tag': 'invalid_account_type', invalid_account_type: { '.tag': 'feature' } };
+  const summary = errorSummary(error);
+  return {
+    ...json(
+      {
+        error_summary: summary,
+        error,
+        user_message: {
+          locale: 'en',
+          text: 'Your team has used all of its data transport API calls for the month. Contact your admin.',
+        },
+      },
+      403,
+    ),
+    statusMessage: summary,
+  };
+}

@@ -29,6 +29,8 @@ export interface DropboxSimFaults {
   commitLatencyMs: number;
   corruptUploads: number;
   batchEntryFailureRate: number;
+  /** Accounts (e-mail, lowercase) whose team has used its monthly data transport calls. */
+  dataTransportCapped: string[];
 }
 
 const count = z.number().int().min(0);
@@ -61,6 +63,7 @@ export const faultsInputSchema = z
     commitLatencyMs: count.optional(),
     corruptUploads: count.optional(),
     batchEntryFailureRate: rate.optional(),
+    dataTransportCapped: z.array(z.string().min(1)).optional(),
     revokeTokensFor: z.string().optional(),
   })
   .strict();
@@ -78,6 +81,7 @@ const none = (): DropboxSimFaults => ({
   commitLatencyMs: 0,
   corruptUploads: 0,
   batchEntryFailureRate: 0,
+  dataTransportCapped: [],
 });
 
 export class Faults {
@@ -101,10 +105,12 @@ export class Faults {
 
   /** Merges a validated input into the current faults (`reset` first clears them all). */
   apply(input: z.output<typeof faultsInputSchema>): void {
-    const { reset, revokeTokensFor: _action, tooManyRequests, ...rest } = input;
+    const { reset, revokeTokensFor: _action, tooManyRequests, dataTransportCapped, ...rest } = input;
     if (reset) this.#current = none();
     const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
     Object.assign(this.#current, defined);
+    if (dataTransportCapped !== undefined)
+      this.#current.dataTransportCapped = dataTransportCapped.map((e) => e.trim().toLowerCase());
     if (tooManyRequests !== undefined) this.#current.tooManyRequests = toTooManyRequests(tooManyRequests);
   }
 
@@ -123,6 +129,15 @@ export class Faults {
     if (this.#current.dropResponsesNext === 0 || !this.#applies(route)) return false;
     this.#current.dropResponsesNext -= 1;
     return true;
+  }
+
+  /**
+   * Whether this call is refused by the monthly data transport cap: every upload and upload
+   * session route counts as a data transport call, and the cap is the team's, whatever the app.
+   */
+  transportCapped(email: string, route: string): boolean {
+    if (route !== 'files/upload' && !route.startsWith('files/upload_session/')) return false;
+    return this.#current.dataTransportCapped.includes(email.trim().toLowerCase());
   }
 
   takeCorruption(): boolean {

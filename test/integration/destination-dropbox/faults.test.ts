@@ -5,6 +5,7 @@ import { Counters } from '../../../src/destinations/dropbox/counters.ts';
 import {
   DEFAULT_RETRY_POLICY,
   directAccess,
+  RatePause,
   type DropboxDestinationError,
 } from '../../../src/destinations/dropbox/index.ts';
 import type { DropboxSim } from '../../../src/sandbox/dropbox/index.ts';
@@ -85,6 +86,66 @@ describe('429 and 5xx', () => {
     );
     expect(Date.now() - started).toBeLessThan(2000);
     expect((error as DropboxDestinationError).retryAfterMs).toBe(300_000);
+  });
+
+  it("pauses every call of the destination for too_many_requests' Retry-After, not only the refused one", async () => {
+    const email = 'tmr-pause@example.com';
+    const destination = await destinationFor(sim, email, { ...FAST, batchIdleMs: 20 });
+    const calls = async () =>
+      Object.values((await sim.stats(email)).accounts[0]?.calls ?? {}).reduce((a, b) => a + b, 0);
+    await sim.setFaults({ tooManyRequests: { next: 1, retryAfterSeconds: 2 } });
+    // The first file's first call is refused; the others are queued behind it or start right after.
+    const first = destination.put('/pause/first.txt', Buffer.from('first'), { mode: 'add' });
+    await expect.poll(() => destination.stats().rateLimited, { interval: 5 }).toBe(1);
+    const refusedAt = Date.now();
+    const others = smallFiles('/pause', 8);
+    const puts = others.map((f) => destination.put(f.path, f.bytes, { mode: 'add' }));
+    const atRefusal = await calls();
+    await new Promise((r) => setTimeout(r, 1500));
+    // Without the shared pause the other eight would have been uploaded and committed by now.
+    expect(await calls()).toBe(atRefusal);
+    await Promise.all([first, ...puts]);
+    expect(Date.now() - refusedAt).toBeGreaterThanOrEqual(1900);
+    expect(destination.stats()).toMatchObject({ rateLimited: 1 });
+    await expectStored(email, [{ path: '/pause/first.txt', bytes: Buffer.from('first') }, ...others]);
+  });
+
+  it('fails new calls unsent while a Retry-After too long to sit out runs, then sends again', async () => {
+    const email = 'tmr-long-pause@example.com';
+    const destination = await destinationFor(sim, email, {
+      ...FAST,
+      retry: { ...FAST.retry, maxRetryAfterMs: 1000 },
+    });
+    await sim.setFaults({ tooManyRequests: { next: 1, retryAfterSeconds: 2 } });
+    await destinationError(destination.put('/long/a.txt', Buffer.from('a'), { mode: 'add' }), 'retry');
+    const before = (await sim.stats(email)).accounts[0]!.calls;
+    const error = await destinationError(
+      destination.put('/long/b.txt', Buffer.from('b'), { mode: 'add' }),
+      'retry',
+    );
+    expect(error.message).toMatch(/asked for no requests for \d+ s more/);
+    expect((await sim.stats(email)).accounts[0]!.calls).toEqual(before);
+    await new Promise((r) => setTimeout(r, 2100));
+    await destination.put('/long/b.txt', Buffer.from('b'), { mode: 'add' });
+    await expectStored(email, [{ path: '/long/b.txt', bytes: Buffer.from('b') }]);
+  });
+
+  it("stops at once on a team's monthly data transport cap (403): kind 'capped', not retried", async () => {
+    const email = 'capped@example.com';
+    const destination = await destinationFor(sim, email);
+    await sim.setFaults({ dataTransportCapped: [email] });
+    const error = await destinationError(
+      destination.put('/cap/a.txt', Buffer.from('a'), { mode: 'add' }),
+      'capped',
+    );
+    expect(error.message).toContain('invalid_account_type/feature');
+    expect(error.message).toContain('data transport API calls for the month');
+    expect(destination.stats()).toMatchObject({ startCalls: 1, retries: 0 });
+    // Reads are not data transport calls: the account still answers them.
+    expect((await destination.spaceUsage()).used).toBe(0);
+    await sim.setFaults({ dataTransportCapped: [] });
+    await destination.put('/cap/a.txt', Buffer.from('a'), { mode: 'add' });
+    await expectStored(email, [{ path: '/cap/a.txt', bytes: Buffer.from('a') }]);
   });
 
   it('retries 5xx bursts on uploads and on the batch commit', async () => {
@@ -172,6 +233,7 @@ describe('a batch Dropbox refuses as a whole', () => {
         counters,
         retry: { ...DEFAULT_RETRY_POLICY, ...FAST.retry },
         requestTimeoutMs: 30_000,
+        pause: new RatePause(),
       },
       { batchSize: 100, idleMs: 50, maxWaitMs: 1000, maxEntryAttempts: 3 },
     );

@@ -18,6 +18,7 @@ const assessments = (over: Partial<Assessments> = {}): Assessments => ({
   storage: unknown,
   risk: unknown,
   throttled: unknown,
+  capped: unknown,
   ...over,
 });
 const active = (details: AlertDetails): Assessment => ({ state: 'active', details });

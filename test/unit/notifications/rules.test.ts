@@ -209,3 +209,21 @@ describe('RingCentral limiting the whole account', () => {
     expect(assessTenant(facts({ runs: [run('succeeded')] })).throttled.state).toBe('unknown');
   });
 });
+
+describe('Dropbox refusing uploads for the month (data transport cap)', () => {
+  const capped = run('failed', { stopped: 'capped', problem: 'Dropbox refuses uploads: the team has used…' });
+
+  it('opens at the first run that stopped for it, without waiting for repeated failures', () => {
+    expect(assessTenant(facts({ runs: [capped] })).capped).toEqual({
+      state: 'active',
+      details: { kind: 'capped', problem: 'Dropbox refuses uploads: the team has used…' },
+    });
+  });
+
+  it('clears on a run that got through, and says nothing on other failures', () => {
+    expect(assessTenant(facts({ runs: [run('partial'), capped] })).capped.state).toBe('clear');
+    expect(assessTenant(facts({ runs: [run('failed', { stopped: 'full' }), capped] })).capped.state).toBe(
+      'unknown',
+    );
+  });
+});
