@@ -98,6 +98,13 @@ describe('push subscriptions per company', () => {
 
     // Our record lost (the endpoint answers 404), RingCentral retries for ten minutes, then blacklists.
     await stack.services.store.deletePushSubscription(first!.id);
+    // Without a subscription we hold, the dashboard says notifications are not live (a fresh
+    // sign-in: days have passed on the clock).
+    const browser = new BrowserFlow(stack);
+    expect((await browser.signInWithRingCentral(stack.rc.accounts()[1]!.adminLogin)).status).toBe(303);
+    const dashboard = await browser.agent.get('/dashboard').expect(200);
+    expect(dashboard.text).toContain('data-live="0"');
+    expect(dashboard.text).toMatch(/Not live[\s\S]*Backups still run hourly/);
     stack.rc.addActivity({ accountId: tenantId, sms: 1 });
     await expect.poll(() => stack.rc.deliveries({ subscriptionId: first!.id })[0]?.lastStatus).toBe(404);
     stack.rc.advanceClock(11 * 60_000);
