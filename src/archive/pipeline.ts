@@ -18,6 +18,7 @@ import type { TenantWork } from './run.ts';
 import { createRunEnv, type RunEnv } from './run-env.ts';
 import type { Platform } from './sources/api.ts';
 import { listExtensions } from './sources/extensions.ts';
+import { rememberExtensions } from './extension-list.ts';
 import { openTenantClients, type TenantClientDeps } from './tenant-clients.ts';
 
 /**
@@ -136,6 +137,11 @@ export function archivePipeline(deps: PipelineDeps): TenantWork {
       // An early run (ctx.streams) reads only the streams notifications marked: no retries of
       // earlier failures, no call log unless marked; the hourly run does the rest.
       const only = ctx.streams;
+      // The settings page lists what the last full run saw (extension-list.ts).
+      if (!only)
+        await rememberExtensions(deps.store, tenant.id, extensions).catch((error: unknown) =>
+          logger.warn({ err: { message: errorMessage(error) } }, 'extension list not kept'),
+        );
       if (!only) await timed('retries', () => retryDue(env));
       const outstanding = await loadOutstanding(env);
       if (!only || CALL_LOG_STREAM in only)

@@ -3,9 +3,9 @@ import type { Connections } from '../../connections/index.ts';
 import { DATA_TOGGLES } from '../../archive/kinds/registry.ts';
 import { canonicalTimezone } from '../../archive/local-time.ts';
 import { earliestBackfillDay, RETENTION_NOTE } from '../../archive/retention.ts';
+import { knownExtensions, rememberExtensions, type KnownExtension } from '../../archive/extension-list.ts';
 import { listExtensions } from '../../archive/sources/extensions.ts';
 import { createRingCentralApi } from '../../archive/sources/api.ts';
-import type { Extension } from '../../archive/sources/records.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { RateLimiter } from '../../lib/rate-limiter.ts';
@@ -36,7 +36,8 @@ export interface SettingsDeps {
   logger: Logger;
 }
 
-const EXTENSION_LIST_TIMEOUT_MS = 8_000;
+/** A background listing that takes longer than this is given up (the next run lists them anyway). */
+const EXTENSION_LIST_TIMEOUT_MS = 30_000;
 
 /** What the settings page always sends; checkboxes and the extension list may be left out. */
 const SETTINGS_FORM_FIELDS = [
@@ -50,6 +51,7 @@ const SETTINGS_FORM_FIELDS = [
 export function settingsRoutes(deps: SettingsDeps): Router {
   const router = Router();
   const { store, views, clock } = deps;
+  const extensionsFor = extensionChoices(deps);
 
   const page = async (req: Request, settings: TenantSettings, extra: object = {}) => {
     const tenant = (await store.getTenant(req.session.user!.tenantId))!;
@@ -58,7 +60,7 @@ export function settingsRoutes(deps: SettingsDeps): Router {
       tenant,
       settings,
       push: await pushView({ store, enabled: deps.subscriptions.enabled, now: clock.now() }, tenant.id, runs),
-      extensions: await extensionsFor(deps, tenant.id),
+      extensions: await extensionsFor(tenant.id),
       dataToggles: DATA_TOGGLES,
       placeholders: Object.entries(PLACEHOLDERS),
       timeZones: TIME_ZONES,
@@ -127,9 +129,15 @@ export function settingsRoutes(deps: SettingsDeps): Router {
   return router;
 }
 
-/** The extensions to choose from; the page still works (ids typed by hand) if RingCentral is slow. */
-async function extensionsFor(deps: SettingsDeps, tenantId: string): Promise<Extension[] | null> {
-  try {
+/**
+ * The extensions to choose from: the list the last run saw, from the store, so the page never
+ * waits for RingCentral nor depends on it answering (a run may be using the whole rate budget).
+ * Runs keep it fresh; until the first one has listed them, this page asks RingCentral in the
+ * background (once at a time per company) and the page says the list is on its way.
+ */
+function extensionChoices(deps: SettingsDeps): (tenantId: string) => Promise<KnownExtension[] | null> {
+  const refreshing = new Set<string>();
+  const refresh = async (tenantId: string) => {
     const platform = await deps.connections.provider('ringcentral').platform(tenantId);
     const api = createRingCentralApi(platform, {
       limiter: new RateLimiter({ clock: deps.clock }),
@@ -138,22 +146,26 @@ async function extensionsFor(deps: SettingsDeps, tenantId: string): Promise<Exte
       maxRetries: 1,
     });
     try {
-      const list = await listExtensions(api);
-      return list
-        .filter((e) => e.hasMailbox || e.type === 'User')
-        .sort((a, b) =>
-          (a.extensionNumber ?? '').localeCompare(b.extensionNumber ?? '', 'en', { numeric: true }),
-        );
+      await rememberExtensions(deps.store, tenantId, await listExtensions(api));
     } finally {
       api.close();
     }
-  } catch (error) {
-    deps.logger.warn(
-      { tenantId, err: { message: (error as Error).message } },
-      'extension list unavailable on the settings page',
-    );
-    return null;
-  }
+  };
+  return async (tenantId) => {
+    const known = await knownExtensions(deps.store, tenantId);
+    if (known === null && !refreshing.has(tenantId)) {
+      refreshing.add(tenantId);
+      refresh(tenantId)
+        .catch((error: unknown) =>
+          deps.logger.warn(
+            { tenantId, err: { message: (error as Error).message } },
+            'extension list not refreshed for the settings page',
+          ),
+        )
+        .finally(() => refreshing.delete(tenantId));
+    }
+    return known;
+  };
 }
 
 /** What the admin typed, so an invalid form comes back as they left it. */
