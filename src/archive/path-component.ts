@@ -83,6 +83,19 @@ export function cleanCharacters(text: string): string {
     .replace(/\s+/g, ' ');
 }
 
+/** Control characters other than tab, line feed and carriage return (which pages show as space). */
+const CONTROL_BUT_WHITESPACE = /(?![\t\n\r])\p{Cc}/gu;
+
+/**
+ * Text from outside as a page shows it: the invisible formatting above (bidirectional overrides
+ * and isolates, U+200E/U+200F marks, zero-width characters) and control characters removed, so a
+ * company or extension name cannot reverse or hide the text around it in a heading. Whitespace and
+ * everything visible stay as they are (the pages' own layout relies on them).
+ */
+export function displayText(text: string): string {
+  return text.toWellFormed().replace(INVISIBLE_FORMATTING, '').replace(CONTROL_BUT_WHITESPACE, '');
+}
+
 function stripTrailingDotsAndSpaces(name: string): string {
   return name.replace(/[.\s]+$/, '');
 }
