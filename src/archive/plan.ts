@@ -54,8 +54,3 @@ export async function loadOutstanding(env: Pick<RunEnv, 'store' | 'tenant'>): Pr
   } while (after);
   return index;
 }
-
-/** Oldest first: the items closest to RingCentral's deletion go before the rest. */
-export function oldestFirst(items: ArchiveItem[]): ArchiveItem[] {
-  return [...items].sort((a, b) => a.at - b.at);
-}

@@ -11,8 +11,8 @@
  * (`mailbox:<extensionId>` or `calllog`) and, for a call, the recording ids to look for; the data
  * itself is always read from the API.
  */
-import { CALL_LOG_STREAM } from '../archive/call-log-stage.ts';
-import { mailboxStream } from '../archive/messages-stage.ts';
+import { CALL_LOG_STREAM } from '../archive/streams/call-log/stream.ts';
+import { mailboxStream } from '../archive/streams/messages/mailbox-stream.ts';
 import { archivesKind, type ItemKindId } from '../archive/kinds/registry.ts';
 import type { Extension } from '../archive/sources/records.ts';
 import { CALL_LOG_KINDS } from '../archive/streams/call-log/kinds.ts';

@@ -5,7 +5,7 @@
  * sooner), schedules the company's early run. Nothing is read or archived here: the early run
  * reads the stream from the API as any run does. A notification uuid seen before does nothing.
  */
-import { CALL_LOG_STREAM } from '../archive/call-log-stage.ts';
+import { CALL_LOG_STREAM } from '../archive/streams/call-log/stream.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { PushSubscription, Store } from '../store/types.ts';
 import { streamChange } from './filters.ts';

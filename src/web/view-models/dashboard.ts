@@ -1,6 +1,6 @@
 import { REPORT_KIND_ID } from '../../archive/kinds/registry.ts';
 import { MAILBOX_ACCESS } from '../../archive/mailbox-access.ts';
-import { MAILBOX_PROBLEMS } from '../../archive/messages-stage.ts';
+import { MAILBOX_PROBLEMS } from '../../archive/streams/messages/mailbox-problems.ts';
 import type { Scheduler } from '../../jobs/scheduler.ts';
 import type { Connection, JsonObject, Run, StateRecord, Store, Tenant } from '../../store/types.ts';
 import { pushView, type PushView } from './push.ts';
