@@ -184,6 +184,11 @@ export const configSchema = z
     WEBHOOK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
     /** HTTP Basic password for /admin (the operator page and the job dashboard); unset: /admin is 404. */
     OPERATOR_PASSWORD: optionalText,
+    /**
+     * Bearer token a Prometheus scraper sends for /metrics in production (open in development).
+     * Unset: only the operator password opens it; neither: /metrics is a 404 in production.
+     */
+    METRICS_TOKEN: optionalText,
   })
   .superRefine((env, ctx) => {
     const fail = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
@@ -200,6 +205,14 @@ export const configSchema = z
       fail(
         'OPERATOR_PASSWORD',
         `must be at least 16 characters and not a known value in production (or unset to turn /admin off); ${GENERATE_SECRET}`,
+      );
+    if (
+      env.METRICS_TOKEN !== undefined &&
+      (env.METRICS_TOKEN.length < 32 || KNOWN_INSECURE.has(env.METRICS_TOKEN) || /\s/.test(env.METRICS_TOKEN))
+    )
+      fail(
+        'METRICS_TOKEN',
+        `must be at least 32 characters without spaces in production (or unset); ${GENERATE_SECRET}`,
       );
     if (!env.DATABASE_URL)
       fail(

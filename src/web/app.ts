@@ -76,7 +76,19 @@ export function createApp(deps: WebDeps): express.Express {
   );
   app.use(securityHeaders({ production }));
   app.use('/static', express.static(`${VIEWS_DIR}/static`, { maxAge: production ? '1d' : 0, index: false }));
-  app.use(healthRoutes(deps));
+  app.use(
+    healthRoutes({
+      ...deps,
+      access: {
+        production,
+        metricsToken: deps.config.METRICS_TOKEN,
+        operatorPassword: deps.config.OPERATOR_PASSWORD,
+        prefix: deps.config.SESSION_PREFIX,
+        limit: deps.config.AUTH_RATE_LIMIT_PER_MINUTE,
+        baseUrl: deps.config.BASE_URL,
+      },
+    }),
+  );
   // Operators sign in with HTTP Basic, not a session; without OPERATOR_PASSWORD /admin is a 404.
   if (deps.config.OPERATOR_PASSWORD)
     app.use(

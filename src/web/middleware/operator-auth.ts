@@ -44,9 +44,7 @@ export function operatorAuth(options: OperatorAuthOptions): RequestHandler[] {
 
   const authenticate: RequestHandler = (req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
-    const given = passwordFrom(req.headers.authorization);
-    // Both sides hashed first: equal lengths for timingSafeEqual, and no early exit on length.
-    if (given !== null && timingSafeEqual(digest(given), expected)) return next();
+    if (sameSecret(passwordFrom(req.headers.authorization), expected)) return next();
     res.setHeader('WWW-Authenticate', `Basic realm="${OPERATOR_REALM}", charset="UTF-8"`);
     res.status(401).type('text').send('Operator password required.');
   };
@@ -69,7 +67,8 @@ export function operatorAuth(options: OperatorAuthOptions): RequestHandler[] {
   return [limiter, authenticate, sameSiteWrites];
 }
 
-function passwordFrom(header: string | undefined): string | null {
+/** The password of an HTTP Basic `Authorization` header (any user name), or null. */
+export function passwordFrom(header: string | undefined): string | null {
   const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
   if (!match) return null;
   const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
@@ -77,6 +76,13 @@ function passwordFrom(header: string | undefined): string | null {
   return colon === -1 ? null : decoded.slice(colon + 1);
 }
 
-function digest(text: string): Buffer {
+/** A secret as `sameSecret` compares it. */
+export function digest(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();
+}
+
+/** Whether `given` is the secret whose digest is `expected`, in constant time. */
+export function sameSecret(given: string | null, expected: Buffer): boolean {
+  // Both sides hashed first: equal lengths for timingSafeEqual, and no early exit on length.
+  return given !== null && timingSafeEqual(digest(given), expected);
 }

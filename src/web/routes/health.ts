@@ -1,7 +1,8 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import type { Metrics } from '../../lib/metrics.ts';
 import type { RedisClient } from '../../lib/redis.ts';
 import type { Store } from '../../store/types.ts';
+import { metricsAccess, type MetricsAccessOptions } from '../middleware/metrics-access.ts';
 
 const CHECK_TIMEOUT_MS = 1_500;
 
@@ -18,10 +19,19 @@ function withTimeout<T>(work: Promise<T>, label: string): Promise<T> {
 
 /**
  * /healthz: the process is alive. /readyz: it can serve (database and Redis answer), else 503 so a
- * load balancer stops sending traffic until they are back. /metrics: Prometheus.
+ * load balancer stops sending traffic until they are back. /metrics: Prometheus, open in development
+ * and behind a token or the operator password in production (metrics-access.ts).
  */
-export function healthRoutes(deps: { store: Store; redis: RedisClient | null; metrics: Metrics }): Router {
+export function healthRoutes(deps: {
+  store: Store;
+  redis: RedisClient | null;
+  metrics: Metrics;
+  access: Omit<MetricsAccessOptions, 'redis'>;
+}): Router {
   const router = Router();
+  const sendMetrics = async (_req: unknown, res: Response) => {
+    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  };
 
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -47,9 +57,10 @@ export function healthRoutes(deps: { store: Store; redis: RedisClient | null; me
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', checks });
   });
 
-  router.get('/metrics', async (_req, res) => {
-    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
-  });
+  const guard = metricsAccess({ ...deps.access, redis: deps.redis });
+  // A scraper's token ends the first route's checks early (next('route')) and lands on the second.
+  router.get('/metrics', ...guard, sendMetrics);
+  if (guard.length) router.get('/metrics', sendMetrics);
 
   return router;
 }

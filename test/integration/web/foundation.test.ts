@@ -73,6 +73,78 @@ describe('web foundation', () => {
     expect(res.text).toContain('archive_run_duration_seconds');
   });
 
+  it('keeps /metrics open in development and behind a token or the operator password in production', async () => {
+    const METRICS_TOKEN = 'metrics-token-for-tests-0123456789abcdef';
+    const OPERATOR_PASSWORD = 'operator-password-for-tests';
+    const inProduction = (env: Record<string, string>) =>
+      createApp({
+        ...services,
+        redis,
+        config: testConfig({
+          NODE_ENV: 'production',
+          DATABASE_URL: database.url,
+          REDIS_URL: TEST_REDIS_URL,
+          BASE_URL: 'https://archiver.example.com',
+          AUTH_RATE_LIMIT_PER_MINUTE: '1000',
+          // Its own prefix: wrong passwords here count apart from every other test's.
+          SESSION_PREFIX: `metrics-${Date.now()}:`,
+          ...env,
+        }),
+      });
+    const basic = (password: string) => `Basic ${Buffer.from(`prometheus:${password}`).toString('base64')}`;
+
+    // Development (and tests): open.
+    for (const NODE_ENV of ['development', 'test']) {
+      const open = createApp({
+        ...services,
+        redis,
+        config: testConfig({ NODE_ENV, REDIS_URL: TEST_REDIS_URL }),
+      });
+      expect((await request(open).get('/metrics').expect(200)).text).toContain('archive_runs_total');
+    }
+
+    // Production with both: the token or the operator password, nothing else.
+    const both = inProduction({ METRICS_TOKEN, OPERATOR_PASSWORD });
+    const anonymous = await request(both).get('/metrics').expect(401);
+    expect(anonymous.text).not.toContain('archive_runs_total');
+    await request(both).get('/metrics').set('Authorization', 'Bearer wrong-token').expect(401);
+    await request(both).get('/metrics').set('Authorization', basic('wrong-password')).expect(401);
+    await request(both).get('/metrics').set('Authorization', `Bearer ${OPERATOR_PASSWORD}`).expect(401);
+    const byToken = await request(both)
+      .get('/metrics')
+      .set('Authorization', `Bearer ${METRICS_TOKEN}`)
+      .expect(200);
+    expect(byToken.text).toContain('archive_runs_total');
+    expect(byToken.headers['cache-control']).toBe('no-store');
+    const byOperator = await request(both)
+      .get('/metrics')
+      .set('Authorization', basic(OPERATOR_PASSWORD))
+      .expect(200);
+    expect(byOperator.text).toContain('archive_runs_total');
+
+    // Production with the token alone, the password alone, and neither.
+    const tokenOnly = inProduction({ METRICS_TOKEN });
+    await request(tokenOnly).get('/metrics').expect(401);
+    await request(tokenOnly).get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`).expect(200);
+    const passwordOnly = inProduction({ OPERATOR_PASSWORD });
+    await request(passwordOnly).get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`).expect(401);
+    await request(passwordOnly).get('/metrics').set('Authorization', basic(OPERATOR_PASSWORD)).expect(200);
+    const neither = await request(inProduction({})).get('/metrics').expect(404);
+    expect(neither.text).not.toContain('archive_runs_total');
+  });
+
+  it('refuses a short METRICS_TOKEN in production', () => {
+    expect(() =>
+      testConfig({
+        NODE_ENV: 'production',
+        DATABASE_URL: database.url,
+        REDIS_URL: TEST_REDIS_URL,
+        BASE_URL: 'https://archiver.example.com',
+        METRICS_TOKEN: 'short',
+      }),
+    ).toThrow(/METRICS_TOKEN: must be at least 32 characters/);
+  });
+
   it('turns a thrown error into a 500 page with a reference and no stack or internal message', async () => {
     const broken = express();
     broken.get('/boom', () => {
