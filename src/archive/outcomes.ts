@@ -1,5 +1,6 @@
 import { DestinationError, type DestinationIdentity } from '../destinations/types.ts';
 import { errorMessage } from '../lib/errors.ts';
+import { LeaseLostError } from '../store/errors.ts';
 import type { Provider } from '../store/types.ts';
 import { SourceError } from './sources/source-error.ts';
 
@@ -16,8 +17,9 @@ export function nextAttemptDelay(attempts: number): number | null {
 }
 
 /** reconnect: an authorization is gone; full: no room; capped: the destination refuses uploads
- *  until its period ends (Dropbox Business's monthly data transport cap). */
-export type StopReason = 'reconnect' | 'full' | 'capped';
+ *  until its period ends (Dropbox Business's monthly data transport cap); lease-lost: another run
+ *  holds the company now (this one stalled past its lease). */
+export type StopReason = 'reconnect' | 'full' | 'capped' | 'lease-lost';
 
 /** Stops the tenant's run: nothing more can be archived until someone acts. */
 export class StopRun extends Error {
@@ -40,6 +42,12 @@ export type ItemVerdict =
 export function classifyItemError(error: unknown, signal: AbortSignal): ItemVerdict {
   if (signal.aborted) return { action: 'abandon' };
   if (error instanceof StopRun) return { action: 'stop', error };
+  // The store refused a write: a peer holds the company, so this run must write nothing more.
+  if (error instanceof LeaseLostError)
+    return {
+      action: 'stop',
+      error: new StopRun('lease-lost', 'Another worker took over this company; this run stopped.'),
+    };
   if (error instanceof DestinationError) {
     const { displayName, id } = error.destination;
     if (error.kind === 'auth')

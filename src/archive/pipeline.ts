@@ -103,7 +103,7 @@ export function archivePipeline(deps: PipelineDeps): TenantWork {
     });
     const env = createRunEnv({
       ctx,
-      store: deps.store,
+      store: ctx.store,
       api,
       limiter,
       destination,
@@ -120,7 +120,7 @@ export function archivePipeline(deps: PipelineDeps): TenantWork {
     let callLog: CallLogProgress | null = null;
     let problem: string | null = null;
     let writable = true;
-    const untilBefore = (await deps.store.getCursor(tenant.id, 'calllog'))?.position.until;
+    const untilBefore = (await ctx.store.getCursor(tenant.id, 'calllog'))?.position.until;
     // Where a run spends its time, per stage, for the run page and the benchmark.
     const timings: Record<string, number> = {};
     const timed = async <T>(stage: string, work: () => Promise<T>): Promise<T> => {
@@ -154,7 +154,8 @@ export function archivePipeline(deps: PipelineDeps): TenantWork {
       if (!ctx.signal.aborted || error instanceof StopRun) status = 'failed';
       moreWork = true;
       // The destination is full, capped or refuses our access: the report files cannot be written either.
-      // Their days stay owed (report-days.ts) for the run that can.
+      // Their days stay owed (report-days.ts) for the run that can. A run that lost its lease
+      // leaves them to the run that holds the company now.
       const verdict = classifyItemError(error, ctx.signal);
       writable =
         verdict.action !== 'stop' ||
@@ -202,7 +203,7 @@ export function archivePipeline(deps: PipelineDeps): TenantWork {
         problem,
         started,
         untilBefore,
-        outstanding: await deps.store.countOutstanding(tenant.id),
+        outstanding: await ctx.store.countOutstanding(tenant.id),
       })),
       timings,
     });

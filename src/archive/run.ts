@@ -3,6 +3,7 @@ import { errorMessage } from '../lib/errors.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import { OUTAGE_PATIENCE_MS, patiently } from '../lib/patiently.ts';
+import { LeaseLostError } from '../store/errors.ts';
 import type { JsonObject, Run, RunStatus, Store, Tenant } from '../store/types.ts';
 
 /**
@@ -22,6 +23,12 @@ export type StreamSelection = Readonly<Record<string, { since: Date | null }>>;
 export interface RunContext {
   tenant: Tenant;
   run: Run;
+  /**
+   * The store fenced by this run's lease: every write of the run goes through it, and once another
+   * run has taken the company each one is refused (LeaseLostError), so a run that stalled past its
+   * lease writes nothing more.
+   */
+  store: Store;
   /** null for a full run. */
   streams: StreamSelection | null;
   /** Aborted at the time box or on shutdown: stop at the next item boundary. */
@@ -89,7 +96,10 @@ export async function archiveTenant(
 
   const log = logger.child({ tenantId });
   const started = deps.clock.now();
-  const run = await store.startRun({ tenantId, trigger: options.trigger, startedAt: new Date(started) });
+  const fenced = store.fenced({ tenantId, token: lease.token });
+  // Holding the lease, any run of this company still "running" lost its lease: say so.
+  await store.interruptStaleRuns(new Date(started), { tenantId });
+  const run = await fenced.startRun({ tenantId, trigger: options.trigger, startedAt: new Date(started) });
   const stopper = new AbortController();
   let stopReason: 'time-box' | 'shutdown' | null = null;
   const stop = (reason: 'time-box' | 'shutdown') => {
@@ -118,6 +128,7 @@ export async function archiveTenant(
   const ctx: RunContext = {
     tenant,
     run,
+    store: fenced,
     streams: options.streams ?? null,
     signal: stopper.signal,
     stopReason: () => stopReason,
@@ -127,7 +138,7 @@ export async function archiveTenant(
     fail: (error) => {
       if (errors.length < 500) errors.push(error);
     },
-    checkpoint: () => store.updateRun(run.id, { stats, errors }),
+    checkpoint: () => fenced.updateRun(run.id, { stats, errors }),
   };
 
   const waitingForStore = (error: unknown) =>
@@ -149,13 +160,19 @@ export async function archiveTenant(
     const durationMs = deps.clock.now() - started;
     await patiently(
       () =>
-        store.updateRun(run.id, {
-          status,
-          finishedAt,
-          stats: { ...stats, durationMs },
-          errors,
-          timeBoxed: stopReason === 'time-box',
-        }),
+        fenced
+          .updateRun(run.id, {
+            status,
+            finishedAt,
+            stats: { ...stats, durationMs },
+            errors,
+            timeBoxed: stopReason === 'time-box',
+          })
+          .catch((error: unknown) => {
+            // The run that took the company over has marked this one interrupted.
+            if (!(error instanceof LeaseLostError)) throw error;
+            log.warn('run lease lost to another run: its record is left as that run set it');
+          }),
       { maxMs: OUTAGE_PATIENCE_MS, onRetry: waitingForStore },
     );
   } finally {

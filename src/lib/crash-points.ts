@@ -9,6 +9,9 @@
  * so nothing else runs: no `finally`, no shutdown handler, no flush. One line goes to stderr first
  * (synchronous on pipes and files) so the test can tell this death from any other.
  *
+ * With ARCHIVER_CRASH_SIGNAL=SIGSTOP the process stops itself there instead (a stall: a frozen VM,
+ * a long pause) and carries on where it was once sent SIGCONT: the lease's fence is tested so.
+ *
  * The points, in the order an item passes them:
  *   after-download        the source bytes have all been read (the upload may still be sending)
  *   mid-upload            an upload session took a chunk and more are to come
@@ -20,6 +23,7 @@ export type CrashPoint = 'after-download' | 'mid-upload' | 'after-dropbox-commit
 
 /** Read once: a point named later in the process's life (or by a test in-process) changes nothing. */
 const target = parseTarget(process.env.ARCHIVER_CRASH_AT);
+const signal = process.env.ARCHIVER_CRASH_SIGNAL === 'SIGSTOP' ? 'SIGSTOP' : 'SIGKILL';
 let reached = 0;
 
 function parseTarget(value: string | undefined): { point: string; at: number } | null {
@@ -31,7 +35,8 @@ function parseTarget(value: string | undefined): { point: string; at: number } |
 export function crashPoint(point: CrashPoint): void {
   if (target?.point !== point) return;
   reached += 1;
-  if (reached < target.at) return;
-  process.stderr.write(`crash point ${point} reached (${reached}): killing the process\n`);
-  process.kill(process.pid, 'SIGKILL');
+  if (reached !== target.at) return;
+  const what = signal === 'SIGKILL' ? 'killing' : 'stopping';
+  process.stderr.write(`crash point ${point} reached (${reached}): ${what} the process\n`);
+  process.kill(process.pid, signal);
 }

@@ -310,6 +310,33 @@ export interface RunLease {
   until: Date;
 }
 
+/** The run a write belongs to: the company and the fencing token of the lease it took. */
+export interface RunFence {
+  tenantId: string;
+  token: number;
+}
+
+/**
+ * The writes of a run (ledger, search entries, outstanding items, cursors, state, report rows, the
+ * run row): through a fenced store (Store.fenced) each is refused with LeaseLostError once the
+ * company's lease token is no longer the run's, checked by the database in the write's own
+ * transaction (store/fence.ts).
+ */
+export const FENCED_WRITES = [
+  'startRun',
+  'recordArchived',
+  'deleteLedgerEntry',
+  'saveSearchEntries',
+  'saveReportRows',
+  'saveOutstanding',
+  'deleteOutstanding',
+  'saveCursor',
+  'saveState',
+  'updateRun',
+] as const satisfies ReadonlyArray<keyof Store>;
+
+export type FencedWrite = (typeof FENCED_WRITES)[number];
+
 export interface Store {
   readonly kind: 'postgres' | 'mongo';
   /** Creates or upgrades the schema; safe to call from many processes at once. */
@@ -334,6 +361,11 @@ export interface Store {
   acquireRunLease(tenantId: string, owner: string, ttlMs: number): Promise<RunLease | null>;
   renewRunLease(tenantId: string, token: number, ttlMs: number): Promise<boolean>;
   releaseRunLease(tenantId: string, token: number): Promise<void>;
+  /**
+   * This store with the run's writes (FENCED_WRITES) fenced by its lease: each is refused with
+   * LeaseLostError unless `fence.token` is still the company's current, unreleased lease token.
+   */
+  fenced(fence: RunFence): Store;
 
   getConnection(tenantId: string, provider: Provider): Promise<Connection | null>;
   /** One tenant's connections, or every connection of one provider (small sets; see pageConnections). */
@@ -440,8 +472,11 @@ export interface Store {
   getRun(tenantId: string, id: string): Promise<Run | null>;
   /** Newest first. */
   listRuns(tenantId: string, options?: { limit?: number; before?: string | null }): Promise<Page<Run>>;
-  /** Marks runs still "running" whose holder died as interrupted (called at worker start). */
-  interruptStaleRuns(olderThan: Date): Promise<number>;
+  /**
+   * Marks runs still "running" whose holder died as interrupted: at worker start, and for one
+   * company by the run that takes its lease (any run of it still "running" lost its lease).
+   */
+  interruptStaleRuns(olderThan: Date, options?: { tenantId?: string }): Promise<number>;
 
   /** Appends to the tenant's hash chain (see lib/audit-chain); concurrent appends serialise. */
   appendAudit(

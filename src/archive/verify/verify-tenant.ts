@@ -76,8 +76,8 @@ async function verifyArchive(
   deps: VerifyDeps,
   result: { report: VerifyReport | null; problem: string | null },
 ): Promise<Exclude<RunStatus, 'running'>> {
-  const { tenant } = ctx;
-  const { store, clock } = deps;
+  const { tenant, store } = ctx;
+  const { clock } = deps;
   const at = clock.now();
   const logger = deps.logger.child({ tenantId: tenant.id, runId: ctx.run.id, job: VERIFY_TRIGGER });
   const limiter = new RateLimiter({ clock });

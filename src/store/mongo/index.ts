@@ -1,5 +1,5 @@
 import type { Db, MongoClient } from 'mongodb';
-import { createDatabase } from './db.ts';
+import { createDatabase, type Database } from './db.ts';
 import { runMigrations } from './migrations.ts';
 import { tenantMethods } from './tenants.ts';
 import { connectionMethods } from './connections.ts';
@@ -12,6 +12,22 @@ import { auditMethods } from './audit.ts';
 import { pushMethods } from './push.ts';
 import { searchMethods } from './search.ts';
 import type { Store } from '../types.ts';
+import { withFencedWrites } from '../fence.ts';
+import { fencedDatabase } from './fence.ts';
+
+/** Every method over one door to the database (the plain one, or a run's fenced one). */
+const methods = (database: Database) => ({
+  ...tenantMethods(database),
+  ...connectionMethods(database),
+  ...cursorMethods(database),
+  ...stateMethods(database),
+  ...ledgerMethods(database),
+  ...outstandingMethods(database),
+  ...runMethods(database),
+  ...auditMethods(database),
+  ...searchMethods(database),
+  ...pushMethods(database),
+});
 
 export { JOBS_COLLECTION } from './migrations.ts';
 
@@ -31,7 +47,7 @@ export interface MongoStore extends Store {
 
 export function createMongoStore(url: string, options: { dbName?: string } = {}): MongoStore {
   const database = createDatabase(url, options.dbName);
-  return {
+  const store: MongoStore = {
     kind: 'mongo',
     client: database.client,
     db: database.db,
@@ -41,15 +57,8 @@ export function createMongoStore(url: string, options: { dbName?: string } = {})
     },
     close: () => database.close(),
     queryCount: () => database.count(),
-    ...tenantMethods(database),
-    ...connectionMethods(database),
-    ...cursorMethods(database),
-    ...stateMethods(database),
-    ...ledgerMethods(database),
-    ...outstandingMethods(database),
-    ...runMethods(database),
-    ...auditMethods(database),
-    ...searchMethods(database),
-    ...pushMethods(database),
+    ...methods(database),
+    fenced: (fence) => withFencedWrites(store, methods(fencedDatabase(database, fence))),
   };
+  return store;
 }

@@ -95,10 +95,14 @@ export function runMethods(
       return { items, next: docs.length > limit && last ? last.id : null };
     },
 
-    async interruptStaleRuns(olderThan) {
+    async interruptStaleRuns(olderThan, options = {}) {
       const result = await db.run(() =>
         runs.updateMany(
-          { status: 'running', startedAt: { $lt: olderThan } },
+          {
+            status: 'running',
+            startedAt: { $lt: olderThan },
+            ...(options.tenantId ? { tenantId: options.tenantId } : {}),
+          },
           { $set: { status: 'interrupted', finishedAt: new Date() } },
         ),
       );

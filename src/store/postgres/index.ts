@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { createDb } from './db.ts';
+import { createDb, type Db } from './db.ts';
 import { runMigrations } from './migrations.ts';
 import { tenantMethods } from './tenants.ts';
 import { connectionMethods } from './connections.ts';
@@ -12,6 +12,22 @@ import { auditMethods } from './audit.ts';
 import { pushMethods } from './push.ts';
 import { searchMethods } from './search.ts';
 import type { Store } from '../types.ts';
+import { withFencedWrites } from '../fence.ts';
+import { fencedDb } from './fence.ts';
+
+/** Every method over one door to the database (the plain one, or a run's fenced one). */
+const methods = (db: Db) => ({
+  ...tenantMethods(db),
+  ...connectionMethods(db),
+  ...cursorMethods(db),
+  ...stateMethods(db),
+  ...ledgerMethods(db),
+  ...outstandingMethods(db),
+  ...runMethods(db),
+  ...auditMethods(db),
+  ...searchMethods(db),
+  ...pushMethods(db),
+});
 
 export interface PostgresStore extends Store {
   readonly pool: pg.Pool;
@@ -38,7 +54,7 @@ export function createPostgresStore(connectionString: string, options: PostgresO
   // Its queries still fail, and a broken client is discarded when it is given back.
   pool.on('connect', (client) => client.on('error', () => undefined));
   const db = createDb(pool);
-  return {
+  const store: PostgresStore = {
     kind: 'postgres',
     pool,
     migrate: () => runMigrations(db),
@@ -47,15 +63,8 @@ export function createPostgresStore(connectionString: string, options: PostgresO
     },
     close: () => pool.end(),
     queryCount: () => db.count(),
-    ...tenantMethods(db),
-    ...connectionMethods(db),
-    ...cursorMethods(db),
-    ...stateMethods(db),
-    ...ledgerMethods(db),
-    ...outstandingMethods(db),
-    ...runMethods(db),
-    ...auditMethods(db),
-    ...searchMethods(db),
-    ...pushMethods(db),
+    ...methods(db),
+    fenced: (fence) => withFencedWrites(store, methods(fencedDb(db, fence))),
   };
+  return store;
 }

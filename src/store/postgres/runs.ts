@@ -77,10 +77,11 @@ export function runMethods(
       return { items, next: rows.length > limit && last ? last.id : null };
     },
 
-    async interruptStaleRuns(olderThan) {
+    async interruptStaleRuns(olderThan, options = {}) {
       const { rowCount } = await db.query(
-        `UPDATE runs SET status = 'interrupted', finished_at = now() WHERE status = 'running' AND started_at < $1`,
-        [olderThan],
+        `UPDATE runs SET status = 'interrupted', finished_at = now()
+          WHERE status = 'running' AND started_at < $1 AND ($2::text IS NULL OR tenant_id = $2)`,
+        [olderThan, options.tenantId ?? null],
       );
       return rowCount ?? 0;
     },

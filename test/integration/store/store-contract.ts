@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../../src/lib/audit-chain.ts';
 import { describeArchiveIndexContract } from './archive-index-contract.ts';
+import { describeFenceContract } from './fence-contract.ts';
 import { describePushContract } from './push-contract.ts';
 import type { LedgerEntry, Store } from '../../../src/store/types.ts';
 
@@ -559,5 +560,6 @@ export function describeStoreContract(name: string, makeDatabase: () => Promise<
 
     describeArchiveIndexContract(() => ({ store, other }));
     describePushContract(() => ({ store, other }));
+    describeFenceContract(() => ({ store, other }));
   });
 }
