@@ -59,14 +59,18 @@ export function createApp(sim: SimState): express.Express {
     res.setHeader('X-Dropbox-Request-Id', newRequestId());
     next();
   });
-  app.get('/oauth2/authorize', hostGuard(AUTHORIZE_HOSTS), (req, res) => authorizeGet(sim, req, res));
+  // Dropbox still serves its OAuth endpoints under the API v1 paths too, and common clients (rclone)
+  // use those by default: the same handlers answer both.
+  const AUTHORIZE_PATHS = ['/oauth2/authorize', '/1/oauth2/authorize'];
+  const TOKEN_PATHS = ['/oauth2/token', '/1/oauth2/token'];
+  app.get(AUTHORIZE_PATHS, hostGuard(AUTHORIZE_HOSTS), (req, res) => authorizeGet(sim, req, res));
   app.post(
-    '/oauth2/authorize',
+    AUTHORIZE_PATHS,
     hostGuard(AUTHORIZE_HOSTS),
     express.urlencoded({ extended: false, limit: '64kb' }),
     (req, res) => authorizePost(sim, req, res),
   );
-  app.post('/oauth2/token', hostGuard(TOKEN_HOSTS), (req, res) => token(sim, req, res));
+  app.post(TOKEN_PATHS, hostGuard(TOKEN_HOSTS), (req, res) => token(sim, req, res));
   app.use('/__sim', adminRouter(sim));
   // The host of temporary links (uc….dl.dropboxusercontent.com): no token, the link is the key.
   app.get(LINK_PATH, (req, res) => sendReply(res, serveLink(sim, req)));

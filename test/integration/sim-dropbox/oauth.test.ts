@@ -158,6 +158,49 @@ describe('authorization code flow', () => {
     expect(query.get('code')).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
+  it('serves /1/oauth2/authorize and /1/oauth2/token as aliases, as Dropbox does for older clients', async () => {
+    const auth = new DropboxAuth({ clientId: APP.appKey, fetch: simFetch });
+    const sdkUrl = new URL(await auth.getAuthenticationUrl(REDIRECT_URI, 'v1-state', 'code', 'offline'));
+    // What rclone opens: the v1 authorize path, answered with the same consent page.
+    const page = await raw(sim, `/1/oauth2/authorize${sdkUrl.search}`);
+    expect(page.status).toBe(200);
+    const form = hiddenFields(await page.text());
+    expect(form.get('state')).toBe('v1-state');
+    form.set('account', 'rclone@example.com');
+    form.set('decision', 'allow');
+    const answer = await raw(sim, `/1/oauth2/authorize`, { method: 'POST', body: form, redirect: 'manual' });
+    expect(answer.status).toBe(302);
+    const query = new URL(answer.headers.get('location')!).searchParams;
+    expect(query.get('state')).toBe('v1-state');
+    const res = await raw(sim, '/1/oauth2/token', {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Authorization: `Basic ${Buffer.from(`${APP.appKey}:${APP.appSecret}`).toString('base64')}`,
+      },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: query.get('code')!,
+        redirect_uri: REDIRECT_URI,
+      }).toString(),
+    });
+    expect(res.status).toBe(200);
+    const tokens = (await res.json()) as { access_token: string; refresh_token: string };
+    const account = await withToken(tokens.access_token).usersGetCurrentAccount();
+    expect(account.result.email).toBe('rclone@example.com');
+    const refreshed = await raw(sim, '/1/oauth2/token', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: tokens.refresh_token,
+        client_id: APP.appKey,
+        client_secret: APP.appSecret,
+      }).toString(),
+    });
+    expect(refreshed.status).toBe(200);
+  });
+
   it('shows an error page, not a redirect, for an unregistered redirect URI or app', async () => {
     const bad = await raw(
       sim,
