@@ -53,6 +53,8 @@ export async function runDemo(env: Record<string, string | undefined>): Promise<
     DROPBOX_SIMULATOR_URL: sims.dbx.url,
     JOB_POLL_SECONDS: '2',
     WORKER_CONCURRENCY: '4',
+    // Set it to see the operator pages (/admin, /admin/jobs) in the demo too.
+    OPERATOR_PASSWORD: env.OPERATOR_PASSWORD,
   });
   const logger = createLogger(config.LOG_LEVEL, { name: 'demo' });
   let redis: RedisClient | null = null;
@@ -70,7 +72,10 @@ export async function runDemo(env: Record<string, string | undefined>): Promise<
       `  1. Click "Connect RingCentral" and sign in on the simulated consent page as extension ${account?.adminExtensionNumber ?? '101'} (an admin of "${account?.companyName}").`,
       '  2. Connect Dropbox with any e-mail address (the simulated Dropbox creates the account).',
       '  3. Watch the first backup fill the simulated Dropbox: Dashboard → Folder tree.',
-      `Simulators: RingCentral ${sims.rc.url}, Dropbox ${sims.dbx.url} (their /__sim APIs are documented in docs/simulators/).`,
+      `Simulators: RingCentral ${sims.rc.url} (media ${sims.rc.mediaUrl}), Dropbox ${sims.dbx.url} (their /__sim APIs are documented in docs/simulators/).`,
+      config.OPERATOR_PASSWORD
+        ? `Operator pages: ${baseUrl}/admin and ${baseUrl}/admin/jobs/ (any user name, the OPERATOR_PASSWORD you set).`
+        : 'Operator pages: start with OPERATOR_PASSWORD=… to see /admin and /admin/jobs/.',
       '',
     ].join('\n'),
   );

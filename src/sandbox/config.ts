@@ -10,7 +10,10 @@ const port = (fallback: number) =>
   z.coerce.number().int().min(0).max(65535, { message: 'must be a port number' }).default(fallback);
 
 export const simConfigSchema = z.object({
-  RC_SIM_PORT: port(4010),
+  /** The RingCentral simulator's platform; its media host listens on the next port. */
+  RC_SIM_PORT: port(4010).refine((p) => p < 65535, {
+    message: 'must leave room for the media host on the next port',
+  }),
   DROPBOX_SIM_PORT: port(4020),
   SIM_HOST: z.string().default('127.0.0.1'),
   SIM_SEED: z.coerce.number().int().default(1),

@@ -15,6 +15,9 @@ export async function startSimulators(
 ): Promise<Simulators> {
   const rc = await startRingCentralSimulator({
     port: config.RC_SIM_PORT,
+    // The media host (media.ringcentral.com's stand-in) on the next port, as docs/simulators says;
+    // RC_SIM_PORT=0 (any free port) leaves both to the system.
+    mediaPort: config.RC_SIM_PORT === 0 ? 0 : config.RC_SIM_PORT + 1,
     host: config.SIM_HOST,
     clients: [
       {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, spawnNode, type Spawned } from '../support/processes.ts';
-import { freePort } from '../support/redis-server.ts';
+import { freePortRuns } from '../support/redis-server.ts';
 
 /**
  * A new admin's whole first visit in a real browser, against the product as `npm run demo` runs it
@@ -31,7 +31,8 @@ describe('first visit in a browser', () => {
 
   beforeAll(async () => {
     await mkdir(ARTIFACTS, { recursive: true });
-    const [port, rcPort, dbxPort] = [await freePort(), await freePort(), await freePort()];
+    // The RingCentral simulator takes two ports: its media host listens on RC_SIM_PORT + 1.
+    const [port, rcPort, dbxPort] = await freePortRuns([1, 2, 1]);
     base = `http://localhost:${port}`;
     demo = spawnNode('src/main.ts', ['demo'], {
       PORT: String(port),

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, spawnNode, type Spawned } from '../support/processes.ts';
-import { freePort } from '../support/redis-server.ts';
+import { freePortRuns } from '../support/redis-server.ts';
 
 /**
  * Push notifications in `npm run demo`: once a company is connected, an SMS added through the
@@ -28,7 +28,8 @@ describe('an SMS reaches Dropbox by notification in the demo', () => {
 
   beforeAll(async () => {
     await mkdir(ARTIFACTS, { recursive: true });
-    const [port, rcPort, dbxPort] = [await freePort(), await freePort(), await freePort()];
+    // The RingCentral simulator takes two ports: its media host listens on RC_SIM_PORT + 1.
+    const [port, rcPort, dbxPort] = await freePortRuns([1, 2, 1]);
     base = `http://localhost:${port}`;
     rcSim = `http://127.0.0.1:${rcPort}`;
     dbxSim = `http://127.0.0.1:${dbxPort}`;

@@ -17,6 +17,43 @@ export async function freePort(): Promise<number> {
 }
 
 /**
+ * Free ports that differ from each other: each entry is how many consecutive ports it needs (2 for
+ * the RingCentral simulator, whose media host listens on RC_SIM_PORT + 1). All are held open
+ * until every one is found, then released; the first port of each run is returned.
+ */
+export async function freePortRuns(lengths: number[]): Promise<number[]> {
+  const held: Array<ReturnType<typeof createServer>> = [];
+  const hold = (port: number) =>
+    new Promise<number | null>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(null));
+      server.listen(port, '127.0.0.1', () => {
+        held.push(server);
+        resolve((server.address() as { port: number }).port);
+      });
+    });
+  const firsts: number[] = [];
+  try {
+    for (const length of lengths) {
+      for (let attempt = 0; ; attempt++) {
+        if (attempt === 50) throw new Error(`no ${length} consecutive free ports found`);
+        const first = await hold(0);
+        if (first === null) continue;
+        let ok = true;
+        for (let next = 1; ok && next < length; next++) ok = (await hold(first + next)) !== null;
+        if (ok) {
+          firsts.push(first);
+          break;
+        }
+      }
+    }
+  } finally {
+    await Promise.all(held.map((server) => new Promise((resolve) => server.close(resolve))));
+  }
+  return firsts;
+}
+
+/**
  * A private redis-server for tests that stop and restart Redis, so the shared one stays up for
  * every other test running in parallel.
  */
