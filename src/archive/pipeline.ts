@@ -138,9 +138,10 @@ export function archivePipeline(deps: PipelineDeps): TenantWork {
       // An early run (ctx.streams) reads only the streams notifications marked: no retries of
       // earlier failures, no call log unless marked; the hourly run does the rest.
       const only = ctx.streams;
-      // The settings page lists what the last full run saw (extension-list.ts).
+      // The settings page lists what the last full run saw (extension-list.ts); fenced like every
+      // write of the run.
       if (!only)
-        await rememberExtensions(deps.store, tenant.id, extensions).catch((error: unknown) =>
+        await rememberExtensions(ctx.store, tenant.id, extensions).catch((error: unknown) =>
           logger.warn({ err: { message: errorMessage(error) } }, 'extension list not kept'),
         );
       if (!only) await timed('retries', () => retryDue(env));
