@@ -142,6 +142,11 @@ export const configSchema = z
     AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
     /** Minutes a run may work before it stops itself and resumes from its cursor next time. */
     RUN_TIME_BOX_MINUTES: z.coerce.number().positive().default(45),
+    /**
+     * Recordings RingCentral keeps per account before the oldest go (100,000 by its retention
+     * policy): the risk forecast's second rule. The benchmark scales it with its company.
+     */
+    RINGCENTRAL_RECORDING_CAP: z.coerce.number().int().min(1).default(100_000),
     /** Tenants one worker process archives at the same time. */
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
     /** Seconds between a worker's looks for due jobs (new jobs also start at once via LISTEN/NOTIFY). */

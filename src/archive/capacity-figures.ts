@@ -54,7 +54,7 @@ async function waitingRecordings(env: RunEnv): Promise<number[]> {
 export async function capacityFigures(
   env: RunEnv,
   callLog: CallLogProgress | null,
-  budget: { heavyLimit: number; windowMs: number; users: number },
+  budget: { heavyLimit: number; windowMs: number; users: number; cap?: number },
 ): Promise<Capacity> {
   const now = env.clock.now();
   const inflow = await updateInflow(env, callLog?.listed ?? null);
@@ -62,6 +62,7 @@ export async function capacityFigures(
   return assessCapacity(
     {
       now,
+      cap: budget.cap,
       unarchived: [...(callLog?.unarchivedRecordingTimes ?? []), ...(await waitingRecordings(env))],
       unlisted:
         callLog && listedTo < now

@@ -41,6 +41,8 @@ export interface PipelineDeps extends TenantClientDeps {
   reconnectNeeded(tenantId: string, provider: Provider, reason: string): Promise<void>;
   concurrency?: number;
   workDir?: string;
+  /** Recordings RingCentral keeps per account before dropping the oldest (risk.ts; 100,000). */
+  recordingCap?: number;
 }
 
 /**
@@ -205,6 +207,7 @@ export function archivePipeline(deps: PipelineDeps): TenantWork {
         started,
         untilBefore,
         outstanding: await ctx.store.countOutstanding(tenant.id),
+        recordingCap: deps.recordingCap,
       })),
       timings,
     });
@@ -227,6 +230,7 @@ async function runFigures(
     started: number;
     untilBefore: unknown;
     outstanding: Record<string, number>;
+    recordingCap: number | undefined;
   },
 ): Promise<JsonObject> {
   const now = env.clock.now();
@@ -238,6 +242,7 @@ async function runFigures(
     heavyLimit: heavy.limit,
     windowMs: heavy.windowMs,
     users: apiStats.users.filter((u) => u.setAside === null).length,
+    cap: info.recordingCap,
   });
   const before = typeof info.untilBefore === 'string' ? Date.parse(info.untilBefore) : null;
   const progress = callLog

@@ -9,6 +9,7 @@ import { createRefreshCoordinator } from './refresh.ts';
 import { PROVIDERS, type ProviderId } from './registry.ts';
 import { createRingCentralProvider } from './ringcentral/index.ts';
 import { createSftpProvider } from './sftp/index.ts';
+import { providerOfConnection } from './ringcentral/users.ts';
 import { createVault, type Vault } from './vault.ts';
 
 export type {
@@ -35,6 +36,17 @@ export type {
 export { callbackPath, ConnectionRefused } from './provider.ts';
 export { isProviderId, providerIds, providerName, PROVIDERS, type ProviderId } from './registry.ts';
 export { NotConnectedError, ReconnectRequiredError } from './errors.ts';
+export {
+  clearUserLost,
+  listUserConnections,
+  lostUsers,
+  markUserLost,
+  providerOfConnection,
+  userConnectionKey,
+  userOfConnection,
+  type LostUsers,
+} from './ringcentral/users.ts';
+export { SHARED_WORK_PERMISSIONS } from './ringcentral/oauth.ts';
 
 /** How each registered provider is built (one entry per line of PROVIDERS in registry.ts). */
 const FACTORIES = {
@@ -50,13 +62,18 @@ export interface Connections {
   vault: Vault;
   /** The registered provider with this id (typed for the known ones); throws for an unknown id. */
   provider<K extends ProviderId>(id: K): KnownProviders[K];
-  /** A provider by an id that came from outside (a URL, a stored row): null when unknown. */
+  /** A provider by an id that came from outside (a URL): null when unknown. */
   find(id: string): ConnectionProvider | null;
+  /** The provider of a stored connection, by its key ("ringcentral:<user>" is RingCentral's). */
+  ofConnection(key: string): ConnectionProvider | null;
   /** Every registered provider, in registry order. */
   all(): readonly ConnectionProvider[];
-  /** Seals and stores a finished authorization as the tenant's connection to its provider. */
-  save(tenantId: string, auth: Authorization): Promise<void>;
-  /** Revokes at the provider (best effort) and forgets the connection. */
+  /**
+   * Seals and stores a finished authorization as the tenant's connection to its provider, or
+   * under `key` (one more RingCentral user: "ringcentral:<extension id>").
+   */
+  save(tenantId: string, auth: Authorization, key?: string): Promise<void>;
+  /** Revokes at the provider (best effort) and forgets the connection (by provider id or key). */
   disconnect(tenantId: string, provider: string): Promise<void>;
   /** Ends a grant obtained only to identify someone (nothing was stored), best effort. */
   discard(auth: Authorization): Promise<void>;
@@ -85,6 +102,7 @@ export function createConnections(deps: ConnectionsDeps): Connections {
   const byId = new Map(built.map((p) => [p.id, p]));
 
   const find = (id: string) => byId.get(id) ?? null;
+  const ofConnection = (key: string) => find(providerOfConnection(key));
   const revokeQuietly = async (provider: ConnectionProvider, secret: object, tenantId: string | null) => {
     try {
       await provider.revoke?.(secret);
@@ -104,14 +122,16 @@ export function createConnections(deps: ConnectionsDeps): Connections {
       return provider as KnownProviders[K];
     },
     find,
+    ofConnection,
     all: () => built,
 
-    async save(tenantId, auth) {
-      if (!find(auth.provider)) throw new Error(`No provider "${auth.provider}" is registered`);
-      const { sealed, keyId } = vault.seal(tenantId, auth.provider, auth.secret);
+    async save(tenantId, auth, key = auth.provider) {
+      if (ofConnection(key)?.id !== auth.provider)
+        throw new Error(`"${key}" is no connection of the provider "${auth.provider}"`);
+      const { sealed, keyId } = vault.seal(tenantId, key, auth.secret);
       await store.saveConnection({
         tenantId,
-        provider: auth.provider,
+        provider: key,
         accountId: auth.accountId,
         accountLabel: auth.accountLabel,
         tokenCiphertext: sealed,
@@ -124,7 +144,7 @@ export function createConnections(deps: ConnectionsDeps): Connections {
     async disconnect(tenantId, providerId) {
       const conn = await store.getConnection(tenantId, providerId);
       if (!conn) return;
-      const provider = find(providerId);
+      const provider = ofConnection(providerId);
       if (provider?.revoke) {
         let secret: object | null = null;
         try {

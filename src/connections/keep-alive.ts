@@ -26,7 +26,7 @@ export async function keepTokensAlive(deps: {
     if (!tenants.has(conn.tenantId)) continue;
     const last = (conn.lastRefreshedAt ?? conn.createdAt).getTime();
     if (clock.now() - last < REFRESH_WHEN_OLDER_THAN_MS) continue;
-    const provider = deps.connections.find(conn.provider);
+    const provider = deps.connections.ofConnection(conn.provider);
     if (!provider?.keepAlive) continue;
     try {
       await provider.keepAlive(conn);

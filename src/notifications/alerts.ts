@@ -6,7 +6,15 @@ import type { Provider } from '../store/types.ts';
  * from it.
  */
 
-export const ALERT_KINDS = ['reconnect', 'failing', 'storage', 'risk', 'throttled', 'capped'] as const;
+export const ALERT_KINDS = [
+  'reconnect',
+  'failing',
+  'storage',
+  'risk',
+  'throttled',
+  'capped',
+  'users',
+] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 /** Runs that must fail in a row before "backups are failing" is sent (one bad hour is noise). */
@@ -41,7 +49,9 @@ export type AlertDetails =
     }
   | { kind: 'throttled'; storms: number; runs: number; pausedMs: number }
   /** The destination refuses uploads until its period ends (Dropbox Business's monthly cap). */
-  | { kind: 'capped'; problem: string | null };
+  | { kind: 'capped'; problem: string | null }
+  /** Further connected RingCentral users set aside (grant lost, role gone); the others carry on. */
+  | { kind: 'users'; users: Array<{ label: string; reason: string }> };
 
 /** What the latest facts say about one alert. `unknown`: no evidence either way, keep it as it is. */
 export type Assessment =

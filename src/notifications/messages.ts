@@ -121,7 +121,25 @@ function opened(details: AlertDetails, context: MessageContext): Content {
         ],
         action: DASHBOARD,
       };
+    case 'users':
+      return setAside(details, context);
   }
+}
+
+function setAside(
+  details: Extract<AlertDetails, { kind: 'users' }>,
+  { companyName, baseUrl }: MessageContext,
+): Content {
+  const names = details.users.map((u) => u.label).join(', ');
+  return {
+    subject: `${names} no longer share${details.users.length === 1 ? 's' : ''} ${companyName}'s archive work`,
+    paragraphs: [
+      ...details.users.map((u) => `${u.label} was set aside: ${u.reason}`),
+      'Backups go on with the other connected RingCentral users, but with less download budget: if the archive falls behind, RingCentral may delete recordings before they are copied.',
+      `What to do: on the settings page (${baseUrl}/settings#ringcentral-users), remove the user, or add it again (it signs in with RingCentral anew).`,
+    ],
+    action: DASHBOARD,
+  };
 }
 
 function throttled(
@@ -193,6 +211,11 @@ function recovered(details: AlertDetails, { companyName }: MessageContext): Cont
       return done(
         `Dropbox accepts ${companyName}'s uploads again`,
         'The latest backup completed: Dropbox accepts uploads again, and the archive catches up from where it paused.',
+      );
+    case 'users':
+      return done(
+        `every connected RingCentral user of ${companyName} shares the work again`,
+        'No connected RingCentral user is set aside any more.',
       );
   }
 }

@@ -1,4 +1,5 @@
 import pMap from 'p-map';
+import { lostUsers } from '../connections/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import { errorMessage, UserInputError } from '../lib/errors.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -21,6 +22,8 @@ export interface Notifier {
   readonly emailEnabled: boolean;
   connectionLost(tenantId: string, provider: Provider): Promise<void>;
   runFinished(tenantId: string): Promise<void>;
+  /** A further RingCentral user was set aside, removed or added. */
+  usersChanged(tenantId: string): Promise<void>;
   /** Re-assesses every active or waiting tenant with an open alert (reminders, recoveries). */
   sweep(): Promise<{ assessed: number }>;
   /** Sends the test e-mail to the tenant's recipients; throws a UserInputError when it cannot. */
@@ -88,7 +91,17 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         return;
       }
       const runs = (await store.listRuns(tenantId, { limit: RUNS_ASSESSED })).items;
-      const assessments = assessTenant({ status: tenant.status, lostProvider, runs, open: state.open });
+      const setAsideUsers = Object.values(await lostUsers(store, tenantId)).map(({ label, reason }) => ({
+        label,
+        reason,
+      }));
+      const assessments = assessTenant({
+        status: tenant.status,
+        lostProvider,
+        runs,
+        open: state.open,
+        setAsideUsers,
+      });
       const plan = planNotifications(state.open, assessments, clock.now());
       if (plan.events.length === 0 && JSON.stringify(plan.open) === JSON.stringify(state.open)) return;
       // Claim first, then send: a peer that lost the race sees the claim and sends nothing.
@@ -120,6 +133,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     connectionLost: (tenantId, provider) =>
       safely('connection lost', tenantId, () => assess(tenantId, provider)),
     runFinished: (tenantId) => safely('run finished', tenantId, () => assess(tenantId, null)),
+    usersChanged: (tenantId) => safely('users changed', tenantId, () => assess(tenantId, null)),
 
     async sweep() {
       const tenants = await store.listTenants({ status: ['active', 'needs_reconnect'] });

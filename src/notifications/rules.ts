@@ -29,6 +29,8 @@ export interface TenantFacts {
   /** Finished runs, newest first; a few more than FAILED_RUNS_THRESHOLD is plenty. */
   runs: RunFacts[];
   open: OpenAlerts;
+  /** Further RingCentral users set aside and not removed or added again since (connections' record). */
+  setAsideUsers?: Array<{ label: string; reason: string }>;
 }
 
 const UNKNOWN: Assessment = { state: 'unknown' };
@@ -46,6 +48,7 @@ export function assessTenant(facts: TenantFacts): Assessments {
       risk: UNKNOWN,
       throttled: UNKNOWN,
       capped: UNKNOWN,
+      users: UNKNOWN,
     };
   const runs = facts.runs.filter(
     (run) => run.trigger !== 'verify' && run.status !== 'running' && run.status !== 'interrupted',
@@ -57,6 +60,7 @@ export function assessTenant(facts: TenantFacts): Assessments {
     risk: assessRisk(runs[0]),
     throttled: assessThrottled(runs),
     capped: assessCapped(runs[0]),
+    users: assessUsers(facts.setAsideUsers),
   };
 }
 
@@ -72,6 +76,15 @@ export function assessCapped(run: RunFacts | undefined): Assessment {
     return { state: 'active', details: { kind: 'capped', problem } };
   }
   return run.status === 'succeeded' || run.status === 'partial' ? CLEAR : UNKNOWN;
+}
+
+/**
+ * A further RingCentral user was set aside: its budget no longer counts, so the archive may fall
+ * behind. Open while any is set aside; clear once each is removed or added again.
+ */
+export function assessUsers(users: TenantFacts['setAsideUsers']): Assessment {
+  if (users === undefined) return UNKNOWN;
+  return users.length > 0 ? { state: 'active', details: { kind: 'users', users } } : CLEAR;
 }
 
 /**

@@ -36,6 +36,10 @@ const detailsSchema = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('throttled'), storms: z.number(), runs: z.number(), pausedMs: z.number() }),
   z.object({ kind: z.literal('capped'), problem: z.string().nullable() }),
+  z.object({
+    kind: z.literal('users'),
+    users: z.array(z.object({ label: z.string(), reason: z.string() })),
+  }),
 ]);
 const openAlertSchema = z.object({
   openedAt: z.number(),

@@ -6,7 +6,7 @@ import { createLogger, type Logger } from '../lib/logger.ts';
 import { createMetrics, type Metrics } from '../lib/metrics.ts';
 import { createAgenda } from '../jobs/agenda.ts';
 import { createScheduler, type Scheduler } from '../jobs/scheduler.ts';
-import { createConnections, type Connections } from '../connections/index.ts';
+import { createConnections, markUserLost, userOfConnection, type Connections } from '../connections/index.ts';
 import { checkTokenKeys } from '../connections/vault.ts';
 import { openStore } from '../store/index.ts';
 import { markNeedsReconnect } from '../tenants/status.ts';
@@ -59,6 +59,19 @@ export async function buildServices(
     clock,
     logger,
     onGrantLost: async (tenantId, provider, reason) => {
+      // One more RingCentral user's grant: that user is set aside, the company goes on.
+      const extensionId = userOfConnection(provider);
+      if (extensionId !== null) {
+        const connection = await opened.store.getConnection(tenantId, provider);
+        await markUserLost(opened.store, tenantId, {
+          extensionId,
+          label: connection?.accountLabel ?? `ext. id ${extensionId}`,
+          reason: 'RingCentral refused to renew its sign-in (revoked or expired).',
+          at: clock.now(),
+        });
+        await notifier.usersChanged(tenantId);
+        return;
+      }
       await markNeedsReconnect(opened.store, tenantId, provider, reason);
       await notifier.connectionLost(tenantId, provider);
     },

@@ -1,3 +1,4 @@
+import { listUserConnections } from '../connections/index.ts';
 import type { TenantDeps } from './install.ts';
 
 /**
@@ -17,6 +18,9 @@ export async function uninstallTenant(
   // Before the revoke: deleting a subscription at RingCentral needs the RingCentral token.
   await deps.subscriptions.removeAll(tenantId);
   for (const provider of connections.all()) await connections.disconnect(tenantId, provider.id);
+  // Further RingCentral users who shared the work: their grants end too.
+  for (const user of await listUserConnections(store, tenantId))
+    await connections.disconnect(tenantId, user.provider);
   await store.appendAudit(tenantId, {
     actor,
     action: 'tenant.uninstalled',

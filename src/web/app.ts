@@ -16,6 +16,7 @@ import { authRateLimit } from './middleware/rate-limit.ts';
 import { connectRoutes } from './routes/connect.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
 import { settingsRoutes } from './routes/settings.ts';
+import { ringCentralUserRoutes } from './routes/ringcentral-users.ts';
 import { archiveLogRoutes } from './routes/archive-log.ts';
 import { errorHandler, notFound } from './middleware/errors.ts';
 import { emptyFormWhenUnread } from './middleware/form.ts';
@@ -151,6 +152,7 @@ export function createApp(deps: WebDeps): express.Express {
   app.use(dashboardRoutes({ ...tenantDeps, views, now: () => deps.clock.now() }));
   app.use(notificationSettingsRoutes({ store: deps.store, views, notifier: deps.notifier }));
   app.use(settingsRoutes({ ...tenantDeps, views, clock: deps.clock, logger: deps.logger }));
+  app.use(ringCentralUserRoutes(tenantDeps));
   app.use(archiveLogRoutes({ ...tenantDeps, views, clock: deps.clock }));
 
   app.use(notFound(views));

@@ -6,6 +6,7 @@ import {
   signInWithRingCentral,
   type TenantDeps,
 } from '../tenants/install.ts';
+import { addRingCentralUser, AddUserRefused } from '../tenants/ringcentral-users.ts';
 
 /**
  * What a finished connection is for. The routes in routes/connect.ts run every provider's flow
@@ -111,12 +112,45 @@ function destination(deps: TenantDeps, provider: ConnectionProvider): ConnectPur
   };
 }
 
+/** One more RingCentral user of the company shares the archive's work (settings page). */
+function ringCentralUser(deps: TenantDeps): ConnectPurpose {
+  return {
+    needsUser: true,
+    failed: 'That RingCentral user could not be added',
+    startAgain: 'from the settings page',
+    async complete(auth, user) {
+      try {
+        const label = await addRingCentralUser(
+          deps,
+          user!.tenantId,
+          auth as RingCentralAuthorization,
+          actorOf(user),
+        );
+        return {
+          flash: `${label} now shares the archive’s work: its RingCentral budget is used from the next backup on.`,
+          redirect: '/settings#ringcentral-users',
+        };
+      } catch (error) {
+        if (error instanceof AddUserRefused)
+          throw new ConnectProblem(
+            error.refusal === 'already-connected' ? 409 : 403,
+            'That RingCentral user could not be added',
+            error.message,
+            { permission: error.permission, back: '/settings#ringcentral-users' },
+          );
+        throw error;
+      }
+    },
+  };
+}
+
 /**
  * The purposes, by "<provider>" (its usual one), "<provider>:<purpose>", or "role:<role>" for every
  * provider of a role without its own. A new purpose is one entry here.
  */
 const PURPOSES: Record<string, (deps: TenantDeps, provider: ConnectionProvider) => ConnectPurpose> = {
   ringcentral: ringCentralSignIn,
+  'ringcentral:add-user': ringCentralUser,
   'role:destination': destination,
 };
 

@@ -16,7 +16,7 @@ export class BrowserFlow {
   }
 
   /** Starts an authorization at the app and returns the provider's authorize URL it redirected to. */
-  async start(path: '/connect/ringcentral' | '/connect/dropbox'): Promise<URL> {
+  async start(path: string): Promise<URL> {
     const res = await this.agent.get(path).expect(302);
     return new URL(res.headers.location as string);
   }
@@ -42,6 +42,12 @@ export class BrowserFlow {
 
   async signInWithRingCentral(login = '101'): Promise<request.Response> {
     const authorize = await this.start('/connect/ringcentral');
+    return this.callback(await this.consent(authorize, { login, decision: 'allow' }));
+  }
+
+  /** Adds one more RingCentral user on the settings page: the add-user sign-in as `login`. */
+  async addRingCentralUser(login: string): Promise<request.Response> {
+    const authorize = await this.start('/connect/ringcentral?purpose=add-user');
     return this.callback(await this.consent(authorize, { login, decision: 'allow' }));
   }
 

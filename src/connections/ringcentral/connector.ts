@@ -57,10 +57,13 @@ export function isRingCentralGrantLost(error: unknown): boolean {
 }
 
 export interface RingCentralConnector {
-  /** A platform signed in as the tenant's admin; refreshes go through the refresh coordinator. */
-  platform(tenantId: string): Promise<Platform>;
+  /**
+   * A platform signed in as the tenant's admin connection, or as one more connected user
+   * (`connection`: its key, users.ts); refreshes go through the refresh coordinator.
+   */
+  platform(tenantId: string, connection?: string): Promise<Platform>;
   /** Refreshes now if the access token is near expiry (used by the daily keep-alive). */
-  ensureFresh(tenantId: string, force?: boolean): Promise<RingCentralTokens>;
+  ensureFresh(tenantId: string, force?: boolean, connection?: string): Promise<RingCentralTokens>;
   newSdk(): SDK;
 }
 
@@ -76,6 +79,7 @@ export function createRingCentralConnector(deps: {
   /** `callTokenEndpoint` is the SDK's own refresh (not our override), run only by the lease holder. */
   const refreshWith = (
     tenantId: string,
+    connection: string,
     platform: Platform,
     callTokenEndpoint: () => Promise<unknown>,
     stale: string | null,
@@ -83,7 +87,7 @@ export function createRingCentralConnector(deps: {
   ) =>
     refresh.run<RingCentralTokens>({
       tenantId,
-      provider: 'ringcentral',
+      provider: connection,
       staleAccessToken: stale,
       accessTokenOf: (b) => b.access_token ?? '',
       isFresh: (b) => !force && (b.expire_time ?? 0) - REFRESH_MARGIN_MS > clock.now(),
@@ -100,18 +104,18 @@ export function createRingCentralConnector(deps: {
       },
     });
 
-  async function storedTokens(tenantId: string): Promise<RingCentralTokens> {
-    const conn = await store.getConnection(tenantId, 'ringcentral');
+  async function storedTokens(tenantId: string, connection: string): Promise<RingCentralTokens> {
+    const conn = await store.getConnection(tenantId, connection);
     if (!conn) throw new NotConnectedError('ringcentral');
-    return vault.open<RingCentralTokens>(tenantId, 'ringcentral', conn.tokenCiphertext);
+    return vault.open<RingCentralTokens>(tenantId, connection, conn.tokenCiphertext);
   }
 
   return {
     newSdk: () => newRingCentralSdk(app),
 
-    async platform(tenantId) {
+    async platform(tenantId, connection = 'ringcentral') {
       const platform = newRingCentralSdk(app).platform();
-      await platform.auth().setData(await storedTokens(tenantId));
+      await platform.auth().setData(await storedTokens(tenantId, connection));
       const sdkRefresh = platform.refresh.bind(platform);
       // On a 401 the SDK blanks the access token before refreshing; remember which one was
       // rejected, so the coordinator knows a stored token equal to it is no good either.
@@ -127,19 +131,26 @@ export function createRingCentralConnector(deps: {
       platform.refresh = async () => {
         const stale = (await auth.data()).access_token || rejected;
         rejected = null;
-        const fresh = await refreshWith(tenantId, platform, sdkRefresh, stale);
+        const fresh = await refreshWith(tenantId, connection, platform, sdkRefresh, stale);
         await platform.auth().setData(fresh);
         return new Response(null, { status: 200 });
       };
       return platform;
     },
 
-    async ensureFresh(tenantId, force = false) {
+    async ensureFresh(tenantId, force = false, connection = 'ringcentral') {
       const platform = newRingCentralSdk(app).platform();
-      const stored = await storedTokens(tenantId);
+      const stored = await storedTokens(tenantId, connection);
       await platform.auth().setData(stored);
       const sdkRefresh = platform.refresh.bind(platform);
-      return refreshWith(tenantId, platform, sdkRefresh, force ? (stored.access_token ?? null) : null, force);
+      return refreshWith(
+        tenantId,
+        connection,
+        platform,
+        sdkRefresh,
+        force ? (stored.access_token ?? null) : null,
+        force,
+      );
     },
   };
 }

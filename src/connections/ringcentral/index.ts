@@ -5,9 +5,11 @@ import {
   createRingCentralConnector,
   type RingCentralAppConfig,
   type RingCentralConnector,
+  type RingCentralTokens,
 } from './connector.ts';
 import {
   finishRingCentralAuthorization,
+  missingCompanyAccess,
   revokeRingCentral,
   startRingCentralAuthorization,
   type RingCentralAuthorization,
@@ -21,6 +23,8 @@ export interface RingCentralProvider
   extends ConnectionProvider<RingCentralAuthorization>, RingCentralConnector {
   readonly id: 'ringcentral';
   readonly flow: OAuthFlow<RingCentralAuthorization>;
+  /** The user permission these tokens lack for the company call log and recordings, or null. */
+  missingCompanyAccess(tokens: RingCentralTokens): Promise<string | null>;
 }
 
 export function createRingCentralProvider(deps: ProviderDeps): RingCentralProvider {
@@ -41,8 +45,9 @@ export function createRingCentralProvider(deps: ProviderDeps): RingCentralProvid
       finish: (code, verifier) => finishRingCentralAuthorization(app, code, verifier),
     },
     async keepAlive(connection) {
-      await connector.ensureFresh(connection.tenantId, true);
+      await connector.ensureFresh(connection.tenantId, true, connection.provider);
     },
     revoke: (tokens) => revokeRingCentral(app, tokens),
+    missingCompanyAccess: (tokens) => missingCompanyAccess(app, tokens),
   };
 }

@@ -94,3 +94,39 @@ export async function revokeRingCentral(app: RingCentralAppConfig, tokens: RingC
   await platform.auth().setData(tokens);
   await platform.logout().catch(() => undefined);
 }
+
+/**
+ * The user permissions one more connected user needs to share the archive's work: the company call
+ * log and every user's recordings (the OpenAPI spec's x-user-permission of readCompanyCallLog and
+ * readCallRecordingContent). RingCentral's Super Admin role has both.
+ */
+export const SHARED_WORK_PERMISSIONS = ['FullCompanyCallLog', 'ReadCallRecording'];
+
+/**
+ * Whether these tokens may read the company call log, asked of RingCentral itself with one record
+ * (one Heavy request of the user's own budget): the user permission it refused, or null when it
+ * answered. Anything other than a 403 is thrown.
+ */
+export async function missingCompanyAccess(
+  app: RingCentralAppConfig,
+  tokens: RingCentralTokens,
+): Promise<string | null> {
+  const platform = newRingCentralSdk(app).platform();
+  await platform.auth().setData(tokens);
+  try {
+    await platform.get('/restapi/v1.0/account/~/call-log', { perPage: 1, view: 'Simple' });
+    return null;
+  } catch (error) {
+    const response = (error as { response?: Response }).response;
+    if (response?.status !== 403) throw error;
+    // RingCentral names the permission in the body and in the message ("... have [X] permission").
+    const named = /\[([A-Za-z]+)\] permission/.exec((error as Error).message)?.[1];
+    let body: { permissionName?: string; errors?: Array<{ permissionName?: string }> } = {};
+    try {
+      body = (await response.clone().json()) as typeof body;
+    } catch {
+      // The SDK may have read the body already: the message still names the permission.
+    }
+    return body.errors?.[0]?.permissionName ?? body.permissionName ?? named ?? 'FullCompanyCallLog';
+  }
+}

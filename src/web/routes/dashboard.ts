@@ -8,6 +8,7 @@ import { requireUser } from '../middleware/require-user.ts';
 import { sendPage, type Views } from '../views.ts';
 import { buildDashboard } from '../view-models/dashboard.ts';
 import { treeLines } from '../view-models/tree.ts';
+import { takeFlash } from '../flash.ts';
 
 const TREE_ENTRY_LIMIT = 50_000;
 
@@ -110,10 +111,4 @@ export function dashboardRoutes(deps: DashboardDeps): Router {
 
 function actorOf(req: { session: { user?: { extensionId: string } } }): string {
   return `ringcentral:${req.session.user?.extensionId ?? 'unknown'}`;
-}
-
-function takeFlash(req: { session: { flash?: { kind: string; message: string } } }) {
-  const flash = req.session.flash;
-  delete req.session.flash;
-  return flash ?? null;
 }

@@ -17,11 +17,13 @@ import {
   type SettingsForm,
   type TenantSettings,
 } from '../../tenants/settings.ts';
+import { takeFlash } from '../flash.ts';
 import { requireFields } from '../middleware/form.ts';
 import { requireUser } from '../middleware/require-user.ts';
 import { sendPage, type Views } from '../views.ts';
 import { pushView } from '../view-models/push.ts';
 import { examplePath, TIME_ZONES } from '../view-models/settings.ts';
+import { ringCentralUsersView } from '../view-models/ringcentral-users.ts';
 
 /**
  * The tenant's archive settings. A save is all or nothing: any invalid field re-shows the form
@@ -67,6 +69,8 @@ export function settingsRoutes(deps: SettingsDeps): Router {
       example: examplePath(tenant.companyName, settings, clock.now()),
       earliestBackfill: earliestBackfillDay(clock.now(), canonicalTimezone(settings.timezone) || 'UTC'),
       retentionNote: RETENTION_NOTE,
+      ringcentralUsers: await ringCentralUsersView(store, tenant.id, clock.now()),
+      flash: takeFlash(req),
       errors: {},
       ...extra,
     };

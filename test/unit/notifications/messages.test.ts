@@ -31,6 +31,7 @@ const ALL: AlertDetails[] = [
     windowSeconds: 60,
   },
   { kind: 'throttled', storms: 3, runs: 2, pausedMs: 180_000 },
+  { kind: 'users', users: [{ label: 'Ann Lee (ext. 103)', reason: 'RingCentral refused the refresh.' }] },
 ];
 const TYPES: NotificationType[] = ['opened', 'reminder', 'recovered'];
 
@@ -74,6 +75,10 @@ describe('alert e-mails', () => {
     expect(throttled.subject).toContain('RingCentral is limiting Acme');
     expect(throttled.text).toContain('answered 3 times with its account-level limit');
     expect(throttled.text).toContain('about 3 min in all');
+    const users = at(ALL[6]!);
+    expect(users.subject).toMatch(/^Ann Lee \(ext\. 103\) no longer shares Acme .*'s archive work$/);
+    expect(users.text).toContain('Ann Lee (ext. 103) was set aside: RingCentral refused the refresh.');
+    expect(users.text).toContain('https://archive.example.com/settings#ringcentral-users');
   });
 
   it('has a test message', () => {

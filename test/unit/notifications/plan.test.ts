@@ -19,6 +19,7 @@ const assessments = (over: Partial<Assessments> = {}): Assessments => ({
   risk: unknown,
   throttled: unknown,
   capped: unknown,
+  users: unknown,
   ...over,
 });
 const active = (details: AlertDetails): Assessment => ({ state: 'active', details });

@@ -227,3 +227,16 @@ describe('Dropbox refusing uploads for the month (data transport cap)', () => {
     );
   });
 });
+
+describe('a further RingCentral user set aside', () => {
+  const ann = { label: 'Ann Lee (ext. 103)', reason: 'RingCentral refused the refresh.' };
+
+  it('is on while a user is set aside, and clears once none is', () => {
+    expect(assessTenant(facts({ runs: [run('succeeded')], setAsideUsers: [ann] })).users).toEqual({
+      state: 'active',
+      details: { kind: 'users', users: [ann] },
+    });
+    expect(assessTenant(facts({ runs: [run('succeeded')], setAsideUsers: [] })).users.state).toBe('clear');
+    expect(assessTenant(facts({ runs: [run('succeeded')] })).users.state).toBe('unknown');
+  });
+});
