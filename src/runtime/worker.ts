@@ -1,10 +1,9 @@
 import { archivePipeline } from '../archive/pipeline.ts';
 import type { ArchiveDeps, TenantWork } from '../archive/run.ts';
-import { keepTokensAlive } from '../connections/keep-alive.ts';
-import { KEEPALIVE_JOB } from '../jobs/agenda.ts';
 import { ALERT_SWEEP_JOB } from '../notifications/index.ts';
 import { startWorker, type Worker } from '../jobs/worker.ts';
 import { OUTAGE_PATIENCE_MS, patiently } from '../lib/patiently.ts';
+import { defineKeepAlive, scheduleKeepAlive } from './keep-alive-job.ts';
 import { defineDailyVerify, scheduleDailyVerify } from './verify/daily-job.ts';
 import type { Services } from './services.ts';
 import { earlyRun, earlyRunDeps, fullRun, withSubscriptions } from './push.ts';
@@ -44,10 +43,7 @@ export async function startWorkerProcess(
   // Runs left "running" by a worker that died are over: mark them so the history tells the truth.
   const interrupted = await store.interruptStaleRuns(new Date(clock.now() - services.lockLifetimeMs));
   if (interrupted > 0) logger.warn({ interrupted }, 'marked runs of a stopped worker as interrupted');
-  services.agenda.define(KEEPALIVE_JOB, async () => {
-    const result = await keepTokensAlive(services);
-    logger.info(result, 'token keep-alive done');
-  });
+  defineKeepAlive(services);
   const verification = defineDailyVerify(services, options);
   const early = earlyRunDeps(services, archiveDeps(services, work, options));
   const worker = await startWorker(services.agenda, {
@@ -68,7 +64,7 @@ export async function startWorkerProcess(
     logger.info(result, 'alert reminders checked');
   });
   // Deployment-wide jobs (each a "single" job: every worker saying so makes one row).
-  await services.agenda.every('1 day', KEEPALIVE_JOB);
+  await scheduleKeepAlive(services);
   await services.agenda.every('1 hour', ALERT_SWEEP_JOB);
   await scheduleDailyVerify(services);
   return {

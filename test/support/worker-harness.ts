@@ -4,7 +4,8 @@
  * scheduling, locking and shutdown without providers. Started with the project's Node 24.
  *
  * env: DATABASE_URL, TENANT_IDS (comma list to schedule at start), WORK_MS, IGNORE_ABORT=1,
- *      LEASE_TTL_MS, GRACE_MS
+ *      LEASE_TTL_MS, GRACE_MS, LOG_LEVEL (silent by default), RINGCENTRAL_SERVER,
+ *      CLOCK_OFFSET_MS (the process's clock runs this far ahead)
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildServices } from '../../src/runtime/services.ts';
@@ -12,9 +13,16 @@ import { startWorkerProcess } from '../../src/runtime/worker.ts';
 import { testConfig } from './config.ts';
 
 const env = process.env;
+const offset = Number(env.CLOCK_OFFSET_MS ?? 0);
 const services = await buildServices(
-  testConfig({ DATABASE_URL: env.DATABASE_URL, WORKER_CONCURRENCY: '10', JOB_POLL_SECONDS: '0.5' }),
-  { role: `harness-${process.pid}` },
+  testConfig({
+    DATABASE_URL: env.DATABASE_URL,
+    WORKER_CONCURRENCY: '10',
+    JOB_POLL_SECONDS: '0.5',
+    LOG_LEVEL: env.LOG_LEVEL ?? 'silent',
+    ...(env.RINGCENTRAL_SERVER ? { RINGCENTRAL_SERVER: env.RINGCENTRAL_SERVER } : {}),
+  }),
+  { role: `harness-${process.pid}`, clock: { now: () => Date.now() + offset } },
 );
 const workMs = Number(env.WORK_MS ?? 200);
 const ignoreAbort = env.IGNORE_ABORT === '1';

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { summaryLines } from '../../../src/archive/verify/summary.ts';
-import { VERIFY_JOB } from '../../../src/jobs/agenda.ts';
+import { VERIFY_COMPANY_JOB, VERIFY_JOB } from '../../../src/jobs/agenda.ts';
 import type { Run } from '../../../src/store/types.ts';
 import { defineDailyVerify } from '../../../src/runtime/verify/daily-job.ts';
 import { TEST_CREDENTIALS, TEST_TOKEN_KEY } from '../../support/config.ts';
@@ -71,11 +71,13 @@ describe('the verify command and the audit chain', () => {
     const { store, agenda } = stack.services;
     const verifyRuns = async (): Promise<Run[]> =>
       (await store.listRuns(tenantId, { limit: 100 })).items.filter((r) => r.trigger === 'verify');
+    // The daily job queues one job per company; each is removed once done.
     const jobDone = async (since: Date) => {
       for (let i = 0; i < 200; i += 1) {
         const { jobs } = await agenda.queryJobs({ name: VERIFY_JOB, limit: 1 });
         const finished = jobs[0]?.lastFinishedAt;
-        if (finished && new Date(finished) >= since) return;
+        const queued = (await agenda.queryJobs({ name: VERIFY_COMPANY_JOB })).jobs.length;
+        if (finished && new Date(finished) >= since && queued === 0) return;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       throw new Error('the daily verification job did not finish');
