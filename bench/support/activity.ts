@@ -16,12 +16,25 @@ export function userExtensionNumbers(extensions: number): string[] {
     .map((i) => String(101 + i));
 }
 
+export interface SpreadActivity {
+  extensions: number;
+  count: number;
+  recordedCalls?: number;
+  recordingSize?: number;
+}
+
 /** One kind of message on each of `count` users, spread evenly over the account, the kinds rotating. */
-export function messagesOnUsers(
+export function messagesOnUsers(rc: RcSim, accountId: string, options: SpreadActivity): ActivityResult[] {
+  return Array.from({ length: options.count }, (_, n) => messageOnUser(rc, accountId, options, n));
+}
+
+/** The `n`th item of messagesOnUsers: a message, and on every so many a recorded call. */
+export function messageOnUser(
   rc: RcSim,
   accountId: string,
-  options: { extensions: number; count: number; recordedCalls?: number; recordingSize?: number },
-): ActivityResult[] {
+  options: SpreadActivity,
+  n: number,
+): ActivityResult {
   const users = userExtensionNumbers(options.extensions);
   const step = Math.max(1, Math.floor(users.length / options.count));
   const kinds: Array<Partial<ActivityInput>> = [
@@ -31,19 +44,16 @@ export function messagesOnUsers(
     { faxes: 1 },
     { pager: 1 },
   ];
-  const results: ActivityResult[] = [];
-  for (let n = 0; n < options.count; n++) {
-    const extensionNumber = users[(n * step) % users.length]!;
-    const recorded = n < (options.recordedCalls ?? 0) ? 1 : 0;
-    results.push(
-      rc.addActivity({
-        accountId,
-        extensionNumber,
-        ...kinds[n % kinds.length],
-        recordedCalls: recorded,
-        ...(recorded && options.recordingSize ? { recordingSize: options.recordingSize } : {}),
-      }),
-    );
-  }
-  return results;
+  const extensionNumber = users[(n * step) % users.length]!;
+  // The recorded calls spread over the items too (every tenth of 400 for 40), so over time as well.
+  const calls = options.recordedCalls ?? 0;
+  const every = Math.max(1, Math.floor(options.count / Math.max(calls, 1)));
+  const recorded = n % every === 0 && n / every < calls ? 1 : 0;
+  return rc.addActivity({
+    accountId,
+    extensionNumber,
+    ...kinds[n % kinds.length],
+    recordedCalls: recorded,
+    ...(recorded && options.recordingSize ? { recordingSize: options.recordingSize } : {}),
+  });
 }
