@@ -492,6 +492,14 @@ export function describeStoreContract(name: string, makeDatabase: () => Promise<
 
       expect(await store.getRun('t-runs', ids[0]!)).toMatchObject({ status: 'running', trigger: 'schedule' });
       expect(await store.getRun('another-tenant', ids[0]!)).toBeNull();
+      // One tenant's: the runs of others stay as they are.
+      await tenant('t-runs-other');
+      const other = await store.startRun({ tenantId: 't-runs-other', trigger: 'schedule' });
+      expect(await store.interruptStaleRuns(new Date(Date.now() + 1000), { tenantId: 't-runs-other' })).toBe(
+        1,
+      );
+      expect((await store.getRun('t-runs-other', other.id))?.status).toBe('interrupted');
+      expect((await store.getRun('t-runs', ids[0]!))?.status).toBe('running');
       expect(await store.interruptStaleRuns(new Date(Date.now() + 1000))).toBeGreaterThanOrEqual(6);
       expect((await store.getRun('t-runs', ids[0]!))?.status).toBe('interrupted');
     });
