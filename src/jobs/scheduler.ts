@@ -5,10 +5,18 @@ import { ARCHIVE_JOB, SOON_JOB } from './agenda.ts';
 
 export const ARCHIVE_INTERVAL = '1 hour';
 
+/**
+ * Why a run is wanted now, and what its run row says: "Back up now" (`manual`), the company's first
+ * run once both connections are made (`first`), or the run after a reconnect (`reconnect`).
+ */
+export type RunNowReason = 'manual' | 'first' | 'reconnect';
+
 export interface ArchiveJobData {
   tenantId: string;
-  /** Set by "Back up now"; a run that started before it is followed by another one. */
+  /** Set by runNow; a run that started before it is followed by another one. */
   requestedAt?: string;
+  /** Why runNow was called (absent in jobs saved before it was recorded: manual). */
+  reason?: RunNowReason;
 }
 
 export interface TenantSchedule {
@@ -22,8 +30,8 @@ export interface TenantSchedule {
 export interface Scheduler {
   /** Creates the tenant's hourly job (first run now) unless it exists; safe from many processes. */
   scheduleTenant(tenantId: string): Promise<void>;
-  /** Moves the tenant's next run to now (creating the job if needed). */
-  runNow(tenantId: string): Promise<void>;
+  /** Moves the tenant's next run to now (creating the job if needed); the run is labelled `reason`. */
+  runNow(tenantId: string, reason?: RunNowReason): Promise<void>;
   /**
    * An early run of the tenant at `at`, besides its hourly job: each call adds a one-off job, so a
    * run in progress never overwrites it; callers schedule only when a stream newly needs reading.
@@ -55,10 +63,10 @@ export function createScheduler(agenda: Agenda, clock: Clock): Scheduler {
       await saveIgnoringRace(() => hourlyJob({ tenantId }, true).save());
     },
 
-    async runNow(tenantId) {
+    async runNow(tenantId, reason = 'manual') {
       const now = new Date(clock.now());
       await saveIgnoringRace(() =>
-        hourlyJob({ tenantId, requestedAt: now.toISOString() }).schedule(now).save(),
+        hourlyJob({ tenantId, requestedAt: now.toISOString(), reason }).schedule(now).save(),
       );
     },
 

@@ -41,7 +41,7 @@ export async function startWorker(agenda: Agenda, options: WorkerOptions): Promi
   agenda.define<ArchiveJobData>(
     ARCHIVE_JOB,
     async (job) => {
-      const { tenantId, requestedAt } = job.attrs.data;
+      const { tenantId, requestedAt, reason } = job.attrs.data;
       const previousFinish = job.attrs.lastFinishedAt?.getTime() ?? 0;
       const manual = !!requestedAt && Date.parse(requestedAt) > previousFinish;
       const controller = new AbortController();
@@ -50,7 +50,7 @@ export async function startWorker(agenda: Agenda, options: WorkerOptions): Promi
       const soon = (ms: number) => job.schedule(new Date(now() + ms));
       try {
         const outcome = await options.archive(tenantId, {
-          trigger: manual ? 'manual' : 'schedule',
+          trigger: manual ? (reason ?? 'manual') : 'schedule',
           workerId: options.workerId,
           signal: controller.signal,
         });

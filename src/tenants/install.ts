@@ -133,15 +133,20 @@ export async function disconnectDestination(
 }
 
 /**
- * Status follows the connections; a tenant with both gets its hourly job (first run right away).
- * A tenant that was waiting for a reconnect runs right away too, instead of at its next hourly
- * slot: what arrived while it was stopped is waiting, and recordings age towards deletion.
+ * Status follows the connections; a tenant with both gets its hourly job (first run right away,
+ * labelled "first"). A tenant that was waiting for a reconnect runs right away too ("reconnect"),
+ * instead of at its next hourly slot: what arrived while it was stopped is waiting, and recordings
+ * age towards deletion.
  */
 async function afterConnectionChange(deps: TenantDeps, tenantId: string): Promise<Tenant> {
   const wasActive = (await deps.store.getTenant(tenantId))?.status === 'active';
   const tenant = await refreshReadiness(deps.store, tenantId);
   if (!tenant) throw new Error(`tenant ${tenantId} vanished`);
-  if (tenant.status === 'active')
-    await (wasActive ? deps.scheduler.scheduleTenant(tenantId) : deps.scheduler.runNow(tenantId));
+  if (tenant.status !== 'active') return tenant;
+  if (wasActive) await deps.scheduler.scheduleTenant(tenantId);
+  else {
+    const ranBefore = (await deps.store.listRuns(tenantId, { limit: 1 })).items.length > 0;
+    await deps.scheduler.runNow(tenantId, ranBefore ? 'reconnect' : 'first');
+  }
   return tenant;
 }

@@ -47,4 +47,18 @@ export function count(n: number | null | undefined): string {
   return n === null || n === undefined ? '—' : n.toLocaleString('en-US');
 }
 
-export const fmt = { bytes, dateTime, duration, relative, count, kind: kindLabel };
+/** What a run's trigger means to an admin. */
+const TRIGGER_LABELS: Record<string, string> = {
+  schedule: 'hourly',
+  manual: 'Back up now',
+  first: 'first run',
+  reconnect: 'after reconnecting',
+  notification: 'notification',
+  verify: 'verification',
+};
+
+function trigger(value: string): string {
+  return TRIGGER_LABELS[value] ?? value;
+}
+
+export const fmt = { bytes, dateTime, duration, relative, count, kind: kindLabel, trigger };
