@@ -136,6 +136,8 @@ export const configSchema = z
       .string({ message: 'is required: the App secret of your Dropbox app' })
       .min(1, { message: 'is required: the App secret of your Dropbox app' }),
     DROPBOX_SIMULATOR_URL: optionalUrl('the Dropbox simulator, e.g. http://127.0.0.1:4020'),
+    /** The Dropbox app's folder name (under Apps/), for the pages' "Open in Dropbox" links. */
+    DROPBOX_APP_FOLDER: z.string().max(200).optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SESSION_PREFIX: z.string().default('sess:'),
     /** Sign-in and OAuth requests allowed per client IP per minute, across all web processes. */

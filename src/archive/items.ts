@@ -85,9 +85,11 @@ export function jsonBytes(record: unknown): Buffer {
 export function recordJsonItem(
   kind: ArchiveItem['kind'],
   record: { id: string; lastModifiedTime?: string | undefined },
-  place: { path: string; day: string; at: number },
+  place: { path: string; day: string; at: number; extensionId?: string },
 ): ArchiveItem {
   const { path, day, at } = place;
+  // Whose mailbox a message came from, for its search entry (a retry builds it from this too).
+  const owner: JsonObject = place.extensionId === undefined ? {} : { extensionId: place.extensionId };
   const modified = record.lastModifiedTime ?? null;
   return {
     kind,
@@ -100,6 +102,6 @@ export function recordJsonItem(
     size: null,
     mode: 'add',
     open: () => Promise.resolve({ body: jsonBytes(record), size: null }),
-    descriptor: { source: 'json', path, day, at, modified, json: asJson(record) },
+    descriptor: { source: 'json', path, day, at, modified, ...owner, json: asJson(record) },
   };
 }

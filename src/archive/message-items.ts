@@ -51,7 +51,7 @@ export function messageItems(
     id: record.id,
   };
   const jsonPath = renderItemPath(env.settings, { ...base, fileExtension: 'json' });
-  const items: ArchiveItem[] = [recordJsonItem(kind, record, { path: jsonPath, day, at })];
+  const items: ArchiveItem[] = [recordJsonItem(kind, record, { path: jsonPath, day, at, extensionId })];
   const several = record.attachments.length > 1;
   const attachmentPaths: string[] = [];
   record.attachments.forEach((attachment, index) => {

@@ -12,6 +12,7 @@ import { classifyItemError, destinationFull, StopRun } from './outcomes.ts';
 import { loadOutstanding } from './plan.ts';
 import { writeDailyReports } from './reports.ts';
 import { retryDue } from './retry-stage.ts';
+import { backfillSearch } from './search-backfill.ts';
 import { capacityFigures } from './capacity-figures.ts';
 import { asJson } from './items.ts';
 import { backfillProgress } from './risk.ts';
@@ -151,7 +152,9 @@ export function archivePipeline(deps: PipelineDeps): TenantWork {
       if (!only || CALL_LOG_STREAM in only)
         callLog = await timed('callLog', () => archiveCallLog(env, outstanding));
       const messages = await timed('messages', () => archiveMessages(env, outstanding));
-      moreWork = (callLog?.moreWork ?? false) || messages.moreWork;
+      // Archives made before search existed are indexed once, a part per full run after its own work.
+      const indexing = only ? false : await timed('searchBackfill', () => backfillSearch(env));
+      moreWork = (callLog?.moreWork ?? false) || messages.moreWork || indexing;
     } catch (error) {
       // Stopped at the time box or for a shutdown is no failure: run.ts records which it was.
       if (!ctx.signal.aborted || error instanceof StopRun) status = 'failed';

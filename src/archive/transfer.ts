@@ -1,11 +1,12 @@
 import pMap from 'p-map';
 import { crashPoint } from '../lib/crash-points.ts';
 import { errorMessage } from '../lib/errors.ts';
-import type { LedgerKey } from '../store/types.ts';
+import type { LedgerKey, SearchEntry } from '../store/types.ts';
 import type { ArchiveItem, OpenedSource } from './items.ts';
 import { classifyItemError, nextAttemptDelay, type StopRun } from './outcomes.ts';
 import { oweReportDays } from './report-days.ts';
 import type { RunEnv } from './run-env.ts';
+import { recordExtensionId, searchEntryFor } from './search-entry.ts';
 import { trackSending } from './sending.ts';
 
 /**
@@ -94,19 +95,22 @@ async function transferOne(
       onSent,
     });
     crashPoint('after-dropbox-commit');
-    await store.recordArchived({
-      tenantId: env.tenant.id,
-      kind: item.kind,
-      sourceId: item.sourceId,
-      attachmentId: item.attachmentId,
-      path: committed.path,
-      size: committed.size,
-      sha256: committed.sha256,
-      remoteHash: committed.remoteHash,
-      sourceModifiedAt: item.sourceModifiedAt,
-      archivedAt: new Date(clock.now()),
-      day: item.day,
-    });
+    await store.recordArchived(
+      {
+        tenantId: env.tenant.id,
+        kind: item.kind,
+        sourceId: item.sourceId,
+        attachmentId: item.attachmentId,
+        path: committed.path,
+        size: committed.size,
+        sha256: committed.sha256,
+        remoteHash: committed.remoteHash,
+        sourceModifiedAt: item.sourceModifiedAt,
+        archivedAt: new Date(clock.now()),
+        day: item.day,
+      },
+      searchEntryOf(env, item, committed.path),
+    );
     crashPoint('after-ledger-write');
     const tally = (env.counters.kinds[item.kind] ??= { items: 0, bytes: 0 });
     tally.items += 1;
@@ -123,6 +127,17 @@ async function transferOne(
     await recordProblem(env, item, verdict.action, verdict.reason);
     return 'handled';
   }
+}
+
+/** A record's JSON is what search knows of it: its entry is written with the ledger row. */
+function searchEntryOf(env: RunEnv, item: ArchiveItem, path: string): SearchEntry | undefined {
+  const { json, extensionId } = item.descriptor;
+  if (item.attachmentId !== '' || !json || typeof json !== 'object' || Array.isArray(json)) return undefined;
+  const owner = typeof extensionId === 'string' ? extensionId : recordExtensionId(json);
+  const extension = owner ? (env.extensions.get(owner) ?? { id: owner }) : null;
+  return (
+    searchEntryFor({ tenantId: env.tenant.id, kind: item.kind, record: json, extension, path }) ?? undefined
+  );
 }
 
 /** Opens the item's source; `stop` aborts the opening (a rate-limit wait, a request) but not the body. */

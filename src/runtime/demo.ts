@@ -71,7 +71,7 @@ export async function runDemo(env: Record<string, string | undefined>): Promise<
       `Call Archive demo is running: open ${baseUrl}`,
       `  1. Click "Connect RingCentral" and sign in on the simulated consent page as extension ${account?.adminExtensionNumber ?? '101'} (an admin of "${account?.companyName}").`,
       '  2. Connect Dropbox with any e-mail address (the simulated Dropbox creates the account).',
-      '  3. Watch the first backup fill the simulated Dropbox: Dashboard → Folder tree.',
+      '  3. Watch the first backup fill the simulated Dropbox: Dashboard → Browse folders, Search.',
       `Simulators: RingCentral ${sims.rc.url} (media ${sims.rc.mediaUrl}), Dropbox ${sims.dbx.url} (their /__sim APIs are documented in docs/simulators/).`,
       config.OPERATOR_PASSWORD
         ? `Operator pages: ${baseUrl}/admin and ${baseUrl}/admin/jobs/ (any user name, the OPERATOR_PASSWORD you set).`

@@ -13,6 +13,8 @@ import { markNeedsReconnect } from '../tenants/status.ts';
 import { notifierFromConfig, type Notifier } from '../notifications/index.ts';
 import { createSubscriptionKeeper, WEBHOOK_PATH, type SubscriptionKeeper } from '../push/subscriptions.ts';
 import type { Store } from '../store/types.ts';
+import type { Destination, OpenOptions } from '../destinations/types.ts';
+import { tenantDestinations } from './destinations.ts';
 
 /**
  * The service graph every process shares: built once from the parsed config and passed down.
@@ -31,6 +33,8 @@ export interface Services {
   notifier: Notifier;
   /** Each company's RingCentral WebHook subscription (push notifications, src/push/). */
   subscriptions: SubscriptionKeeper;
+  /** Opens the destination a company connected (runtime/destinations.ts); the caller closes it. */
+  destinations: (tenantId: string, options?: OpenOptions) => Promise<Destination>;
   processId: string;
   /** Lock lifetime of an archive job: longer than the run's time box, so a live run keeps it. */
   lockLifetimeMs: number;
@@ -103,6 +107,7 @@ export async function buildServices(
       enabled: config.RINGCENTRAL_WEBHOOKS === 'on',
       platform: (tenantId) => connections.provider('ringcentral').platform(tenantId),
     }),
+    destinations: tenantDestinations({ store: opened.store, connections }),
     processId,
     lockLifetimeMs,
     timeBoxMs,

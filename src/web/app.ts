@@ -30,6 +30,11 @@ import { streamDelay } from '../push/receive.ts';
 import { notificationSettingsRoutes } from './routes/notification-settings.ts';
 import { operatorRoutes } from './routes/operator.ts';
 import { pageRoutes } from './routes/pages.ts';
+import { itemRoutes } from './routes/items.ts';
+import { browseRoutes } from './routes/browse.ts';
+import { searchRoutes } from './routes/search.ts';
+import type { Destination } from '../destinations/types.ts';
+import { simulatorAddress } from '../destinations/dropbox/simulator-fetch.ts';
 import { createViews, VIEWS_DIR } from './views.ts';
 
 export interface WebDeps {
@@ -47,6 +52,16 @@ export interface WebDeps {
   subscriptions: SubscriptionKeeper;
   /** Read and controlled by the operators' job dashboard; the web process never runs jobs. */
   agenda: Agenda;
+  /** Opens a company's destination, for the short-lived links that play and show its files. */
+  destinations: (tenantId: string) => Promise<Destination>;
+}
+
+/** Where the destination's links are served from (the simulator serves Dropbox's hosts itself). */
+function linkHosts(config: Config): { origins: string[]; address: (url: string) => string } {
+  const simulator = config.DROPBOX_SIMULATOR_URL;
+  if (simulator)
+    return { origins: [new URL(simulator).origin], address: (url) => simulatorAddress(simulator, url) };
+  return { origins: ['https://*.dropboxusercontent.com'], address: (url) => url };
 }
 
 export function createApp(deps: WebDeps): express.Express {
@@ -75,7 +90,8 @@ export function createApp(deps: WebDeps): express.Express {
       ),
     }),
   );
-  app.use(securityHeaders({ production }));
+  const links = linkHosts(deps.config);
+  app.use(securityHeaders({ production, linkOrigins: links.origins }));
   app.use('/static', express.static(`${VIEWS_DIR}/static`, { maxAge: production ? '1d' : 0, index: false }));
   app.use(
     healthRoutes({
@@ -154,6 +170,16 @@ export function createApp(deps: WebDeps): express.Express {
   app.use(settingsRoutes({ ...tenantDeps, views, clock: deps.clock, logger: deps.logger }));
   app.use(ringCentralUserRoutes(tenantDeps));
   app.use(archiveLogRoutes({ ...tenantDeps, views, clock: deps.clock }));
+  app.use(searchRoutes({ store: deps.store, views }));
+  const itemDeps = {
+    store: deps.store,
+    views,
+    destinations: deps.destinations,
+    linkAddress: links.address,
+    appFolder: deps.config.DROPBOX_APP_FOLDER,
+  };
+  app.use(itemRoutes(itemDeps));
+  app.use(browseRoutes(itemDeps));
 
   app.use(notFound(views));
   app.use(errorHandler(views, deps.logger));

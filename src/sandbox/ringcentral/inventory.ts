@@ -15,6 +15,9 @@ export interface Inventory {
     id: string;
     startTime: string;
     lastModifiedTime: string;
+    /** The parties' phone numbers as the API shows them (null for an extension-only party). */
+    from: string | null;
+    to: string | null;
     recording: null | { id: string; contentType: string; size: number; sha256: string | null };
   }>;
   messages: Array<{
@@ -54,6 +57,8 @@ export async function buildInventory(
       id: call.id,
       startTime: iso(call.startTime),
       lastModifiedTime: iso(account.lastModified(call, now)),
+      from: call.from.phoneNumber ?? null,
+      to: call.to.phoneNumber ?? null,
       recording: rec
         ? {
             id: rec.id,

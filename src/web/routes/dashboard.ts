@@ -7,10 +7,7 @@ import { requireFields } from '../middleware/form.ts';
 import { requireUser } from '../middleware/require-user.ts';
 import { sendPage, type Views } from '../views.ts';
 import { buildDashboard } from '../view-models/dashboard.ts';
-import { treeLines } from '../view-models/tree.ts';
 import { takeFlash } from '../flash.ts';
-
-const TREE_ENTRY_LIMIT = 50_000;
 
 /**
  * The signed-in admin's pages. Every query is scoped by the tenant in the session; ids in URLs
@@ -47,18 +44,6 @@ export function dashboardRoutes(deps: DashboardDeps): Router {
         ? { id: run.id, status: run.status, startedAt: run.startedAt, finishedAt: run.finishedAt }
         : null,
     });
-  });
-
-  router.get('/archive/tree', requireUser, async (req, res) => {
-    const tenantId = req.session.user!.tenantId;
-    const entries: Array<{ path: string; size: number }> = [];
-    let after: string | null = null;
-    do {
-      const page = await store.listLedger(tenantId, { limit: 1000, after });
-      entries.push(...page.items);
-      after = entries.length < TREE_ENTRY_LIMIT ? page.next : null;
-    } while (after);
-    sendPage(res, views, 'tree', { ...treeLines(entries), entries: entries.length });
   });
 
   router.post('/dashboard/run-now', requireUser, async (req, res) => {

@@ -69,7 +69,9 @@ describe('tenant isolation and bad input', () => {
       '/runs',
       '/archive-log?status=failed',
       '/archive-log.csv?status=failed',
-      '/archive/tree',
+      '/archive/browse',
+      '/search',
+      '/access-log',
       '/settings',
     ]) {
       const res = await a.browser.agent.get(path).expect(200);
