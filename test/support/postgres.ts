@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
-/** The server tests create their throwaway databases on (CI starts it; see .ci/run). */
+/** The server tests create their throwaway databases on (scripts/test-services.sh starts it, for CI and `npm run test:fresh`). */
 export const TEST_POSTGRES_URL =
   process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 

@@ -11,7 +11,7 @@ import { fingerprintOf } from '../../src/destinations/sftp/index.ts';
 /**
  * A real OpenSSH server for a test file: /usr/sbin/sshd on a loopback port above 1024, with its own
  * host key, configuration and authorized key in a temporary folder, logging in the user the tests
- * run as with a key made here. `.ci/run` installs openssh-server; sshd started by root also needs
+ * run as with a key made here. `scripts/test-services.sh` installs openssh-server; sshd started by root also needs
  * /run/sshd, which this makes when it can.
  *
  * A second port serves the same logins SFTP-only (ForceCommand internal-sftp, as hosting providers
