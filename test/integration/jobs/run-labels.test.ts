@@ -7,8 +7,8 @@ import { startStack, type TestStack } from '../../support/stack.ts';
 
 /**
  * A run is labelled for what started it: the run a company gets as soon as it has connected both
- * sides is its "first run" (not "manual"), "Back up now" is what the admin pressed, and the
- * dashboard says which is which.
+ * sides is its "first run" (not "manual"), "Back up now" is what the admin pressed, the run
+ * after a reconnect says so, and the dashboard says which is which.
  */
 describe('what each run is called', () => {
   let stack: TestStack;
@@ -56,5 +56,16 @@ describe('what each run is called', () => {
     await browser.agent.post('/dashboard/run-now').type('form').send({ _csrf: token }).expect(303);
     await expect.poll(finishedTriggers, { timeout: 30_000, interval: 250 }).toEqual(['manual', 'first']);
     expect(await shownTriggers()).toEqual(['Back up now', 'first run']);
+  });
+
+  it('calls the run after Dropbox is connected again the run after reconnecting', async () => {
+    const token = await browser.csrfToken('/dashboard');
+    await browser.agent.post('/connect/dropbox/disconnect').type('form').send({ _csrf: token }).expect(303);
+    expect((await stack.services.store.getTenant(tenantId))?.status).not.toBe('active');
+    expect((await browser.connectDropbox('labels@example.com')).status).toBe(303);
+    await expect
+      .poll(finishedTriggers, { timeout: 30_000, interval: 250 })
+      .toEqual(['reconnect', 'manual', 'first']);
+    expect(await shownTriggers()).toEqual(['after reconnecting', 'Back up now', 'first run']);
   });
 });
