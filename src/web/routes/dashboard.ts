@@ -7,6 +7,7 @@ import { requireFields } from '../middleware/form.ts';
 import { requireUser } from '../middleware/require-user.ts';
 import { sendPage, type Views } from '../views.ts';
 import { buildDashboard } from '../view-models/dashboard.ts';
+import { buildCharts } from '../view-models/charts.ts';
 import { takeFlash } from '../flash.ts';
 
 /**
@@ -28,7 +29,8 @@ export function dashboardRoutes(deps: DashboardDeps): Router {
   router.get('/dashboard', requireUser, async (req, res) => {
     const model = await buildDashboard(deps, req.session.user!.tenantId);
     if (!model) return res.redirect(303, '/');
-    sendPage(res, views, 'dashboard', { ...model, flash: takeFlash(req) });
+    const charts = await buildCharts(store, model.tenant.id, deps.now());
+    sendPage(res, views, 'dashboard', { ...model, charts, flash: takeFlash(req) });
   });
 
   router.get('/dashboard/status.json', requireUser, async (req, res) => {

@@ -191,6 +191,18 @@ describe('search, playback and browsing, company by company', () => {
     throw new Error('no file reached');
   });
 
+  it('draws the dashboard charts from the runs', async () => {
+    const page = (await a.browser.agent.get('/dashboard').expect(200)).text;
+    const perDay = /<svg[^>]*data-testid="chart-per-day"[\s\S]*?<\/svg>/.exec(page)![0];
+    const bars = [...perDay.matchAll(/<rect [^>]*height="([\d.]+)"[^>]*><title>([^<]+)<\/title>/g)];
+    expect(bars.length).toBeGreaterThan(0);
+    expect(bars.every(([, h]) => Number(h) > 0)).toBe(true);
+    expect(bars.map(([, , title]) => title).join('\n')).toMatch(/Call log records/);
+    const backlog = /<svg[^>]*data-testid="chart-backlog"[\s\S]*?<\/svg>/.exec(page)![0];
+    expect(backlog).toMatch(/<polyline class="series backlog" points="[\d.]+,[\d.]+/);
+    expect(backlog).toMatch(/<polyline class="series capacity" points="[\d.]+,[\d.]+/);
+  });
+
   it('indexes an archive made before search existed, once', async () => {
     const before = await stack.services.store.searchItems(a.tenantId, { limit: 200 });
     expect(before.items.length).toBeGreaterThan(10);
