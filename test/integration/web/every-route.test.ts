@@ -40,6 +40,7 @@ describe('every route', () => {
     '/dashboard/run-now',
     '/settings/notifications/test',
     '/connect/:provider/disconnect',
+    '/settings/ringcentral-users/:extensionId/remove', // the user is in the path
     '/signout',
   ];
 
