@@ -13,8 +13,6 @@ import {
 
 export interface CallLogProgress {
   moreWork: boolean;
-  /** Recordings listed this run that are still not in the archive (for the risk estimate). */
-  unarchivedRecordingTimes: number[];
   /** Recordings per millisecond of history seen this run: estimates what the unread range holds. */
   recordingDensity: number;
   /** Recordings listed this run per day of their call (the company's inflow, capacity.ts). */
@@ -27,7 +25,6 @@ export async function archiveCallLog(env: RunEnv, outstanding: OutstandingIndex)
   const start = backfillStart(env);
   const cursor = await CALL_LOG_CURSOR.read(env.store, env.tenant.id, CALL_LOG_STREAM);
   const seen: CallLogSeen = {
-    unarchivedRecordingTimes: [],
     listed: { since: null, days: {} },
     recordingsSeen: 0,
     msRead: 0,
@@ -38,7 +35,6 @@ export async function archiveCallLog(env: RunEnv, outstanding: OutstandingIndex)
   const outcome = wanted ? await runStream(env, callLogStream(env, seen), outstanding) : 'done';
   return {
     moreWork: outcome !== 'done',
-    unarchivedRecordingTimes: seen.unarchivedRecordingTimes,
     recordingDensity: seen.msRead > 0 ? seen.recordingsSeen / seen.msRead : 0,
     listed: seen.listed,
     backfill: { start, until: seen.until },

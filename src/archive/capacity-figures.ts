@@ -63,7 +63,8 @@ export async function capacityFigures(
     {
       now,
       cap: budget.cap,
-      unarchived: [...(callLog?.unarchivedRecordingTimes ?? []), ...(await waitingRecordings(env))],
+      // Recordings a stopped run left unfinished wait in the outstanding list (waiting-recordings.ts).
+      unarchived: await waitingRecordings(env),
       unlisted:
         callLog && listedTo < now
           ? { count: callLog.recordingDensity * (now - listedTo), from: listedTo, to: now }

@@ -12,6 +12,9 @@ import { SourceError } from './sources/source-error.ts';
 /** Automatic retries of a failed item: 5 min, 20 min, 1 h, 3 h, then daily; then it is Failed. */
 export const RETRY_DELAYS_MS = [5 * 60_000, 20 * 60_000, 3_600_000, 3 * 3_600_000, 24 * 3_600_000];
 
+/** The archive log's words for an item RingCentral deleted before the archive could copy it. */
+export const DELETED_BY_RINGCENTRAL = 'Deleted by RingCentral before it could be archived.';
+
 export function nextAttemptDelay(attempts: number): number | null {
   return RETRY_DELAYS_MS[attempts - 1] ?? null;
 }
@@ -73,8 +76,7 @@ export function classifyItemError(error: unknown, signal: AbortSignal): ItemVerd
           'ringcentral',
         ),
       };
-    if (error.kind === 'gone')
-      return { action: 'skip', reason: 'Deleted at RingCentral before it could be archived.' };
+    if (error.kind === 'gone') return { action: 'skip', reason: DELETED_BY_RINGCENTRAL };
     return { action: 'retry', reason: error.message };
   }
   // An authorization that is gone for good (connections' ReconnectRequiredError carries kind 'auth').

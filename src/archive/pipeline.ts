@@ -261,6 +261,7 @@ async function runFigures(
     kinds: env.counters.kinds,
     updated: env.counters.updated,
     skipped: env.counters.skipped,
+    deletedByRingCentral: env.counters.deletedByRingCentral,
     retryLater: env.counters.retryLater,
     failed: env.counters.failed,
     outstanding: info.outstanding,

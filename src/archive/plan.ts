@@ -2,6 +2,7 @@ import type { LedgerEntry, OutstandingItem } from '../store/types.ts';
 import type { ArchiveItem } from './items.ts';
 import type { RunEnv } from './run-env.ts';
 import { itemKey } from './transfer.ts';
+import { isWaiting } from './waiting-recordings.ts';
 
 /**
  * Drops what the archive already has at the same version, and decides how the rest is written:
@@ -25,7 +26,8 @@ export async function planItems(
   const todo: ArchiveItem[] = [];
   for (const item of candidates) {
     const key = itemKey(item);
-    if (outstanding.has(key)) continue;
+    // A recording only waiting for its turn (waiting-recordings.ts) is sent like a new one.
+    if (outstanding.has(key) && !isWaiting(outstanding.get(key))) continue;
     const archived = ledger.get(key);
     if (!archived) {
       todo.push(item);

@@ -20,6 +20,8 @@ export interface RunCounters {
   skipped: number;
   retryLater: number;
   failed: number;
+  /** Recordings RingCentral deleted (its 90 days, its cap) before the archive could copy them. */
+  deletedByRingCentral: number;
 }
 
 /** Everything a stage of one tenant's run works with. */
@@ -83,5 +85,5 @@ export function createRunEnv(input: RunEnvInput): RunEnv {
 }
 
 export function newCounters(): RunCounters {
-  return { kinds: {}, updated: 0, skipped: 0, retryLater: 0, failed: 0 };
+  return { kinds: {}, updated: 0, skipped: 0, retryLater: 0, failed: 0, deletedByRingCentral: 0 };
 }

@@ -3,7 +3,7 @@ import { crashPoint } from '../lib/crash-points.ts';
 import { errorMessage } from '../lib/errors.ts';
 import type { LedgerKey, SearchEntry } from '../store/types.ts';
 import type { ArchiveItem, OpenedSource } from './items.ts';
-import { classifyItemError, nextAttemptDelay, type StopRun } from './outcomes.ts';
+import { classifyItemError, DELETED_BY_RINGCENTRAL, nextAttemptDelay, type StopRun } from './outcomes.ts';
 import { oweReportDays } from './report-days.ts';
 import type { RunEnv } from './run-env.ts';
 import { recordExtensionId, searchEntryFor } from './search-entry.ts';
@@ -153,9 +153,10 @@ async function openUntilStopped(item: ArchiveItem, stop: AbortSignal): Promise<O
   }
 }
 
-async function recordProblem(
+/** An item not archived this time: retried later, or skipped for good with the reason. */
+export async function recordProblem(
   env: RunEnv,
-  item: ArchiveItem,
+  item: Pick<ArchiveItem, 'sourceId' | 'attachmentId' | 'descriptor'> & { kind: string },
   action: 'skip' | 'retry',
   reason: string,
 ): Promise<void> {
@@ -175,6 +176,7 @@ async function recordProblem(
     descriptor: item.descriptor,
   });
   if (status === 'skipped') env.counters.skipped += 1;
+  if (reason === DELETED_BY_RINGCENTRAL) env.counters.deletedByRingCentral += 1;
   else if (status === 'failed') env.counters.failed += 1;
   else env.counters.retryLater += 1;
   env.ctx.fail({

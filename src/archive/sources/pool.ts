@@ -32,6 +32,12 @@ export interface PooledUser extends ApiUser {
 export class UserPool {
   readonly users: PooledUser[];
   private turn = 0;
+  /**
+   * Callers waiting for a permit, per group and kind of route, in the order they asked: the
+   * earliest goes first, so under pressure the work sent first (the recordings RingCentral deletes
+   * next, transfer-order.ts) is also served first instead of whichever waiter wakes first.
+   */
+  private readonly queues = new Map<string, Array<{ go: () => void }>>();
   private readonly onSetAside: (user: ApiUser, reason: string) => void;
 
   constructor(users: readonly ApiUser[], onSetAside: (user: ApiUser, reason: string) => void = () => {}) {
@@ -62,6 +68,30 @@ export class UserPool {
     stop: AbortSignal | undefined,
   ): Promise<{ user: PooledUser; permit: Awaited<ReturnType<RateLimiter['acquire']>> }> {
     const since = this.users[0]!.limiter.now();
+    const queueKey = `${group}\u0000${SHARED_ROUTES.has(route)}`;
+    let queue = this.queues.get(queueKey);
+    if (!queue) this.queues.set(queueKey, (queue = []));
+    const place = { go: () => {} };
+    const turn = new Promise<void>((resolve) => (place.go = resolve));
+    queue.push(place);
+    if (queue[0] === place) place.go();
+    try {
+      await abortable(turn, stop);
+      return await this.choose(route, group, stop, since);
+    } finally {
+      const at = queue.indexOf(place);
+      if (at >= 0) queue.splice(at, 1);
+      if (at === 0) queue[0]?.go();
+      if (queue.length === 0) this.queues.delete(queueKey);
+    }
+  }
+
+  private async choose(
+    route: string,
+    group: string,
+    stop: AbortSignal | undefined,
+    since: number,
+  ): Promise<{ user: PooledUser; permit: Awaited<ReturnType<RateLimiter['acquire']>> }> {
     for (;;) {
       stop?.throwIfAborted();
       const eligible = this.eligible(route);
@@ -91,6 +121,26 @@ export class UserPool {
     user.setAside = reason;
     this.onSetAside(user, reason);
   }
+}
+
+/** The promise, or the stop's reason as soon as the stop comes. */
+function abortable(promise: Promise<void>, stop: AbortSignal | undefined): Promise<void> {
+  if (!stop) return promise;
+  stop.throwIfAborted();
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => reject(stop.reason instanceof Error ? stop.reason : new Error('aborted'));
+    stop.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      () => {
+        stop.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      (error: unknown) => {
+        stop.removeEventListener('abort', onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
 }
 
 /** Resolves after `ms` (when finite) or as soon as any of the users' limiters changes. */

@@ -35,13 +35,13 @@ export interface StreamDefinition<P extends object> {
    * previous window ended (null for the first).
    */
   window(cursors: readonly StreamCursor<P>[], now: number, after: number | null): Window;
-  read(window: Window): AsyncIterable<StreamBatch>;
+  read(window: Window, outstanding: OutstandingIndex): AsyncIterable<StreamBatch>;
   /** Where the cursors move once the window is durable (its end unless said otherwise). */
   settle?(window: Window): Promise<{ until: number; position?: Partial<P> }>;
   /** A read error this stream answers itself: true stops it here, its cursors unmoved. */
   refused?(error: unknown): Promise<boolean>;
   /** Items of a batch left unfinished (the call log counts the recordings still at risk). */
-  unfinished?(items: readonly ArchiveItem[]): void;
+  unfinished?(items: readonly ArchiveItem[], outstanding: OutstandingIndex): void | Promise<void>;
   /** The window is durable and the cursors moved to `until`. */
   moved?(cursors: readonly StreamCursor<P>[], until: number): Promise<void>;
 }
@@ -62,7 +62,7 @@ export async function runStream<P extends object>(
     const window = stream.window(cursors, now, after);
     let complete = true;
     try {
-      for await (const batch of stream.read(window))
+      for await (const batch of stream.read(window, outstanding))
         complete = (await archiveBatch(env, stream, batch, outstanding)) && complete;
     } catch (error) {
       if (stream.refused && (await stream.refused(error))) return 'refused';
@@ -94,6 +94,6 @@ async function archiveBatch<P extends object>(
   const todo = transferOrder(await planItems(env, batch.items, outstanding));
   const handled = await transferItems(env, todo);
   const unfinished = todo.filter((item) => !handled.has(itemKey(item)));
-  if (unfinished.length > 0) stream.unfinished?.(unfinished);
+  if (unfinished.length > 0) await stream.unfinished?.(unfinished, outstanding);
   return unfinished.length === 0;
 }

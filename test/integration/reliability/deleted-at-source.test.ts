@@ -65,12 +65,13 @@ describe('fault suite 7: an item deleted at RingCentral between listing and down
       victims.map((id) => ['recording', id, 'skipped']).sort(),
     );
     for (const o of outstanding)
-      expect(o.lastError).toBe('Deleted at RingCentral before it could be archived.');
+      expect(o.lastError).toBe('Deleted by RingCentral before it could be archived.');
     const run = (await stack.services.store.listRuns(tenantId, { limit: 1 })).items[0]!;
     expect(run.status).toBe('partial');
     const errors = run.errors.filter((e) => e.outcome === 'skipped');
     expect(errors.map((e) => e.sourceId).sort()).toEqual([...victims].sort());
-    for (const e of errors) expect(e.reason).toMatch(/Deleted at RingCentral/);
+    for (const e of errors) expect(e.reason).toMatch(/Deleted by RingCentral/);
+    expect(run.stats.deletedByRingCentral).toBe(victims.length);
     // The run went on past them: the recordings queued after the victims are archived.
     const archived = new Set(
       (await allLedger(stack, tenantId)).filter((e) => e.kind === 'recording').map((e) => e.sourceId),

@@ -20,6 +20,7 @@ import {
   type Window,
 } from '../../windows.ts';
 import type { StreamBatch, StreamDefinition } from '../driver.ts';
+import { rememberWaiting, settleVanished } from '../../waiting-recordings.ts';
 
 export const CALL_LOG_STREAM = 'calllog';
 /** The call log's position: `until`, and the window length learned from how busy the account is. */
@@ -31,8 +32,6 @@ const FIRST_WINDOW_MS = 7 * 24 * HOUR_MS;
 
 /** What the call log's stream saw in this run (the run's figures and the risk estimate read it). */
 export interface CallLogSeen {
-  /** Recordings listed this run that are still not in the archive. */
-  unarchivedRecordingTimes: number[];
   /** Recordings listed this run per day of their call (the company's inflow, capacity.ts). */
   listed: InflowHistory;
   recordingsSeen: number;
@@ -77,8 +76,9 @@ export function callLogStream(env: RunEnv, seen: CallLogSeen): StreamDefinition<
         from = Math.max(start, Math.min(from, early.since.getTime() - EARLY_OVERLAP_MS));
       return windowAt(from, now, windowMs, lookbackMs);
     },
-    async *read(window) {
+    async *read(window, outstanding) {
       const kept: CallLogRecord[] = [];
+      const recordingIds = new Set<string>();
       listed = 0;
       for await (const page of readCallLog(env.api, {
         dateFrom: new Date(window.from),
@@ -86,11 +86,13 @@ export function callLogStream(env: RunEnv, seen: CallLogSeen): StreamDefinition<
         signal: env.signal,
       })) {
         listed += page.length;
+        for (const record of page) for (const r of recordingsOf(record)) recordingIds.add(r.id);
         kept.push(
           ...page.filter((r) => r.extension === undefined || includesExtension(settings, r.extension.id)),
         );
       }
       records = kept.length;
+      await settleVanished(env, window, recordingIds, outstanding);
       const batch: { items: ArchiveItem[]; rows: Array<StreamBatch['rows'][number]> } = {
         items: [],
         rows: [],
@@ -114,8 +116,10 @@ export function callLogStream(env: RunEnv, seen: CallLogSeen): StreamDefinition<
       seen.msRead += until - window.to;
       return { until, position: { windowMs } };
     },
-    unfinished(items) {
-      seen.unarchivedRecordingTimes.push(...items.filter((i) => i.kind === 'recording').map((i) => i.at));
+    async unfinished(items, outstanding) {
+      // Remembered as waiting (and counted in the backlog from there), so that a recording
+      // RingCentral deletes before its turn comes is known and reported.
+      await rememberWaiting(env, items, outstanding);
     },
     async moved([cursor], until) {
       seen.until = cursor!.until;
