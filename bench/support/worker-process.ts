@@ -16,6 +16,8 @@ export interface WorkerProcess {
   cpuSeconds(): Promise<number>;
   /** SIGTERM (the worker drains), then waits for the exit. */
   stop(): Promise<void>;
+  /** What the worker has logged so far (JSON lines). */
+  output(): string;
 }
 
 /**
@@ -67,6 +69,7 @@ export async function startWorkerProcess(
     pid,
     peakRssBytes: () => statusField(pid, 'VmHWM'),
     cpuSeconds: () => cpuSecondsOf(pid),
+    output: () => spawned.output(),
     async stop() {
       if (spawned.child.exitCode === null) spawned.child.kill('SIGTERM');
       const code = await spawned.exited();

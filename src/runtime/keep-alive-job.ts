@@ -5,6 +5,8 @@ import type { Services } from './services.ts';
 
 /** Companies whose tokens one worker refreshes at once. */
 const KEEPALIVE_CONCURRENCY = 4;
+/** Held at once, running or waiting (the job system only takes more at its next poll). */
+const KEEPALIVE_LOCK_LIMIT = 4 * KEEPALIVE_CONCURRENCY;
 
 /**
  * The daily token keep-alive, spread over the workers: the deployment-wide job (one "single" row)
@@ -25,7 +27,7 @@ export function defineKeepAlive(services: Services): void {
       const result = await keepCompanyAlive(services, tenantId);
       logger.info({ tenantId, ...result }, 'token keep-alive done');
     },
-    { concurrency: KEEPALIVE_CONCURRENCY, lockLimit: KEEPALIVE_CONCURRENCY, removeOnComplete: true },
+    { concurrency: KEEPALIVE_CONCURRENCY, lockLimit: KEEPALIVE_LOCK_LIMIT, removeOnComplete: true },
   );
 }
 

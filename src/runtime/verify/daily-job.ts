@@ -18,6 +18,12 @@ export const VERIFY_SCHEDULE = '17 3 * * *';
 
 /** Companies one worker verifies at once: each lists a whole archive. */
 const VERIFY_CONCURRENCY = 2;
+/**
+ * Companies one worker holds at once, running or waiting: the job system only takes more at its
+ * next poll, so a few in hand keep its slots busy between polls; few enough that the other workers
+ * get their share.
+ */
+const VERIFY_LOCK_LIMIT = 4 * VERIFY_CONCURRENCY;
 /** Companies queued per page. */
 const PAGE_SIZE = 500;
 
@@ -51,7 +57,7 @@ export function defineDailyVerify(services: Services, options: { leaseTtlMs?: nu
         logger.error({ tenantId, err: { message: errorMessage(error) } }, 'daily verification failed');
       }
     },
-    { concurrency: VERIFY_CONCURRENCY, lockLimit: VERIFY_CONCURRENCY, removeOnComplete: true },
+    { concurrency: VERIFY_CONCURRENCY, lockLimit: VERIFY_LOCK_LIMIT, removeOnComplete: true },
   );
   return { stop: () => controller.abort(new Error('worker shutting down')) };
 }
