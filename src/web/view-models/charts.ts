@@ -15,7 +15,7 @@ const MAX_RUNS = 5_000;
 
 const WIDTH = 720;
 const HEIGHT = 220;
-const PAD = { left: 48, right: 12, top: 12, bottom: 28 };
+const PAD = { left: 56, right: 16, top: 12, bottom: 28 };
 const PLOT_W = WIDTH - PAD.left - PAD.right;
 const PLOT_H = HEIGHT - PAD.top - PAD.bottom;
 
@@ -58,6 +58,8 @@ export interface ChartsView {
     backlog: string;
     capacity: string;
     points: number;
+    /** Each run's two values as dots, so a single run shows too. */
+    dots: Array<{ x: number; backlog: number; capacity: number; title: string }>;
     yTicks: Tick[];
     xTicks: Tick[];
     last: { backlog: number; capacityPerDay: number } | null;
@@ -75,8 +77,14 @@ export function niceMax(max: number): number {
   return [1, 2, 5, 10].map((m) => m * power).find((m) => m >= max)!;
 }
 
+/** Axis labels stay short: 2,500 → "2.5k", 2,000,000 → "2M". */
+export function compact(n: number): string {
+  const [value, unit] = n >= 1e6 ? [n / 1e6, 'M'] : n >= 1e4 ? [n / 1e3, 'k'] : [n, ''];
+  return `${Number(value.toFixed(1)).toLocaleString('en-US')}${unit}`;
+}
+
 const yTicks = (top: number): Tick[] =>
-  [0, 0.5, 1].map((f) => ({ at: PAD.top + PLOT_H * (1 - f), label: (top * f).toLocaleString('en-US') }));
+  [0, 0.5, 1].map((f) => ({ at: PAD.top + PLOT_H * (1 - f), label: compact(top * f) }));
 
 /** Items archived per UTC day and kind, from the runs' figures (stats.kinds). */
 export function archivedPerDay(runs: readonly Run[], now: number): Map<string, Record<string, number>> {
@@ -156,6 +164,12 @@ function backlogChart(runs: readonly Run[], now: number): ChartsView['backlog'] 
     backlog: line((p) => p.backlog),
     capacity: line((p) => p.perDay),
     points: points.length,
+    dots: points.map((p) => ({
+      x: x(p.at),
+      backlog: y(p.backlog),
+      capacity: y(p.perDay),
+      title: `${new Date(p.at).toISOString().slice(0, 16).replace('T', ' ')} UTC: backlog ${p.backlog.toLocaleString('en-US')}, capacity ${Math.round(p.perDay).toLocaleString('en-US')} a day`,
+    })),
     yTicks: yTicks(top),
     xTicks: [since, since + (now - since) / 2, now].map((at) => ({
       at: x(at),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Run } from '../../../src/store/types.ts';
-import { archivedPerDay, chartsView, niceMax } from '../../../src/web/view-models/charts.ts';
+import { archivedPerDay, chartsView, compact, niceMax } from '../../../src/web/view-models/charts.ts';
 
 const NOW = Date.parse('2026-12-04T12:00:00Z');
 const run = (startedAt: string, stats: Run['stats']): Run => ({
@@ -18,6 +18,17 @@ const run = (startedAt: string, stats: Run['stats']): Run => ({
 describe('dashboard charts', () => {
   it('rounds the axis up to 1, 2 or 5 times a power of ten', () => {
     expect([0, 1, 3, 7, 12, 180, 2001].map(niceMax)).toEqual([1, 1, 5, 10, 20, 200, 5000]);
+  });
+
+  it('labels the axis briefly', () => {
+    expect([0, 500, 2500, 25_000, 2_000_000, 1_500_000].map(compact)).toEqual([
+      '0',
+      '500',
+      '2,500',
+      '25k',
+      '2M',
+      '1.5M',
+    ]);
   });
 
   it('sums items per UTC day and kind over 30 days, ignoring older runs', () => {
@@ -60,6 +71,9 @@ describe('dashboard charts', () => {
     expect(view.perDay.total).toBe(20);
     expect(view.backlog.points).toBe(2);
     expect(view.backlog.backlog.split(' ')).toHaveLength(2);
+    expect(view.backlog.dots).toHaveLength(2);
+    // 400 sits lower than 500 (SVG y grows downwards).
+    expect(view.backlog.dots[1]!.backlog).toBeGreaterThan(view.backlog.dots[0]!.backlog);
     expect(view.backlog.last).toEqual({ backlog: 400, capacityPerDay: 100 });
   });
 });
