@@ -86,7 +86,7 @@ const optionalText = z
 /** "archive@example.com" or "Call Archive <archive@example.com>". */
 const MAIL_ADDRESS = /^(?:[^<>]*<\s*)?([^\s<>@]+@[^\s<>@]+\.[^\s<>@]+)\s*>?$/;
 
-export const configSchema = z
+const configSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     PORT: z.coerce

@@ -9,7 +9,7 @@ import { DAY_MS } from './windows.ts';
  */
 
 /** Inflow is measured over the last week. */
-export const INFLOW_SPAN_MS = 7 * DAY_MS;
+const INFLOW_SPAN_MS = 7 * DAY_MS;
 /** Days of counts kept: enough for the week and for what 90-day retention still holds. */
 const KEPT_DAYS = 91;
 /** Users the advice considers at most; beyond that it says "ask RingCentral for a higher limit". */
@@ -64,7 +64,7 @@ export function inflowPerDay(history: InflowHistory, now: number): number {
   return (count / spanMs) * DAY_MS;
 }
 
-export interface Budget {
+interface Budget {
   /** Heavy requests per window of one user, as RingCentral's headers last said. */
   heavyLimit: number;
   windowMs: number;

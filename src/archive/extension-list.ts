@@ -29,7 +29,7 @@ export const EXTENSION_LIST = stateSlot(
 );
 
 /** The extensions an admin may choose from (those that have anything to archive), by number. */
-export function choosableExtensions(all: readonly Extension[]): KnownExtension[] {
+function choosableExtensions(all: readonly Extension[]): KnownExtension[] {
   return all
     .filter((e) => e.hasMailbox || e.type === 'User')
     .map((e) => ({

@@ -5,8 +5,8 @@ import type { Provider } from '../store/types.ts';
 import { SourceError } from './sources/source-error.ts';
 
 /**
- * Errors are classified once (design section 4): retry the item later, skip it for good and say
- * why, or stop the tenant's whole run and tell the admin.
+ * Errors are classified once (ARCHITECTURE.md, "One archive run"): retry the item later, skip it
+ * for good and say why, or stop the tenant's whole run and tell the admin.
  */
 
 /** Automatic retries of a failed item: 5 min, 20 min, 1 h, 3 h, then daily; then it is Failed. */
@@ -36,7 +36,7 @@ export class StopRun extends Error {
   }
 }
 
-export type ItemVerdict =
+type ItemVerdict =
   | { action: 'skip'; reason: string }
   | { action: 'retry'; reason: string }
   | { action: 'stop'; error: StopRun }
@@ -98,7 +98,7 @@ export function destinationFull(destination: DestinationIdentity): StopRun {
 }
 
 /** The destination refuses uploads until its period ends: pause the company, tell the admin. */
-export function destinationCapped(error: DestinationError): StopRun {
+function destinationCapped(error: DestinationError): StopRun {
   const name = error.destination.displayName;
   return new StopRun(
     'capped',

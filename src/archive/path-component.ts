@@ -45,7 +45,7 @@ const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(?=\s*
 const FILE_EXTENSION = /\.[A-Za-z0-9]{1,16}$/;
 
 /** What stands for a name that sanitizes to nothing. */
-export const EMPTY_NAME = '_';
+const EMPTY_NAME = '_';
 
 const TRUNCATION_MARK = '…';
 

@@ -8,10 +8,10 @@ import type { Placeholder } from './template.ts';
  */
 
 /** The kinds of items the templates place (every kind RingCentral holds; kinds/registry.ts). */
-export type ItemKind = ItemKindId;
+type ItemKind = ItemKindId;
 
 /** A party as RingCentral describes it (`from`, one of `to`). */
-export interface PathParty {
+interface PathParty {
   phoneNumber?: string | null;
   extensionNumber?: string | null;
   name?: string | null;
@@ -44,7 +44,7 @@ export interface PathItem {
 }
 
 /** What `{extension}`, `{extensionNumber}` and `{extensionName}` become for items of no extension. */
-export const NO_EXTENSION_FOLDER = 'Company';
+const NO_EXTENSION_FOLDER = 'Company';
 
 export type Values = Record<Placeholder, string>;
 

@@ -35,9 +35,9 @@ export interface PathSettings {
 }
 
 /** Where daily reports go when the folder template has no folder for the day (see dayFolder). */
-export const DAILY_REPORTS_FOLDER = 'Daily reports';
+const DAILY_REPORTS_FOLDER = 'Daily reports';
 
-export const REPORT_FILE_NAMES = { calls: 'calls.csv', sms: 'sms.csv', manifest: 'manifest.csv' } as const;
+const REPORT_FILE_NAMES = { calls: 'calls.csv', sms: 'sms.csv', manifest: 'manifest.csv' } as const;
 
 export function renderItemPath(settings: PathSettings, item: PathItem): string {
   const { folder, file } = compiled(settings);
@@ -68,7 +68,7 @@ export function dayFolder(settings: PathSettings, company: string, day: string):
   return `/${(pinsDay ? folders : [...folders, DAILY_REPORTS_FOLDER, day]).join('/')}`;
 }
 
-export interface DailyReportPaths {
+interface DailyReportPaths {
   folder: string;
   calls: string;
   sms: string;

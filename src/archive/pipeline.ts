@@ -24,7 +24,7 @@ import { rememberExtensions } from './extension-list.ts';
 import { openTenantClients, type TenantClientDeps } from './tenant-clients.ts';
 
 /**
- * One tenant's archive run (design section 4): discover what RingCentral has since the cursors
+ * One tenant's archive run (ARCHITECTURE.md, "One archive run"): discover what RingCentral has since the cursors
  * (minus the lookback), drop what the ledger already holds, stream the rest into the destination
  * (oldest recordings first), commit ledger rows as the destination confirms and cursors as windows
  * complete, then rewrite the touched days' report files and record the run's figures.
@@ -62,7 +62,7 @@ const RUN_DESTINATION: OpenOptions = {
 };
 
 /** A connected RingCentral user other than the admin connection. */
-export interface ConnectedUser {
+interface ConnectedUser {
   /** The RingCentral extension id. */
   id: string;
   label: string;

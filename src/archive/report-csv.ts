@@ -42,7 +42,7 @@ const CALL_COLUMNS: Column<CallRow>[] = [
 ];
 
 /** Paths cannot contain "|" (sanitized away), so it separates several of them unambiguously. */
-export const PATH_LIST_SEPARATOR = ' | ';
+const PATH_LIST_SEPARATOR = ' | ';
 
 const SMS_COLUMNS: Column<SmsRow>[] = [
   { header: 'Time (UTC)', cell: (row) => row.time },
@@ -128,7 +128,7 @@ function toCsv<Row>(columns: readonly Column<Row>[], rows: readonly Row[]): stri
 }
 
 /** A cell as csvRecords takes it: null and undefined are empty cells. */
-export type CsvCell = string | number | null | undefined;
+type CsvCell = string | number | null | undefined;
 
 /**
  * The one CSV writer of the product (the daily files, the reconciliation report, the archive-log

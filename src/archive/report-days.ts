@@ -12,7 +12,7 @@ import type { Store } from '../store/types.ts';
  * Marking a day that then gets nothing new only costs rewriting its files once with the same rows.
  */
 
-export const REPORT_DAYS = stateSlot(
+const REPORT_DAYS = stateSlot(
   'report-days',
   z.object({ days: z.array(z.iso.date()) }),
   // Failing loudly beats forgetting owed days: their files would never be written.
@@ -29,11 +29,25 @@ export function owedDays(store: Store, tenantId: string): OwedDays {
 const changed = (before: readonly string[], after: Set<string>) =>
   after.size === before.length && before.every((d) => after.has(d)) ? null : { days: [...after].sort() };
 
+/** The owed days once `days` are owed too, sorted; null when that changes nothing (no write). */
+export function withDaysOwed(before: readonly string[], days: Iterable<string>): { days: string[] } | null {
+  return changed(before, new Set([...before, ...days]));
+}
+
+/** The owed days once `written` are not owed any more; null when that changes nothing. */
+export function withDaysSettled(
+  before: readonly string[],
+  written: Iterable<string>,
+): { days: string[] } | null {
+  const done = new Set(written);
+  return changed(before, new Set(before.filter((d) => !done.has(d))));
+}
+
 /** Marks days whose files are about to change; resolves once that is stored. */
 export function oweReportDays(owed: OwedDays, days: Iterable<string>): Promise<void> {
   const wanted = [...days];
   if (wanted.length === 0) return Promise.resolve();
-  return owed.update(({ days: before }) => changed(before, new Set([...before, ...wanted])));
+  return owed.update(({ days: before }) => withDaysOwed(before, wanted));
 }
 
 /** Every day owed so far, this run's and those a killed run left behind. */
@@ -43,6 +57,6 @@ export async function owedReportDays(owed: OwedDays): Promise<string[]> {
 
 /** The days' files are written: they are owed no more. */
 export function settleReportDays(owed: OwedDays, days: Iterable<string>): Promise<void> {
-  const written = new Set(days);
-  return owed.update(({ days: before }) => changed(before, new Set(before.filter((d) => !written.has(d)))));
+  const written = [...days];
+  return owed.update(({ days: before }) => withDaysSettled(before, written));
 }

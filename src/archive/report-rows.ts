@@ -6,15 +6,15 @@ import { parseInstant } from './local-time.ts';
  * rewrite a day's file from them; it never has to read a CSV back.
  */
 
-/** A party as RingCentral sends it in `from` / `to` (call log §2.3, message store §4.3). */
-export interface RingCentralParty {
+/** A party as RingCentral sends it in `from` / `to` (the call log's CallLogRecord, the message store's GetMessageInfoResponse). */
+interface RingCentralParty {
   phoneNumber?: string | null;
   extensionNumber?: string | null;
   name?: string | null;
 }
 
 /** The CallLogRecord fields the calls report uses. */
-export interface CallLogRecordFields {
+interface CallLogRecordFields {
   id: string;
   startTime: string;
   /** Seconds. */
@@ -28,7 +28,7 @@ export interface CallLogRecordFields {
 }
 
 /** The message-store record fields the SMS report uses. */
-export interface MessageRecordFields {
+interface MessageRecordFields {
   /** A JSON number in RingCentral's responses; ids are below 2^53 so they survive JSON.parse. */
   id: number | string;
   /** `SMS`, `Pager` (internal) or `Text`; an SMS with MMS attachments is reported as `MMS`. */
@@ -45,7 +45,7 @@ export interface MessageRecordFields {
 }
 
 /** The extension a record belongs to, looked up by the pipeline from the record's extension id. */
-export interface ReportExtension {
+interface ReportExtension {
   number: string | null;
   name: string | null;
 }
@@ -121,7 +121,7 @@ export function smsRowFromMessage(
 }
 
 /** "+15551230000 (Jane Doe)", "ext. 101 (Jane Doe)", "+15551230000" or "Jane Doe". */
-export function formatParty(party: RingCentralParty | null | undefined): string {
+function formatParty(party: RingCentralParty | null | undefined): string {
   const phone = party?.phoneNumber?.trim();
   const extension = party?.extensionNumber?.trim();
   const number = phone || (extension ? `ext. ${extension}` : '');
@@ -131,7 +131,7 @@ export function formatParty(party: RingCentralParty | null | undefined): string 
 }
 
 /** "101 - Jane Doe", the way the archive's extension folders name it. */
-export function formatExtension(extension: ReportExtension | null): string {
+function formatExtension(extension: ReportExtension | null): string {
   if (!extension) return '';
   return [extension.number?.trim(), extension.name?.trim()].filter(Boolean).join(' - ');
 }

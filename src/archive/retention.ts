@@ -6,7 +6,7 @@ import { DAY_MS } from './windows.ts';
  * (9 for some accounts), recordings 90 days; voicemail, faxes and SMS are kept by count. History
  * older than this cannot be archived, so no run reads before it and no backfill date may ask for it.
  */
-export const HISTORY_MS = 366 * DAY_MS;
+const HISTORY_MS = 366 * DAY_MS;
 
 export const RETENTION_NOTE =
   'RingCentral keeps the call log for 12 months (9 for some accounts) and recordings for 90 days';

@@ -2,6 +2,7 @@ import type { OutstandingItem } from '../store/types.ts';
 import { jsonBytes, recordingExtension, type ArchiveItem } from './items.ts';
 import { isItemKind } from './kinds/registry.ts';
 import type { RunEnv } from './run-env.ts';
+import type { Download } from './sources/api.ts';
 import { transferItems } from './transfer.ts';
 
 const RETRIES_PER_RUN = 500;
@@ -12,14 +13,24 @@ const RETRIES_PER_RUN = 500;
  */
 export async function retryDue(env: RunEnv): Promise<number> {
   const due = await env.store.listDueOutstanding(env.tenant.id, new Date(env.clock.now()), RETRIES_PER_RUN);
-  const items = due.map((row) => itemFromOutstanding(env, row)).filter((i): i is ArchiveItem => i !== null);
+  const download: Downloader = (uri, signal) => env.api.download(uri, { signal });
+  const items = due
+    .map((row) => itemFromOutstanding(row, download))
+    .filter((i): i is ArchiveItem => i !== null);
   if (items.length > 0) await transferItems(env, items);
   return items.length;
 }
 
-function itemFromOutstanding(env: RunEnv, row: OutstandingItem): ArchiveItem | null {
+/** Fetches bytes from RingCentral's media host by their absolute URI. */
+export type Downloader = (uri: string, signal: AbortSignal) => Promise<Download>;
+
+/**
+ * The item an outstanding row describes, or null when it cannot be rebuilt: a kind this version
+ * does not know (written by a newer one: it waits for a version that does) or a descriptor without
+ * a path, a day, or a way to its bytes. Pure: opening the item is what calls RingCentral.
+ */
+export function itemFromOutstanding(row: OutstandingItem, download: Downloader): ArchiveItem | null {
   const d = row.descriptor;
-  // A kind this version does not know (written by a newer one) waits for a version that does.
   if (!isItemKind(row.kind) || typeof d.path !== 'string' || typeof d.day !== 'string') return null;
   const common = {
     kind: row.kind,
@@ -49,11 +60,11 @@ function itemFromOutstanding(env: RunEnv, row: OutstandingItem): ArchiveItem | n
       sourceModifiedAt: null,
       size: typeof d.size === 'number' ? d.size : null,
       open: async (signal) => {
-        const download = await env.api.download(uri, { signal });
+        const fetched = await download(uri, signal);
         return {
-          body: download.body,
-          size: download.size,
-          fileExtension: row.kind === 'recording' ? recordingExtension(download.contentType) : undefined,
+          body: fetched.body,
+          size: fetched.size,
+          fileExtension: row.kind === 'recording' ? recordingExtension(fetched.contentType) : undefined,
         };
       },
     };

@@ -3,7 +3,7 @@ import { DAY_MS } from './windows.ts';
 /**
  * Which recordings RingCentral will delete before the archive reaches them. RingCentral keeps a
  * recording for 90 days, and no more than 100,000 per account: a new recording past the cap
- * pushes out the oldest (`shared/api/ringcentral.md` §9.4, §11). Both rules delete the oldest
+ * pushes out the oldest (RingCentral's recording retention: 90 days, at most 100,000 per account). Both rules delete the oldest
  * first, so the archive fetches oldest first, and each recording has a deadline:
  *
  * - 90 days after its call started;
@@ -20,9 +20,9 @@ import { DAY_MS } from './windows.ts';
  */
 
 export const RECORDING_RETENTION_MS = 90 * DAY_MS;
-export const RECORDING_CAP = 100_000;
+const RECORDING_CAP = 100_000;
 /** How far ahead the projection looks: a week, the span over which inflow is measured. */
-export const PROJECTION_HORIZON_MS = 7 * DAY_MS;
+const PROJECTION_HORIZON_MS = 7 * DAY_MS;
 
 export interface RiskInput {
   now: number;
@@ -52,7 +52,7 @@ export interface Risk {
 }
 
 /** One recording the archive has ahead of it: when it can be fetched, and when it is deleted. */
-export interface Ahead {
+interface Ahead {
   release: number;
   deadline: number;
   rule: 'retention' | 'cap';
@@ -63,7 +63,7 @@ export interface Ahead {
  * deadline. Deadlines never decrease along the way, so fetching in this order is also fetching
  * what RingCentral deletes next first.
  */
-export function* recordingsAhead(input: RiskInput): Generator<Ahead> {
+function* recordingsAhead(input: RiskInput): Generator<Ahead> {
   const { now } = input;
   const cap = input.cap ?? RECORDING_CAP;
   const retentionMs = input.retentionMs ?? RECORDING_RETENTION_MS;
@@ -145,7 +145,7 @@ export function assessRisk(input: RiskInput): Risk {
   };
 }
 
-export interface BackfillProgress {
+interface BackfillProgress {
   /** Milliseconds of history archived since the backfill start. */
   doneMs: number;
   totalMs: number;

@@ -14,7 +14,7 @@ import type { RingCentralApi } from './sources/api.ts';
 import type { Extension } from './sources/records.ts';
 
 /** Figures of one run, reported on the run row and the dashboard. */
-export interface RunCounters {
+interface RunCounters {
   kinds: Record<string, { items: number; bytes: number }>;
   updated: number;
   skipped: number;
@@ -54,7 +54,7 @@ export interface RunEnv {
 }
 
 /** The parts of a RunEnv that differ between the archive run and verification. */
-export type RunEnvInput = Pick<
+type RunEnvInput = Pick<
   RunEnv,
   | 'ctx'
   | 'store'
@@ -84,6 +84,6 @@ export function createRunEnv(input: RunEnvInput): RunEnv {
   };
 }
 
-export function newCounters(): RunCounters {
+function newCounters(): RunCounters {
   return { kinds: {}, updated: 0, skipped: 0, retryLater: 0, failed: 0, deletedByRingCentral: 0 };
 }

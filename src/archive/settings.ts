@@ -10,12 +10,12 @@ import { type TemplateRole, parseTemplate, placeholdersIn } from './template.ts'
  * who sees it on the settings page.
  */
 
-export const DEFAULT_FOLDER_TEMPLATE = '{company}/{yyyy}/{yyyy}-{mm}/{yyyy}-{mm}-{dd}/{extension}/{type}';
-export const DEFAULT_FILE_TEMPLATE = '{date}T{time}Z_{direction}_{from}_to_{to}_{id}';
-export const MAX_EXTENSION_IDS = 500;
+const DEFAULT_FOLDER_TEMPLATE = '{company}/{yyyy}/{yyyy}-{mm}/{yyyy}-{mm}-{dd}/{extension}/{type}';
+const DEFAULT_FILE_TEMPLATE = '{date}T{time}Z_{direction}_{from}_to_{to}_{id}';
+const MAX_EXTENSION_IDS = 500;
 export const MAX_NOTIFICATION_EMAILS = 5;
-export const MIN_LOOKBACK_HOURS = 1;
-export const MAX_LOOKBACK_HOURS = 168;
+const MIN_LOOKBACK_HOURS = 1;
+const MAX_LOOKBACK_HOURS = 168;
 
 /** Shown inside messages, so that a pasted novel does not end up on the page. */
 export const shorten = (text: string, max = 40): string =>
@@ -171,7 +171,6 @@ export const settingsSchema = z
   });
 
 export type TenantSettings = z.output<typeof settingsSchema>;
-export type ExtensionMode = TenantSettings['extensions']['mode'];
 
 /** The settings of a new tenant. Frozen: copy it (structuredClone) before changing anything. */
 export const DEFAULT_SETTINGS: TenantSettings = deepFreeze(settingsSchema.parse({}));

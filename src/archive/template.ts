@@ -31,20 +31,20 @@ export const PLACEHOLDERS = {
 
 export type Placeholder = keyof typeof PLACEHOLDERS;
 
-export type TemplatePiece = { kind: 'literal'; text: string } | { kind: 'placeholder'; name: Placeholder };
+type TemplatePiece = { kind: 'literal'; text: string } | { kind: 'placeholder'; name: Placeholder };
 /** One folder level (or the file name): literal text and placeholders in order. */
 export type TemplateSegment = readonly TemplatePiece[];
 export type TemplateRole = 'folder' | 'file';
 
-export type ParsedTemplate = { ok: true; segments: TemplateSegment[] } | { ok: false; message: string };
+type ParsedTemplate = { ok: true; segments: TemplateSegment[] } | { ok: false; message: string };
 
-export const MAX_TEMPLATE_LENGTH = 300;
+const MAX_TEMPLATE_LENGTH = 300;
 /**
  * Fixed text allowed in the file name template: with the longest id token (107) and file type
  * (11) it still fits a 255-unit name limit, so the id is never cut off. Counted in UTF-8 bytes, the
  * strictest way a destination counts (never fewer than UTF-16 units), so a template fits them all.
  */
-export const MAX_FILE_LITERAL_LENGTH = 100;
+const MAX_FILE_LITERAL_LENGTH = 100;
 
 /** Fixed text as the strictest destination counts it (see MAX_FILE_LITERAL_LENGTH). */
 const strictLength = (text: string): number => nameLength(text, 'utf8');

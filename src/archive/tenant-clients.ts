@@ -19,7 +19,7 @@ export interface TenantClientDeps {
   destination(tenantId: string, options?: OpenOptions): Promise<Destination>;
 }
 
-export interface TenantClientsInput {
+interface TenantClientsInput {
   tenantId: string;
   limiter: RateLimiter;
   /** Further connected users who share the Heavy and Medium work (their limiters share the admin's gate). */

@@ -34,7 +34,7 @@ export type {
   ProviderRole,
 } from './provider.ts';
 export { callbackPath, ConnectionRefused } from './provider.ts';
-export { isProviderId, providerIds, providerName, PROVIDERS, type ProviderId } from './registry.ts';
+export { providerIds, providerName } from './registry.ts';
 export { NotConnectedError, ReconnectRequiredError } from './errors.ts';
 export {
   clearUserLost,
@@ -55,7 +55,7 @@ const FACTORIES = {
   sftp: createSftpProvider,
 } satisfies { [K in ProviderId]: (deps: ProviderDeps) => ConnectionProvider & { id: K } };
 
-export type KnownProviders = { [K in ProviderId]: ReturnType<(typeof FACTORIES)[K]> };
+type KnownProviders = { [K in ProviderId]: ReturnType<(typeof FACTORIES)[K]> };
 
 /** Every provider's authorizations: connect flows, the token vault, refresh, revoke, keep-alive. */
 export interface Connections {
@@ -79,7 +79,7 @@ export interface Connections {
   discard(auth: Authorization): Promise<void>;
 }
 
-export interface ConnectionsDeps {
+interface ConnectionsDeps {
   config: Config;
   store: Store;
   clock: Clock;

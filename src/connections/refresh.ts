@@ -18,13 +18,13 @@ const LEASE_MS = 30_000;
 const WAIT_STEP_MS = 150;
 const GIVE_UP_MS = 45_000;
 
-export interface RefreshResult<B> {
+interface RefreshResult<B> {
   bundle: B;
   accessExpiresAt: Date | null;
   refreshExpiresAt: Date | null;
 }
 
-export interface RefreshRequest<B> {
+interface RefreshRequest<B> {
   tenantId: string;
   provider: string;
   /** The access token the caller found expired or rejected (null: just make sure it is fresh). */
@@ -42,7 +42,7 @@ export interface RefreshCoordinator {
   run<B>(request: RefreshRequest<B>): Promise<B>;
 }
 
-export interface RefreshDeps {
+interface RefreshDeps {
   store: Store;
   vault: Vault;
   clock: Clock;

@@ -13,10 +13,6 @@ export const PROVIDERS = [
 
 export type ProviderId = (typeof PROVIDERS)[number]['id'];
 
-export function isProviderId(id: string): id is ProviderId {
-  return PROVIDERS.some((p) => p.id === id);
-}
-
 /** The provider's name as users read it ("Dropbox"); an unknown id is shown as it is. */
 export function providerName(id: string): string {
   return PROVIDERS.find((p) => p.id === id)?.displayName ?? id;

@@ -76,7 +76,7 @@ export function createVault(keys: TokenKey[]): Vault {
 }
 
 /** A value derived from the key that reveals nothing about it, to recognise a key across starts. */
-export function keyFingerprint(key: Buffer): string {
+function keyFingerprint(key: Buffer): string {
   return createHmac('sha256', key).update('token-key-fingerprint/v1').digest('hex').slice(0, 32);
 }
 

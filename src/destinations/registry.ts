@@ -18,7 +18,3 @@ export type DestinationId = keyof typeof DESTINATIONS;
 export type DestinationAccess<Id extends DestinationId> = Parameters<(typeof DESTINATIONS)[Id]['open']>[0];
 
 export const DESTINATION_IDS = Object.keys(DESTINATIONS) as DestinationId[];
-
-export function isDestinationId(id: string): id is DestinationId {
-  return Object.hasOwn(DESTINATIONS, id);
-}

@@ -10,7 +10,7 @@ export const KEEPALIVE_COMPANY_JOB = 'keep-company-tokens-alive';
 export const VERIFY_JOB = 'verify-archives';
 export const VERIFY_COMPANY_JOB = 'verify-archive';
 
-export interface AgendaOptions {
+interface AgendaOptions {
   /** How often the worker looks for due jobs; notifications make new jobs start sooner. */
   processEvery?: string | number;
   maxConcurrency?: number;

@@ -3,7 +3,7 @@ import type { Clock } from '../lib/clock.ts';
 import { isDuplicateKeyError } from '../store/errors.ts';
 import { ARCHIVE_JOB, SOON_JOB } from './agenda.ts';
 
-export const ARCHIVE_INTERVAL = '1 hour';
+const ARCHIVE_INTERVAL = '1 hour';
 
 /**
  * Why a run is wanted now, and what its run row says: "Back up now" (`manual`), the company's first
@@ -19,7 +19,7 @@ export interface ArchiveJobData {
   reason?: RunNowReason;
 }
 
-export interface TenantSchedule {
+interface TenantSchedule {
   nextRunAt: Date | null;
   lastRunAt: Date | null;
   lastFinishedAt: Date | null;

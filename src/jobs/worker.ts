@@ -9,7 +9,7 @@ const RESUME_AFTER_MS = 60_000;
 /** How soon a run stopped by this worker's shutdown is picked up again (by a peer). */
 const RESUME_AFTER_SHUTDOWN_MS = 2_000;
 
-export interface WorkerOptions {
+interface WorkerOptions {
   workerId: string;
   concurrency: number;
   lockLifetimeMs: number;

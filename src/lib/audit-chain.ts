@@ -8,7 +8,7 @@ import { canonicalJson } from './canonical-json.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-export interface ChainedFields {
+interface ChainedFields {
   tenantId: string;
   seq: number;
   at: Date;

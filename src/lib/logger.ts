@@ -6,7 +6,7 @@ export type { Logger };
  * Every path a token, code or secret could travel through a log line. pino replaces them with
  * "[redacted]" before anything is written, so a careless `log.info({ conn })` cannot leak.
  */
-export const REDACTED_PATHS = [
+const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'res.headers["set-cookie"]',
@@ -53,7 +53,7 @@ const SECRET_KEY_ENDING = /(?:token|secret|password|passwd|pwd)$/;
 /** One `name=value` pair of a query string, wherever it appears in the text (URLs inside messages too). */
 const QUERY_PAIR = /([?&;])([^=&#;\s?]+)=([^&#;\s]*)/g;
 
-export function isSecretQueryKey(rawKey: string): boolean {
+function isSecretQueryKey(rawKey: string): boolean {
   let key = rawKey.replaceAll('+', ' ');
   // Decoded until stable, so double encoding (co%2564e) hides nothing; undecodable text is judged as is.
   for (let i = 0; i < 3; i++) {

@@ -38,7 +38,7 @@ export const DEFAULT_RATE_LIMITS: Readonly<Record<RateGroup, number>> = {
   Heavy: 10,
   Auth: 5,
 };
-export const DEFAULT_WINDOW_MS = 60_000;
+const DEFAULT_WINDOW_MS = 60_000;
 /** RingCentral's guide: without `Retry-After`, wait 30 seconds or more after a 429. */
 export const DEFAULT_PENALTY_MS = 30_000;
 
@@ -61,7 +61,7 @@ export function retryAfterMs(value: string | null, now: number): number | null {
   return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
-export interface HeaderReader {
+interface HeaderReader {
   get(name: string): string | null;
 }
 
@@ -72,7 +72,7 @@ export interface RateAnswer {
 }
 
 /** A slot handed out by `acquire`; give it back with `settle` once the answer (or none) is known. */
-export interface Permit {
+interface Permit {
   readonly group: string;
   readonly sentAt: number;
 }
@@ -85,7 +85,7 @@ interface Slot {
   settledAt: number | null;
 }
 
-export interface GroupStats {
+interface GroupStats {
   limit: number;
   windowMs: number;
   waits: number;
@@ -93,14 +93,14 @@ export interface GroupStats {
   rateLimited: number;
 }
 
-export interface RateLimiterStats {
+interface RateLimiterStats {
   waits: number;
   waitedMs: number;
   rateLimited: number;
   groups: Record<string, GroupStats>;
 }
 
-export interface RateLimiterOptions {
+interface RateLimiterOptions {
   clock?: Clock;
   /** Stops every wait (the run's time box or shutdown). */
   signal?: AbortSignal;

@@ -20,8 +20,8 @@ export type AlertKind = (typeof ALERT_KINDS)[number];
 /** Runs that must fail in a row before "backups are failing" is sent (one bad hour is noise). */
 export const FAILED_RUNS_THRESHOLD = 3;
 /** Dropbox counts as nearly full below this much free space, or below FREE_SPACE_SHARE of it. */
-export const FREE_SPACE_FLOOR_BYTES = 500 * 1024 * 1024;
-export const FREE_SPACE_SHARE = 0.05;
+const FREE_SPACE_FLOOR_BYTES = 500 * 1024 * 1024;
+const FREE_SPACE_SHARE = 0.05;
 /** Unarchived recordings this old are close to RingCentral's 90-day deletion. */
 export const RISK_AGE_DAYS = 60;
 /** Account-level 429 storms that make "RingCentral is limiting the whole account" news (one is noise). */
@@ -60,7 +60,7 @@ export type Assessment =
 export type Assessments = Record<AlertKind, Assessment>;
 
 /** An alert the admins were told about (or are about to be), kept until it recovers. */
-export interface OpenAlert {
+interface OpenAlert {
   openedAt: number;
   /** When the last e-mail about it went out; null when it still has to be sent. */
   lastSentAt: number | null;

@@ -32,7 +32,7 @@ export interface Notifier {
   close(): void;
 }
 
-export interface NotifierDeps {
+interface NotifierDeps {
   store: Store;
   mailer: Mailer;
   logger: Logger;

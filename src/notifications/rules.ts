@@ -69,7 +69,7 @@ export function assessTenant(facts: TenantFacts): Assessments {
  * the newest run stopped for it. Told at once, not after FAILED_RUNS_THRESHOLD runs: no retry
  * helps before the month turns. A run that got through clears it.
  */
-export function assessCapped(run: RunFacts | undefined): Assessment {
+function assessCapped(run: RunFacts | undefined): Assessment {
   if (!run) return UNKNOWN;
   if (run.stats.stopped === 'capped') {
     const problem = typeof run.stats.problem === 'string' ? redactUrl(run.stats.problem).slice(0, 400) : null;
@@ -94,7 +94,7 @@ export function assessUsers(users: TenantFacts['setAsideUsers']): Assessment {
  * its load or RingCentral is protecting itself, and an admin should know. A run without one
  * clears it.
  */
-export function assessThrottled(runs: readonly RunFacts[]): Assessment {
+function assessThrottled(runs: readonly RunFacts[]): Assessment {
   const stormsOf = (run: RunFacts | undefined) => {
     const limit = run?.stats.accountLimit;
     if (!limit || typeof limit !== 'object' || Array.isArray(limit)) return null;
@@ -119,7 +119,7 @@ export function assessThrottled(runs: readonly RunFacts[]): Assessment {
  * event, or one already open). A tenant that is merely not set up yet ("connect Dropbox to start")
  * is not an alert. It recovers when the tenant is active again.
  */
-export function assessReconnect(facts: TenantFacts): Assessment {
+function assessReconnect(facts: TenantFacts): Assessment {
   if (facts.status === 'active') return CLEAR;
   if (facts.status !== 'needs_reconnect') return UNKNOWN;
   const provider =
@@ -129,7 +129,7 @@ export function assessReconnect(facts: TenantFacts): Assessment {
 }
 
 /** Failing: the newest FAILED_RUNS_THRESHOLD runs all failed; one run that works clears it. */
-export function assessFailing(runs: readonly RunFacts[]): Assessment {
+function assessFailing(runs: readonly RunFacts[]): Assessment {
   const newest = runs[0];
   if (!newest) return UNKNOWN;
   if (newest.status === 'succeeded' || newest.status === 'partial') return CLEAR;
@@ -143,7 +143,7 @@ export function assessFailing(runs: readonly RunFacts[]): Assessment {
 }
 
 /** Dropbox nearly full: free space below max(500 MB, 5 %) at the newest run's check. */
-export function assessStorage(run: RunFacts | undefined): Assessment {
+function assessStorage(run: RunFacts | undefined): Assessment {
   const space = run?.stats.space;
   if (!space || typeof space !== 'object' || Array.isArray(space)) return UNKNOWN;
   const { used, allocated } = space;

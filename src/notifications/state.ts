@@ -58,7 +58,7 @@ const ALERTS = stateSlot('alerts', positionSchema, {
   unreadable: 'empty',
 });
 
-export interface AlertState {
+interface AlertState {
   open: OpenAlerts;
   /** null when the record does not exist yet. */
   version: number | null;

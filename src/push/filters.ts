@@ -5,7 +5,7 @@
  *   (a new or changed voicemail, fax or SMS; needs ReadMessages).
  * - When the app holds CallControl: the account's telephony sessions, only at the end of a call
  *   (`statusCode=Disconnected`, one notification per call instead of one per state change).
- *   There is no call-log event filter (shared/api/ringcentral.md §11); a call's end is the nearest.
+ *   There is no call-log event filter (RingCentral's event filters list none); a call's end is the nearest.
  *
  * A notification is trusted only as "this stream changed": it names the stream to read again
  * (`mailbox:<extensionId>` or `calllog`) and, for a call, the recording ids to look for; the data
@@ -45,7 +45,7 @@ export function wantedFilters(input: {
   return filters.sort();
 }
 
-export interface StreamChange {
+interface StreamChange {
   stream: string;
   /** Read the stream from no later than this: the call's start (the call log lists by start time). */
   since: Date | null;

@@ -29,7 +29,7 @@ export function parseNotification(json: unknown): Notification | null {
   return { uuid, event, subscriptionId, body: n.body };
 }
 
-export type Authenticated =
+type Authenticated =
   { ok: true; tenantId: string; subscription: PushSubscription } | { ok: false; status: 401 | 404 };
 
 /** Unknown, expired or foreign: 404; wrong or missing token: 401. Nothing is written either way. */

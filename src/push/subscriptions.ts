@@ -45,7 +45,7 @@ interface SubscriptionJson {
   deliveryMode?: { address?: string };
 }
 
-export interface PushOutcome {
+interface PushOutcome {
   /** A subscription is Active and carries every wanted filter RingCentral allowed. */
   live: boolean;
   subscriptionId: string | null;
@@ -56,7 +56,7 @@ export interface PushOutcome {
   action: 'created' | 'updated' | 'renewed' | 'kept' | 'removed' | 'none' | 'failed';
 }
 
-export interface SubscriptionKeeperDeps {
+interface SubscriptionKeeperDeps {
   store: Store;
   logger: Logger;
   clock: Clock;
@@ -80,7 +80,7 @@ export interface SubscriptionKeeper {
 }
 
 /** How often a company's subscription is checked against RingCentral (runs are hourly). */
-export const CHECK_EVERY_MS = 50 * 60_000;
+const CHECK_EVERY_MS = 50 * 60_000;
 /** A failed check (e.g. RingCentral could not reach the address) is tried again after this. */
 const RETRY_FAILED_MS = 10 * 60_000;
 

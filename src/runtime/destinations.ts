@@ -15,7 +15,7 @@ import type { Services } from './services.ts';
 
 type AccessFor = { [Id in DestinationId]: (tenantId: string) => DestinationAccess<Id> };
 
-export class NoDestinationError extends Error {
+class NoDestinationError extends Error {
   override name = 'NoDestinationError';
   constructor() {
     super('No archive destination is connected for this company yet.');

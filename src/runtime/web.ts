@@ -4,7 +4,7 @@ import type { RedisClient } from '../lib/redis.ts';
 import { createApp } from '../web/app.ts';
 import type { Services } from './services.ts';
 
-export interface WebProcess {
+interface WebProcess {
   server: Server;
   url: string;
   stop(): Promise<void>;

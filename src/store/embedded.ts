@@ -7,7 +7,7 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
  * folder, served over the Postgres wire protocol on a loopback port so that `pg` and the Postgres
  * adapter (and the job library) use it unchanged. One process owns the folder at a time.
  */
-export interface EmbeddedPostgres {
+interface EmbeddedPostgres {
   url: string;
   close(): Promise<void>;
 }

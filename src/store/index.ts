@@ -9,7 +9,7 @@ import type { Store } from './types.ts';
 
 export type { Store } from './types.ts';
 
-export interface OpenedStore {
+interface OpenedStore {
   store: Store;
   /** The job library's backend on the same database. */
   jobBackend(): AgendaBackend;

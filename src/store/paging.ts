@@ -37,8 +37,8 @@ export function decodeTupleToken(token: string | null | undefined, length: numbe
   return null;
 }
 
-export const DEFAULT_PAGE = 100;
-export const MAX_PAGE = 1000;
+const DEFAULT_PAGE = 100;
+const MAX_PAGE = 1000;
 
 export function pageSize(limit: number | undefined): number {
   return Math.min(Math.max(1, limit ?? DEFAULT_PAGE), MAX_PAGE);

@@ -16,16 +16,16 @@ import type { SearchEntry } from './types.ts';
  *   another's (a hash collision only adds a candidate that the check then drops).
  */
 
-export const GRAM = 3;
+const GRAM = 3;
 /** Word prefixes are indexed up to this length; longer query words use this much as their term. */
 const MAX_PREFIX = 10;
 const MIN_PREFIX = 2;
 /** Matches counted per kind at most (beyond it the page says "more than"). */
 export const COUNT_LIMIT = 10_000;
 
-export const digitsOf = (text: string): string => text.replace(/\D+/g, '');
+const digitsOf = (text: string): string => text.replace(/\D+/g, '');
 
-export function wordsOf(text: string): string[] {
+function wordsOf(text: string): string[] {
   return text
     .toLocaleLowerCase('en-US')
     .split(/[^\p{L}\p{N}]+/u)
@@ -73,7 +73,7 @@ export function indexTerms(entry: Pick<SearchEntry, 'tenantId' | 'numbers' | 'na
 }
 
 /** What a typed query asks for: terms every match holds, then the exact checks. */
-export interface ParsedText {
+interface ParsedText {
   terms: number[];
   /** Runs of digits a match's numbers must contain. */
   digits: string[];

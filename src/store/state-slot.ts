@@ -14,11 +14,11 @@ export interface Versioned<T> {
 }
 
 /** A stored record its schema rejects (written by a newer version, or damaged). */
-export class UnreadableStateError extends Error {
+class UnreadableStateError extends Error {
   override name = 'UnreadableStateError';
 }
 
-export interface StateSlot<T> {
+interface StateSlot<T> {
   readonly key: string;
   /** The record as this slot reads it; `empty` when there is none. */
   fromRecord(record: StateRecord | null): Versioned<T>;
@@ -27,7 +27,7 @@ export interface StateSlot<T> {
   write(store: Store, tenantId: string, current: Versioned<T>, next: T): Promise<Versioned<T> | null>;
 }
 
-export interface SlotOptions<T> {
+interface SlotOptions<T> {
   /** The value of a tenant that has no record yet. */
   empty: T;
   /**

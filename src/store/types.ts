@@ -60,7 +60,7 @@ export interface Connection {
   updatedAt: Date;
 }
 
-export type NewConnection = Pick<
+type NewConnection = Pick<
   Connection,
   | 'tenantId'
   | 'provider'
@@ -177,7 +177,7 @@ export interface SearchEntry {
   files: LedgerKey[];
 }
 
-export type SearchKey = Pick<SearchEntry, 'kind' | 'sourceId'>;
+type SearchKey = Pick<SearchEntry, 'kind' | 'sourceId'>;
 
 export interface SearchQuery {
   /** Words and numbers as typed: "+1 (650) 555-0000", "555-0000", "101", "jane". */

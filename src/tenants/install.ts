@@ -24,7 +24,7 @@ export class MissingPermissionsError extends Error {
   }
 }
 
-export type SignInOutcome = 'installed' | 'signed-in' | 'reconnected' | 'reinstalled';
+type SignInOutcome = 'installed' | 'signed-in' | 'reconnected' | 'reinstalled';
 
 export interface TenantDeps {
   store: Store;

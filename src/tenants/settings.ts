@@ -28,7 +28,7 @@ export { PLACEHOLDERS } from '../archive/template.ts';
 export type SettingsForm = Record<string, string | string[] | undefined>;
 
 /** Where a message goes on the page: `dataTypes` is the group of data-type checkboxes. */
-export type SettingsFormField =
+type SettingsFormField =
   | 'dataTypes'
   | 'extensionsMode'
   | 'extensionIds'
@@ -39,10 +39,9 @@ export type SettingsFormField =
   | 'lookbackHours'
   | 'notificationEmails';
 
-export type SettingsFormErrors = Partial<Record<SettingsFormField, string>>;
+type SettingsFormErrors = Partial<Record<SettingsFormField, string>>;
 
-export type SettingsFormResult =
-  { ok: true; settings: TenantSettings } | { ok: false; errors: SettingsFormErrors };
+type SettingsFormResult = { ok: true; settings: TenantSettings } | { ok: false; errors: SettingsFormErrors };
 
 /** Longer list fields are refused before they are split (a 1 MB paste is not worth parsing). */
 const MAX_LIST_FIELD_LENGTH = 50_000;

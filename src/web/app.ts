@@ -37,7 +37,7 @@ import type { Destination } from '../destinations/types.ts';
 import { simulatorAddress } from '../destinations/dropbox/simulator-fetch.ts';
 import { createViews, VIEWS_DIR } from './views.ts';
 
-export interface WebDeps {
+interface WebDeps {
   config: Config;
   store: Store;
   /** null only in the embedded demo (in-memory sessions). */

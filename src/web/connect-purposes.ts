@@ -18,7 +18,7 @@ import { addRingCentralUser, AddUserRefused } from '../tenants/ringcentral-users
 
 export type SessionUser = { tenantId: string; extensionId: string; name: string };
 
-export interface ConnectOutcome {
+interface ConnectOutcome {
   flash: string;
   /** Sign this user in (a fresh session) before going on. */
   signIn?: SessionUser;

@@ -15,7 +15,7 @@ export function bytes(n: number | null | undefined): string {
   return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${UNITS[unit]}`;
 }
 
-export function dateTime(d: Date | string | null | undefined): string {
+function dateTime(d: Date | string | null | undefined): string {
   if (!d) return '—';
   const date = typeof d === 'string' ? new Date(d) : d;
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;

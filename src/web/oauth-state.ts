@@ -8,7 +8,7 @@ import type { Request } from 'express';
 const MAX_AGE_MS = 10 * 60_000;
 const MAX_PENDING = 5;
 
-export interface PendingAuthorization {
+interface PendingAuthorization {
   provider: string;
   /** What the finished authorization is for ('' is the provider's usual purpose). */
   purpose: string;
@@ -29,7 +29,7 @@ export function rememberState(req: Request, attempt: PendingAuthorization, now: 
   ]);
 }
 
-export type StateCheck = { ok: true; verifier: string; purpose: string } | { ok: false; reason: string };
+type StateCheck = { ok: true; verifier: string; purpose: string } | { ok: false; reason: string };
 
 export function takeState(req: Request, provider: string, state: unknown, now: number): StateCheck {
   if (typeof state !== 'string' || !state) return { ok: false, reason: 'The sign-in response had no state.' };

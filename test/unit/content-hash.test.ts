@@ -7,7 +7,7 @@ import {
   contentHashFromBlocks,
 } from '../../src/lib/content-hash.ts';
 
-// Test vectors for n bytes of 'A', from rclone's dbhash tests (reproduced in the Dropbox brief, section 6).
+// Test vectors for n bytes of 'A', from rclone's dbhash tests.
 const VECTORS: Array<[number, string]> = [
   [0, 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'],
   [1, '1cd6ef71e6e0ff46ad2609d403dc3fee244417089aa4461245a4e4fe23a55e42'],

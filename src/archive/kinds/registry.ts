@@ -24,7 +24,7 @@ const REPORT_KIND = {
 export const DATA_KINDS = [...CALL_LOG_KINDS, ...MESSAGE_KINDS, REPORT_KIND] as const satisfies ReadonlyArray<
   DataKind<string, DataToggleKey>
 >;
-export type DataKindId = (typeof DATA_KINDS)[number]['id'];
+type DataKindId = (typeof DATA_KINDS)[number]['id'];
 export const REPORT_KIND_ID = REPORT_KIND.id;
 /** Kinds of items RingCentral holds: every kind but the archiver's own reports. */
 export type ItemKindId = Exclude<DataKindId, typeof REPORT_KIND_ID>;
@@ -33,10 +33,6 @@ export const ITEM_KINDS = DATA_KINDS.filter(
 );
 
 const BY_ID = new Map<string, DataKind<DataKindId, DataToggleKey>>(DATA_KINDS.map((k) => [k.id, k]));
-
-export function isDataKind(id: string): id is DataKindId {
-  return BY_ID.has(id);
-}
 
 export function isItemKind(id: string): id is ItemKindId {
   return BY_ID.has(id) && id !== REPORT_KIND_ID;

@@ -32,11 +32,11 @@ import { wait } from './wait.ts';
 
 export type Platform = ReturnType<SDK['platform']>;
 
-export type QueryValue = string | number | boolean | ReadonlyArray<string | number> | undefined;
+type QueryValue = string | number | boolean | ReadonlyArray<string | number> | undefined;
 /** Arrays are sent as repeated keys (`messageType=SMS&messageType=Fax`), as RingCentral expects. */
 export type Query = Record<string, QueryValue>;
 
-export interface RequestOptions {
+interface RequestOptions {
   signal?: AbortSignal;
   headers?: Record<string, string>;
 }
@@ -49,9 +49,9 @@ export interface Download {
   contentType: string | null;
 }
 
-export type CallCounts = Record<RateGroup, number> & Record<string, number>;
+type CallCounts = Record<RateGroup, number> & Record<string, number>;
 
-export interface ApiStats {
+interface ApiStats {
   /** Requests RingCentral answered, per rate-limit group (as the answer named it). */
   calls: CallCounts;
   /** 429 answers seen (each one also cost a retry). */
@@ -63,7 +63,7 @@ export interface ApiStats {
   users: UserStats[];
 }
 
-export interface UserStats {
+interface UserStats {
   id: string;
   label: string;
   admin: boolean;

@@ -9,7 +9,7 @@ import type { RingCentralApi } from './api.ts';
 import { distinctRecords, listPages } from './paging.ts';
 import { toCallLogRecord, type CallLogRecord, type RawCallLogRecord, type RecordingRef } from './records.ts';
 
-export interface CallLogWindow {
+interface CallLogWindow {
   dateFrom: Date;
   dateTo: Date;
   signal?: AbortSignal;
@@ -17,7 +17,7 @@ export interface CallLogWindow {
   perPage?: number;
 }
 
-export const CALL_LOG_PATH = '/restapi/v1.0/account/~/call-log';
+const CALL_LOG_PATH = '/restapi/v1.0/account/~/call-log';
 
 /** Yields pages of records not yet seen in this read (a page may be empty after de-duplication). */
 export async function* readCallLog(

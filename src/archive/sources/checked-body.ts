@@ -11,7 +11,7 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { SourceError } from './source-error.ts';
 
-export interface CheckedBodyOptions {
+interface CheckedBodyOptions {
   /** Content-Length, or null when the server did not promise one. */
   expectedBytes: number | null;
   stallTimeoutMs: number;

@@ -14,7 +14,7 @@
 import type { RawMessageRecord } from './records.ts';
 import { SourceError } from './source-error.ts';
 
-export type ExportEntryName =
+type ExportEntryName =
   | { kind: 'mailbox'; extensionId: string }
   | { kind: 'attachment'; extensionId: string; messageId: string; attachmentId: string }
   | { kind: 'other' };

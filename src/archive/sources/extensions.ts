@@ -1,7 +1,7 @@
 /**
  * Every extension of the account (all types and statuses), with whether it has a mailbox.
  *
- * Which types own a message store is not documented (ringcentral.md §5). The rule used here:
+ * Which types own a message store is not documented by RingCentral. The rule used here:
  * users of any kind (`User`, `DigitalUser`, `VirtualUser`, `FlexibleUser`, `Limited`), `FaxUser`,
  * `Voicemail` (take-messages-only) and `Department` (call queues keep shared voicemail) have
  * one; IVR menus, park locations, paging groups, announcements, line groups, rooms, bots, sites,

@@ -5,7 +5,8 @@
  *
  * The arithmetic: a run can spend `lightLimit × windowsPerRun` Light calls; a share is kept back
  * for other Light calls (extension and account info, messages by id) and for anyone else using
- * the same token; each direct poll costs `callsPerMailbox` (1 for a message-sync ISync). So
+ * the same token; each direct poll costs `callsPerMailbox` (1: one page of the message store, which holds a
+ * mailbox's hour). So
  *
  *     capacity = floor(lightLimit × windowsPerRun × (1 − reserveShare) / callsPerMailbox)
  *
@@ -18,20 +19,20 @@
  */
 import type { Extension } from './records.ts';
 
-export interface MailboxBudget {
+interface MailboxBudget {
   /** Light requests per rate-limit window (X-Rate-Limit-Limit; RingCentral's default is 50). */
   lightLimit: number;
   /** Rate-limit windows the run may spend reading mailboxes directly. */
   windowsPerRun: number;
   /** Share of the Light budget left for everything else. Default 0.2. */
   reserveShare?: number;
-  /** Light calls one direct poll costs. Default 1 (one message-sync ISync). */
+  /** Light calls one direct poll costs. Default 1 (one page of the message-store list). */
   callsPerMailbox?: number;
   /** The last mailbox the previous run polled directly, as the pipeline stored it; null at first. */
   cursor: string | null;
 }
 
-export interface MailboxPlan {
+interface MailboxPlan {
   direct: Extension[];
   viaExport: Extension[];
   /** Store it for the next run; null when every mailbox fits (no rotation needed). */

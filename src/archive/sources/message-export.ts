@@ -35,7 +35,7 @@ export interface ExportedMessage {
   attachments: ExportedAttachment[];
 }
 
-export interface MessageExportOptions {
+interface MessageExportOptions {
   dateFrom: Date;
   dateTo: Date;
   /** Where the ZIPs are downloaded to (a temporary folder inside it is removed afterwards). */

@@ -1,11 +1,13 @@
 /**
  * The message store (voicemail, fax, SMS, pager/MMS) of every extension. Whether an admin token
- * may read other extensions' mailboxes directly is not documented (ringcentral.md §4.7, §5), so
+ * may read other extensions' mailboxes directly is not documented by RingCentral, so
  * there are two ways in, and the pipeline uses whichever the tenant allows and the budget fits:
  *
- * - direct, per mailbox (Light): `readMailbox` lists a window, `syncMailbox` follows changes with
- *   message-sync; a refusal is a `forbidden` SourceError carrying RingCentral's code (CMN-408
- *   permission, CMN-404 not an admin, CMN-403 no mailbox for this extension type);
+ * - direct, per mailbox (Light): `readMailbox` lists a window of the message store (from the
+ *   stream's cursor minus the lookback, which also catches messages changed or deleted late, so
+ *   message-sync's tokens are not needed); a refusal is a `forbidden` SourceError carrying
+ *   RingCentral's code (CMN-408 permission, CMN-404 not an admin, CMN-403 no mailbox for this
+ *   extension type);
  * - the admin message-store export (Heavy, account-wide): `readMessageExport`.
  *
  * `planMailboxPolling` decides per run which mailboxes are read directly and which come from the
@@ -20,12 +22,11 @@ import {
   type MessageType,
   type RawMessageRecord,
 } from './records.ts';
-import { SourceError } from './source-error.ts';
 
 export { readMessageExport, type ExportedAttachment, type ExportedMessage } from './message-export.ts';
-export { planMailboxPolling, type MailboxBudget, type MailboxPlan } from './mailbox-plan.ts';
+export { planMailboxPolling } from './mailbox-plan.ts';
 
-export interface MailboxWindow {
+interface MailboxWindow {
   dateFrom: Date;
   dateTo: Date;
   /** Omitted or empty: every type, including ones RingCentral adds later. */
@@ -38,7 +39,7 @@ export interface MailboxWindow {
  * deletes a voicemail before the hourly run must not take it out of the archive. Purged ones have
  * nothing left to archive.
  */
-export const ARCHIVED_AVAILABILITY = ['Alive', 'Deleted'] as const;
+const ARCHIVED_AVAILABILITY = ['Alive', 'Deleted'] as const;
 
 const mailboxPath = (extensionId: string) =>
   `/restapi/v1.0/account/~/extension/${encodeURIComponent(extensionId)}/message-store`;
@@ -61,76 +62,6 @@ export async function* readMailbox(
     listPages<RawMessageRecord>(api, mailboxPath(extensionId), query, window.signal),
     toMessageRecord,
   );
-}
-
-export interface MailboxSync {
-  syncType: 'FSync' | 'ISync';
-  /** ISync: new and changed messages (deleted or purged ones carry little more than id and availability). */
-  records: MessageRecord[];
-  /** Store it for the next run. */
-  syncToken: string;
-  syncTime: string;
-  /** FSync stopped short of dateFrom: read the rest of the window with `readMailbox`. */
-  olderRecordsExist: boolean;
-  /** The stored token was refused (MSG-333 or an invalid syncToken) and a full sync was done instead. */
-  fullSyncForced: boolean;
-}
-
-interface RawSync {
-  records?: RawMessageRecord[];
-  syncInfo: { syncType: 'FSync' | 'ISync'; syncToken: string; syncTime: string; olderRecordsExist?: boolean };
-}
-
-/**
- * message-sync for one mailbox (Light, no paging): a full sync from `dateFrom` without a token,
- * an incremental one with it. RingCentral overlaps incremental windows by ~5 s, so records can
- * repeat across runs; the ledger makes that harmless.
- */
-export async function syncMailbox(
-  api: RingCentralApi,
-  extensionId: string,
-  syncToken: string | null,
-  options: { dateFrom: Date; types?: readonly MessageType[]; signal?: AbortSignal },
-): Promise<MailboxSync> {
-  const path = `/restapi/v1.0/account/~/extension/${encodeURIComponent(extensionId)}/message-sync`;
-  const full = async (forced: boolean): Promise<MailboxSync> => {
-    const raw = await api.get<RawSync>(
-      path,
-      {
-        syncType: 'FSync',
-        dateFrom: options.dateFrom.toISOString(),
-        messageType: options.types && options.types.length > 0 ? [...options.types] : undefined,
-      },
-      { signal: options.signal },
-    );
-    return fromSync(raw, forced);
-  };
-  if (syncToken === null) return full(false);
-  try {
-    const raw = await api.get<RawSync>(path, { syncType: 'ISync', syncToken }, { signal: options.signal });
-    return fromSync(raw, false);
-  } catch (error) {
-    if (error instanceof SourceError && needsFullSync(error)) return full(true);
-    throw error;
-  }
-}
-
-/** MSG-333 "full synchronization is required", or a token RingCentral no longer accepts. */
-export function needsFullSync(error: SourceError): boolean {
-  return (
-    error.kind === 'bad-request' && (error.errorCode === 'MSG-333' || error.parameterName === 'syncToken')
-  );
-}
-
-function fromSync(raw: RawSync, forced: boolean): MailboxSync {
-  return {
-    syncType: raw.syncInfo.syncType,
-    records: (raw.records ?? []).map(toMessageRecord),
-    syncToken: raw.syncInfo.syncToken,
-    syncTime: raw.syncInfo.syncTime,
-    olderRecordsExist: raw.syncInfo.olderRecordsExist ?? false,
-    fullSyncForced: forced,
-  };
 }
 
 /** An attachment's content (Medium), from its absolute `uri` (media host) as given. */

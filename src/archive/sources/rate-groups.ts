@@ -6,7 +6,7 @@
  */
 import type { RateGroup } from '../../lib/rate-limiter.ts';
 
-export interface RouteGroup {
+interface RouteGroup {
   /** A stable name for the kind of request, the key for learned corrections. */
   route: string;
   group: RateGroup;
@@ -44,12 +44,6 @@ const RULES: readonly RouteRule[] = [
     group: 'Light',
     method: 'GET',
     pattern: new RegExp(`/extension/${SEGMENT}/message-store(/${SEGMENT})?$`),
-  },
-  {
-    route: 'message-sync',
-    group: 'Light',
-    method: 'GET',
-    pattern: new RegExp(`/extension/${SEGMENT}/message-sync$`),
   },
   {
     route: 'extension-list',

@@ -8,7 +8,7 @@
  * so it is taken from `conversation.id`, which RingCentral sends as a string.
  */
 
-export interface PageLink {
+interface PageLink {
   uri: string;
 }
 
@@ -55,7 +55,7 @@ export interface RecordingRef {
   contentUri: string;
 }
 
-export interface CallLogCommon {
+interface CallLogCommon {
   startTime: string;
   duration?: number;
   durationMs?: number;
@@ -75,7 +75,7 @@ export interface CallLogCommon {
   message?: { id: string; type: string; uri?: string };
 }
 
-export interface CallLogLeg extends CallLogCommon {
+interface CallLogLeg extends CallLogCommon {
   legType?: string;
   master?: boolean;
 }
@@ -109,7 +109,7 @@ export function toCallLogRecord(raw: RawCallLogRecord): CallLogRecord {
 // ── Message store ────────────────────────────────────────────────────────────────────────────────
 
 export type MessageType = 'Fax' | 'SMS' | 'VoiceMail' | 'Pager' | 'Text';
-export type Availability = 'Alive' | 'Deleted' | 'Purged';
+type Availability = 'Alive' | 'Deleted' | 'Purged';
 export type AttachmentType =
   'AudioRecording' | 'AudioTranscription' | 'Text' | 'SourceDocument' | 'RenderedDocument' | 'MmsAttachment';
 
@@ -126,7 +126,7 @@ export interface MessageAttachment {
   height?: number;
 }
 
-export interface MessageParty {
+interface MessageParty {
   phoneNumber?: string;
   extensionNumber?: string;
   extensionId?: string;

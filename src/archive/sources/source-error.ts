@@ -19,9 +19,9 @@ import { redactUrl } from '../../lib/logger.ts';
 import { DEFAULT_PENALTY_MS, retryAfterMs } from '../../lib/rate-limiter.ts';
 import { pathOf } from './rate-groups.ts';
 
-export type SourceErrorKind = 'retry' | 'gone' | 'forbidden' | 'auth' | 'bad-request';
+type SourceErrorKind = 'retry' | 'gone' | 'forbidden' | 'auth' | 'bad-request';
 
-export interface SourceErrorInit {
+interface SourceErrorInit {
   kind: SourceErrorKind;
   message: string;
   status?: number | null;

@@ -47,7 +47,7 @@ export interface StreamDefinition<P extends object> {
 }
 
 /** 'more': the stream has more to read (a later run continues it); 'refused': see `refused`. */
-export type StreamOutcome = 'done' | 'more' | 'refused';
+type StreamOutcome = 'done' | 'more' | 'refused';
 
 export async function runStream<P extends object>(
   env: RunEnv,

@@ -48,7 +48,7 @@ export async function* ledgerEntries(store: Store, tenantId: string): AsyncGener
   } while (after);
 }
 
-export interface Comparison {
+interface Comparison {
   expected: number;
   ok: number;
   missing: number;
@@ -60,7 +60,7 @@ export interface Comparison {
   unexpected: RemoteFile[];
 }
 
-export interface CompareOptions {
+interface CompareOptions {
   company: string;
   maxTracked: number;
 }

@@ -21,14 +21,14 @@ import { SourceError } from '../sources/source-error.ts';
  *     requests; messages left over are tried again by the next verification.
  */
 
-export const MAX_MAILBOX_PROBES = 200;
+const MAX_MAILBOX_PROBES = 200;
 
 /** Not repaired this time for a reason that may pass; the next verification tries again. */
 export class RepairLater extends Error {
   override name = 'RepairLater';
 }
 
-export interface MessageFinderDeps {
+interface MessageFinderDeps {
   api: RingCentralApi;
   destination: Destination;
   store: Store;

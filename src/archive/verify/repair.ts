@@ -44,7 +44,7 @@ const settle = (problem: Problem, outcome: RepairOutcome, detail: string) => {
 
 const STOPPED = 'Not attempted: the verification stopped (time limit or shutdown) before this file.';
 
-export type Refetch = (entry: Problem['entry'], signal: AbortSignal) => Promise<Refetched>;
+type Refetch = (entry: Problem['entry'], signal: AbortSignal) => Promise<Refetched>;
 
 /** Repairs every file problem except daily reports; throws a StopRun (reconnect, full) after. */
 export async function repairFiles(

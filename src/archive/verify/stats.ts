@@ -2,7 +2,7 @@ import type { JsonObject } from '../../store/types.ts';
 import type { VerifyReport } from './types.ts';
 
 /** Entries of each list kept on the run row (the report file in the destination has them all). */
-export const RUN_LIST_LIMIT = 300;
+const RUN_LIST_LIMIT = 300;
 
 /**
  * A verification's figures for its run row (trigger 'verify'), which the dashboard shows:

@@ -31,7 +31,7 @@ export type VerifyDeps = Pick<
   'store' | 'logger' | 'metrics' | 'clock' | 'timeBoxMs' | 'ringcentral' | 'destination' | 'reconnectNeeded'
 > & { leaseTtlMs?: number };
 
-export interface VerifyOptions {
+interface VerifyOptions {
   workerId: string;
   signal?: AbortSignal;
 }
@@ -48,7 +48,7 @@ export type VerifyOutcome =
       problem: string | null;
     };
 
-export const VERIFY_TRIGGER = 'verify';
+const VERIFY_TRIGGER = 'verify';
 
 /**
  * Repairs arrive paced by RingCentral's limits, so a commit batch (where the destination batches)

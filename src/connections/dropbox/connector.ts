@@ -40,7 +40,7 @@ export function dropboxFetch(app: Pick<DropboxAppConfig, 'simulatorUrl'>): typeo
   return app.simulatorUrl ? simulatorFetch(app.simulatorUrl, nodeHttpFetch) : nodeHttpFetch;
 }
 
-export function isDropboxGrantLost(error: unknown): boolean {
+function isDropboxGrantLost(error: unknown): boolean {
   if (!(error instanceof DropboxResponseError)) return false;
   const body = (error as DropboxResponseError<{ error?: unknown }>).error as
     { error?: unknown } | string | undefined;

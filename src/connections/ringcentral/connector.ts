@@ -48,7 +48,7 @@ export function newRingCentralSdk(app: RingCentralAppConfig): SDK {
 }
 
 /** True when RingCentral says the refresh token (and so the whole authorization) is gone. */
-export function isRingCentralGrantLost(error: unknown): boolean {
+function isRingCentralGrantLost(error: unknown): boolean {
   const e = error as { message?: string; response?: { status?: number } } | null;
   const message = e?.message ?? '';
   if (/Refresh token (is missing|has expired)/i.test(message)) return true;

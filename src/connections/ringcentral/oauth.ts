@@ -8,12 +8,7 @@ import { newRingCentralSdk } from './connector.ts';
  */
 
 /** App permissions archiving needs, as RingCentral names them in the token's `scope`. */
-export const REQUIRED_RINGCENTRAL_PERMISSIONS = [
-  'ReadAccounts',
-  'ReadCallLog',
-  'ReadCallRecording',
-  'ReadMessages',
-];
+const REQUIRED_RINGCENTRAL_PERMISSIONS = ['ReadAccounts', 'ReadCallLog', 'ReadCallRecording', 'ReadMessages'];
 
 export interface RingCentralAuthorization extends Authorization<RingCentralTokens> {
   provider: 'ringcentral';

@@ -16,9 +16,9 @@ import { providerInfo } from '../registry.ts';
  * in the vault like tokens. Nothing here expires, so there is no keep-alive and nothing to revoke.
  */
 
-export type SftpAuthorization = Authorization<SftpCredentials>;
+type SftpAuthorization = Authorization<SftpCredentials>;
 
-export interface SftpProvider extends ConnectionProvider<SftpAuthorization> {
+interface SftpProvider extends ConnectionProvider<SftpAuthorization> {
   readonly id: 'sftp';
   readonly flow: FormFlow<SftpAuthorization>;
   /** The company's credentials, opened from the vault. */

@@ -21,7 +21,7 @@ import { callDropbox, type CallContext } from './retry.ts';
  *   overlap a batch either.
  */
 
-export interface CommitRequest {
+interface CommitRequest {
   sessionId: string;
   /** Bytes in the session (the cursor offset at which it is finished). */
   size: number;
@@ -30,7 +30,7 @@ export interface CommitRequest {
   contentHash: string;
 }
 
-export interface BatchOptions {
+interface BatchOptions {
   batchSize: number;
   idleMs: number;
   maxWaitMs: number;

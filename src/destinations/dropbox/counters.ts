@@ -1,5 +1,5 @@
 /** What the adapter counts for the run report; every key is always present (zero until used). */
-export const COUNTER_NAMES = [
+const COUNTER_NAMES = [
   /** Calls that commit files: finish_batch_v2 (the only commit route the adapter uses). */
   'commitCalls',
   'startCalls',

@@ -86,7 +86,7 @@ export function dropboxCapabilities(batchSize: number = DROPBOX_DESTINATION_DEFA
 }
 
 /** What a Dropbox put confirms, beyond the port's fields: the committed revision and file id. */
-export interface DropboxCommittedFile extends CommittedFile {
+interface DropboxCommittedFile extends CommittedFile {
   rev: string;
   id: string;
 }

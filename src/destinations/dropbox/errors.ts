@@ -35,7 +35,7 @@ export class DropboxDestinationError extends DestinationError {
 }
 
 /** The SDK's error shape, checked structurally (its d.ts does not declare it an Error subclass). */
-export interface DropboxResponseErrorLike {
+interface DropboxResponseErrorLike {
   name: 'DropboxResponseError';
   status: number;
   headers?: { get(name: string): string | null };
@@ -45,7 +45,7 @@ export interface DropboxResponseErrorLike {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-export function isDropboxResponseError(error: unknown): error is DropboxResponseErrorLike {
+function isDropboxResponseError(error: unknown): error is DropboxResponseErrorLike {
   return isRecord(error) && error.name === 'DropboxResponseError' && typeof error.status === 'number';
 }
 
@@ -159,7 +159,7 @@ const NETWORK_CODES =
   /^(ECONNRESET|ECONNREFUSED|ECONNABORTED|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR_\w+)$/;
 
 /** fetch and socket failures: the request may or may not have reached Dropbox. */
-export function isNetworkError(error: unknown): boolean {
+function isNetworkError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   if (error.name === 'TimeoutError') return true;
   const code = (error as { code?: unknown }).code;

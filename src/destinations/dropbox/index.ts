@@ -10,11 +10,9 @@ import { DROPBOX } from './identity.ts';
 
 /** The Dropbox destination adapter's public surface, and its entry in the destination registry. */
 export { directAccess, type DropboxClientAccess } from './access.ts';
-export { COUNTER_NAMES, type CounterName } from './counters.ts';
+export { type CounterName } from './counters.ts';
 export {
   createDropboxDestination,
-  DROPBOX_DESTINATION_DEFAULTS,
-  type DropboxCommittedFile,
   type DropboxDestination,
   type DropboxDestinationOptions,
 } from './destination.ts';
@@ -29,7 +27,7 @@ function chunkSizeFor(bufferBytes: number): number {
   return Math.min(148, Math.max(4, Math.floor(bufferBytes / 2 / (4 * MIB)) * 4)) * MIB;
 }
 
-export function dropboxOptions(options: OpenOptions): DropboxDestinationOptions {
+function dropboxOptions(options: OpenOptions): DropboxDestinationOptions {
   return {
     ...(options.batchIdleMs !== undefined ? { batchIdleMs: options.batchIdleMs } : {}),
     ...(options.batchMaxWaitMs !== undefined ? { batchMaxWaitMs: options.batchMaxWaitMs } : {}),

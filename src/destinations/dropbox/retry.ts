@@ -59,7 +59,7 @@ export interface CallContext {
   pause: RatePause;
 }
 
-export type DropboxCall<T> = (client: Dropbox, request: DropboxRequestOptions, attempt: number) => Promise<T>;
+type DropboxCall<T> = (client: Dropbox, request: DropboxRequestOptions, attempt: number) => Promise<T>;
 
 /**
  * Runs `fn` until it succeeds, fails for good, or `signal` aborts (then it rejects with the signal's

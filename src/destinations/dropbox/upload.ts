@@ -16,7 +16,7 @@ import { callDropbox, type CallContext } from './retry.ts';
  * uncommitted session, which Dropbox drops after 7 days.
  */
 
-export interface UploadedSession extends SourceTotals {
+interface UploadedSession extends SourceTotals {
   sessionId: string;
 }
 

@@ -42,7 +42,7 @@ export const SFTP_CAPABILITIES = {
   versions: false,
 } as const satisfies DestinationCapabilities;
 
-export interface SftpDestinationOptions {
+interface SftpDestinationOptions {
   /** Puts sending at once over the one connection. Default 32 (as many as a run starts). */
   maxConcurrentPuts?: number;
   /** Bytes per SFTP write request. Default 64 KiB. */

@@ -13,7 +13,7 @@ import type { SftpSession } from './session.ts';
  * Anything the command did not answer for is read back.
  */
 
-export type HashMethod = 'unknown' | 'exec' | 'read-back';
+type HashMethod = 'unknown' | 'exec' | 'read-back';
 
 export interface ServerFile {
   /** Absolute path on the server. */
@@ -26,7 +26,7 @@ const MAX_COMMAND_BYTES = 64 * 1024;
 /** A line of sha256sum output is the hash, two characters and the name. */
 const MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
 
-export function shellQuote(text: string): string {
+function shellQuote(text: string): string {
   return `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
@@ -34,7 +34,7 @@ export function shellQuote(text: string): string {
  * sha256sum's lines: "<64 hex>  <name>" (or " *<name>" in binary mode); a name holding a backslash
  * or a line break is escaped (\\, \n, \r) and its line starts with a backslash.
  */
-export function parseSha256sum(output: string): Map<string, string> {
+function parseSha256sum(output: string): Map<string, string> {
   const hashes = new Map<string, string>();
   for (const line of output.split('\n')) {
     const match = /^(\\?)([0-9a-f]{64}) [ *](.+)$/s.exec(line);
@@ -120,7 +120,7 @@ export async function readBack(s: SftpSession, path: string, knownSize?: number)
   }
 }
 
-export interface RemoteHasher {
+interface RemoteHasher {
   /** How hashes are being computed: decided on the first files hashed. */
   readonly method: HashMethod;
   /** Files hashed by the server's sha256sum, and files read back. */

@@ -5,12 +5,12 @@ import { SFTP } from './identity.ts';
 
 /** The SFTP destination adapter's public surface, and its entry in the destination registry. */
 export { fingerprintOf, type SftpCredentials } from './credentials.ts';
-export { createSftpDestination, type SftpDestinationOptions } from './destination.ts';
+export { createSftpDestination } from './destination.ts';
 export { SFTP, SFTP_HASH } from './identity.ts';
-export { checkSftpSetup, SftpSetupRefused, type SftpSetup, type SftpSetupAnswers } from './setup.ts';
+export { checkSftpSetup, SftpSetupRefused } from './setup.ts';
 
 /** What the runtime hands the adapter: the company's credentials, opened from the vault when used. */
-export type SftpAccess = () => Promise<SftpCredentials>;
+type SftpAccess = () => Promise<SftpCredentials>;
 
 export const sftpDestination: DestinationDefinition<SftpAccess> = {
   ...SFTP,

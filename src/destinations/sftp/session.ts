@@ -21,7 +21,7 @@ export interface HostKey {
   type: string;
 }
 
-export const CONNECT_TIMEOUT_MS = 20_000;
+const CONNECT_TIMEOUT_MS = 20_000;
 
 export interface SftpSession {
   readonly sftp: SFTPWrapper;
@@ -51,7 +51,7 @@ export interface SftpSession {
   end(): void;
 }
 
-export interface ExecResult {
+interface ExecResult {
   /** null when the command ended without an exit status (a signal, or the channel cut). */
   code: number | null;
   stdout: Buffer;

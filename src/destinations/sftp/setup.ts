@@ -15,7 +15,7 @@ export class SftpSetupRefused extends Error {
   override name = 'SftpSetupRefused';
 }
 
-export interface SftpSetupAnswers {
+interface SftpSetupAnswers {
   host?: string;
   port?: string;
   username?: string;
@@ -26,7 +26,7 @@ export interface SftpSetupAnswers {
   hostKeyFingerprint?: string;
 }
 
-export interface SftpSetup {
+interface SftpSetup {
   credentials: SftpCredentials;
   /** user@host:port, the account the connection row names. */
   accountId: string;

@@ -14,7 +14,7 @@ import { verifyDeps } from './deps.ts';
  * still records and reports what was found.
  */
 
-export const EXIT = { clean: 0, problems: 1, notVerified: 3 } as const;
+const EXIT = { clean: 0, problems: 1, notVerified: 3 } as const;
 
 const PROBLEM_LINES = 20;
 

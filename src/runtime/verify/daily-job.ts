@@ -14,7 +14,7 @@ import { verifyDeps } from './deps.ts';
  * restarting workers never pushes it back.
  */
 
-export const VERIFY_SCHEDULE = '17 3 * * *';
+const VERIFY_SCHEDULE = '17 3 * * *';
 
 /** Companies one worker verifies at once: each lists a whole archive. */
 const VERIFY_CONCURRENCY = 2;
@@ -27,7 +27,7 @@ const VERIFY_LOCK_LIMIT = 4 * VERIFY_CONCURRENCY;
 /** Companies queued per page. */
 const PAGE_SIZE = 500;
 
-export interface DailyVerify {
+interface DailyVerify {
   /** Asks running verifications to stop (shutdown); each still records what it found. */
   stop(): void;
 }

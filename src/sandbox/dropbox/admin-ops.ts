@@ -38,7 +38,7 @@ export interface SimFilesSnapshot {
   accounts: Array<{ accountId: string; email: string; files: SimFileSummary[] }>;
 }
 
-export interface SimAccountStats extends CallStats {
+interface SimAccountStats extends CallStats {
   accountId: string;
   email: string;
   usedBytes: number;

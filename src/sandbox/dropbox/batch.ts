@@ -16,7 +16,7 @@ import { readCommitInfo, type CommitInfo } from './write.ts';
  * under one hold of the namespace lock, which is why Dropbox recommends it over many finishes.
  */
 
-export const MAX_BATCH_ENTRIES = 1000;
+const MAX_BATCH_ENTRIES = 1000;
 
 interface BatchEntry {
   sessionId: string;

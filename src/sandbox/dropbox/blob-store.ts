@@ -81,7 +81,7 @@ export class BlobStore {
   }
 }
 
-export interface ReceiveOptions {
+interface ReceiveOptions {
   file: string;
   position: number;
   /** Bytes past this many are counted but neither stored nor hashed. */

@@ -37,7 +37,7 @@ ${body}
 </html>
 `;
 
-export interface ConsentView {
+interface ConsentView {
   appKey: string;
   scopes: string[];
   /** The original authorize parameters, carried through the form as hidden fields. */

@@ -7,7 +7,7 @@ import type { SimState } from './state.ts';
 import type { AccessTokenRecord } from './tokens.ts';
 
 /** How a route takes its argument and returns its result, as in the SDK's route table. */
-export type RouteStyle = 'rpc' | 'upload' | 'download';
+type RouteStyle = 'rpc' | 'upload' | 'download';
 
 export interface RouteContext {
   sim: SimState;

@@ -11,7 +11,7 @@ import { parsePath } from './paths.ts';
  */
 
 /** Header values must be ASCII: every character from U+007F up is written as a `\uXXXX` escape. */
-export function headerSafeJson(value: JsonValue): string {
+function headerSafeJson(value: JsonValue): string {
   return JSON.stringify(value).replace(
     /[\u007f-\uffff]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,

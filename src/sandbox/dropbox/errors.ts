@@ -7,7 +7,7 @@
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
-export interface FileBody {
+interface FileBody {
   file: string;
   start: number;
   /** Inclusive, as in a `Range` header. */
@@ -85,7 +85,7 @@ export function routeError(error: JsonObject, status = 409): Reply {
   return { ...json({ error_summary: summary, error }, status), statusMessage: summary };
 }
 
-export type AuthErrorTag = 'invalid_access_token' | 'expired_access_token' | 'missing_scope';
+type AuthErrorTag = 'invalid_access_token' | 'expired_access_token' | 'missing_scope';
 
 export function authError(tag: AuthErrorTag, extra: JsonObject = {}): Reply {
   const reply = routeError({ '.tag': tag, ...extra }, 401);

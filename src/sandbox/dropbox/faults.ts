@@ -6,7 +6,7 @@ import { z } from 'zod';
  * `tooManyRequests.next`) count down as they fire.
  */
 
-export interface TooManyRequestsFault {
+interface TooManyRequestsFault {
   /** The next N API calls (any token) get 429 `too_many_requests`. */
   next: number;
   /** At most `limit` calls per `windowSeconds` per app and account; the rest get 429. */

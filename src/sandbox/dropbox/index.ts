@@ -30,7 +30,7 @@ export type { DropboxSimFaults, DropboxSimFaultsInput } from './faults.ts';
 export type { SimFileSummary, SimFilesSnapshot, SimStatsSnapshot } from './admin-ops.ts';
 export type { CallStats } from './stats.ts';
 
-export interface DropboxSimApp {
+interface DropboxSimApp {
   appKey: string;
   appSecret: string;
   redirectUris: string[];
@@ -76,8 +76,8 @@ export interface DropboxSim {
   ): Promise<JsonObject>;
 }
 
-export const DEFAULT_ACCESS_TOKEN_TTL_SECONDS = 14_400;
-export const DEFAULT_QUOTA_BYTES = 2 * 1024 * 1024 * 1024;
+const DEFAULT_ACCESS_TOKEN_TTL_SECONDS = 14_400;
+const DEFAULT_QUOTA_BYTES = 2 * 1024 * 1024 * 1024;
 
 export async function startDropboxSimulator(options: DropboxSimOptions): Promise<DropboxSim> {
   const sim = await SimState.create({

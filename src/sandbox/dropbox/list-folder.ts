@@ -12,9 +12,9 @@ import { parsePath } from './paths.ts';
  * that, deletions included, so cursors never go stale: `reset` is never returned.
  */
 
-export const MAX_LIST_LIMIT = 2000;
+const MAX_LIST_LIMIT = 2000;
 /** Dropbox publishes no default page size; the simulator pages at the maximum when none is asked. */
-export const DEFAULT_LIST_LIMIT = MAX_LIST_LIMIT;
+const DEFAULT_LIST_LIMIT = MAX_LIST_LIMIT;
 
 interface Cursor {
   /** Account, folder (lower-case, "" for the root), recursive, include_deleted, page size. */

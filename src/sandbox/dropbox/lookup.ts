@@ -5,7 +5,7 @@ import { lowerPath, type ParsedPath } from './paths.ts';
 
 /** Finding what a read path (`/a/b`, `id:...`, `id:.../rest`, `ns:<root>/...`, `rev:...`) refers to. */
 
-export type LookupResult = { root: true } | { node: Node } | { error: JsonObject };
+type LookupResult = { root: true } | { node: Node } | { error: JsonObject };
 
 export const notFound = (): JsonObject => ({ '.tag': 'not_found' });
 

@@ -7,7 +7,7 @@ import { badInput, fail } from './errors.ts';
  */
 
 /** The Stone patterns, verbatim, because Dropbox quotes them in its 400 messages. */
-export const PATH_PATTERNS = {
+const PATH_PATTERNS = {
   write: String.raw`(/(.|[\r\n])*)|(ns:[0-9]+(/(.|[\r\n])*)?)`,
   writeOrId: String.raw`(/(.|[\r\n])*)|(ns:[0-9]+(/(.|[\r\n])*)?)|(id:.*)`,
   read: String.raw`(/(.|[\r\n])*|id:.*)|(rev:[0-9a-f]{9,})|(ns:[0-9]+(/.*)?)`,
@@ -16,7 +16,7 @@ export const PATH_PATTERNS = {
 
 export type PathKind = keyof typeof PATH_PATTERNS;
 
-export type PathRef =
+type PathRef =
   | { kind: 'root' }
   | { kind: 'path'; components: string[] }
   | { kind: 'id'; id: string; components: string[] }
@@ -50,7 +50,7 @@ const DISALLOWED_NAMES = new Set([
   '.dropbox.attr',
 ]);
 
-export const MAX_COMPONENT_UTF16_UNITS = 255;
+const MAX_COMPONENT_UTF16_UNITS = 255;
 
 export function parsePath(raw: string, kind: PathKind, site: ArgSite, field = 'path'): ParsedPath {
   const reject = (message: string): never => {
@@ -115,8 +115,4 @@ function isMalformedName(name: string): boolean {
 /** The case-insensitive key of a path: Dropbox compares paths without regard to case. */
 export function lowerPath(components: readonly string[]): string {
   return components.length === 0 ? '' : `/${components.map((c) => c.toLowerCase()).join('/')}`;
-}
-
-export function displayPath(components: readonly string[]): string {
-  return components.length === 0 ? '' : `/${components.join('/')}`;
 }

@@ -21,7 +21,7 @@ import { commitFile, readCommitInfo, type CommitInfo, type CommitOutcome } from 
 
 /** files/upload_session/start, append_v2 (and v1 append), finish. */
 
-export function dataCall(ctx: RouteContext, contentHash: string | undefined): DataCall {
+function dataCall(ctx: RouteContext, contentHash: string | undefined): DataCall {
   return {
     body: ctx.req,
     contentHash,
@@ -30,7 +30,7 @@ export function dataCall(ctx: RouteContext, contentHash: string | undefined): Da
   };
 }
 
-export const problemJson = (problem: SessionProblem): JsonObject => ({
+const problemJson = (problem: SessionProblem): JsonObject => ({
   '.tag': problem.tag,
   ...problem.extra,
 });

@@ -17,7 +17,7 @@ import { newSessionId } from './ids.ts';
 export const MAX_REQUEST_BYTES = 150 * 1024 * 1024;
 /** One session: 2^41 - 2^22 bytes, from the spec. */
 export const MAX_SESSION_BYTES = 2 ** 41 - 2 ** 22;
-export const SESSION_TTL_MS = 7 * 24 * 3600 * 1000;
+const SESSION_TTL_MS = 7 * 24 * 3600 * 1000;
 /** Concurrent sessions take pieces in multiples of 2^22 bytes at offsets that are multiples of it. */
 export const CONCURRENT_CHUNK = 4 * 1024 * 1024;
 

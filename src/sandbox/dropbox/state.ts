@@ -18,7 +18,7 @@ export interface SimApp {
   scopes: string[];
 }
 
-export interface SimStateOptions {
+interface SimStateOptions {
   apps: Array<{ appKey: string; appSecret: string; redirectUris: string[]; scopes?: string[] }>;
   accessTokenTtlSeconds: number;
   storageDir: string | undefined;
@@ -27,7 +27,7 @@ export interface SimStateOptions {
 }
 
 /** A `finish_batch` (v1) job: polled through `finish_batch/check` until it has entries. */
-export interface BatchJob {
+interface BatchJob {
   accountId: string;
   entries: JsonObject[] | null;
 }

@@ -16,7 +16,7 @@ import type { SimState } from './state.ts';
  * serves that path itself (a client pointed at the simulator maps the host, as simulatorFetch does).
  */
 
-export const TEMPORARY_LINK_TTL_MS = 4 * 3_600_000;
+const TEMPORARY_LINK_TTL_MS = 4 * 3_600_000;
 
 /** The path a link's host serves: `/cd/0/get/<token>/file`. */
 export const LINK_PATH = '/cd/0/get/:token/:name';
@@ -93,7 +93,7 @@ const MIME_TYPES: Record<string, string> = {
   vcf: 'text/vcard',
 };
 
-export function mimeTypeOf(name: string): string {
+function mimeTypeOf(name: string): string {
   const dot = name.lastIndexOf('.');
   return (dot >= 0 && MIME_TYPES[name.slice(dot + 1).toLowerCase()]) || 'application/octet-stream';
 }

@@ -10,7 +10,7 @@ import { newAccessToken, newAuthCode, newRefreshToken } from './ids.ts';
  */
 
 /** RFC 6749 recommends at most 10 minutes; Dropbox does not publish its figure. */
-export const AUTH_CODE_TTL_MS = 10 * 60 * 1000;
+const AUTH_CODE_TTL_MS = 10 * 60 * 1000;
 
 /** What an app may ask for when it names no scope: the scopes of a typical file-archiving app. */
 export const DEFAULT_APP_SCOPES = [

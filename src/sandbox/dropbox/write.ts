@@ -14,7 +14,7 @@ import type { SimState } from './state.ts';
  * Failures are WriteError values for the route to wrap in its own union.
  */
 
-export type WriteMode = { tag: 'add' } | { tag: 'overwrite' } | { tag: 'update'; rev: string };
+type WriteMode = { tag: 'add' } | { tag: 'overwrite' } | { tag: 'update'; rev: string };
 
 export interface CommitInfo {
   path: ParsedPath;
@@ -53,7 +53,7 @@ export function readCommitInfo(reader: ArgReader, obj: Obj, prefix = ''): Commit
   };
 }
 
-export function pathProblemError(problem: PathProblem): JsonObject {
+function pathProblemError(problem: PathProblem): JsonObject {
   return problem === 'malformed_path'
     ? { '.tag': 'malformed_path', malformed_path: null }
     : { '.tag': problem };
@@ -65,7 +65,7 @@ const conflict = (kind: 'file' | 'folder' | 'file_ancestor'): JsonObject => ({
 });
 
 /** The display components a write targets, or the WriteError why it cannot. */
-export function writeComponents(account: Account, parsed: ParsedPath): string[] | JsonObject {
+function writeComponents(account: Account, parsed: ParsedPath): string[] | JsonObject {
   if (parsed.problem) return pathProblemError(parsed.problem);
   const ref = parsed.ref;
   let components: string[];

@@ -18,7 +18,7 @@ import {
 const DAY_MS = 86_400_000;
 
 /** Told about changes made after creation (new activity, deletions): the notification source. */
-export interface AccountListener {
+interface AccountListener {
   added(calls: CallRecord[], messages: Message[]): void;
   messageChanged(message: Message): void;
 }

@@ -92,7 +92,7 @@ export function applyFaults(
   return { faults: state.faults.view(), revokedSessions };
 }
 
-export type DeleteInput = z.infer<typeof deleteSchema>;
+type DeleteInput = z.infer<typeof deleteSchema>;
 
 /** Removes a recording or message; false when there was nothing live to delete. */
 export function deleteItem(state: SimState, input: DeleteInput): boolean {

@@ -25,7 +25,7 @@ export interface ApiContext {
   group: RateGroup;
 }
 
-export type ApiHandler = (req: Request, res: Response, ctx: ApiContext) => Promise<void> | void;
+type ApiHandler = (req: Request, res: Response, ctx: ApiContext) => Promise<void> | void;
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -56,7 +56,7 @@ function bearer(req: Request, allowQueryToken: boolean): string | undefined {
   return undefined;
 }
 
-export interface RouteOptions {
+interface RouteOptions {
   group: RateGroup;
   /** App permission the route needs (x-app-permission), or null. */
   permission: string | null;

@@ -5,7 +5,7 @@
  */
 import type { Response } from 'express';
 
-export interface RcErrorBody {
+interface RcErrorBody {
   errorCode?: string;
   message: string;
   errors: Array<{ errorCode: string; message: string; [key: string]: unknown }>;
@@ -25,7 +25,7 @@ export class RcHttpError extends Error {
   }
 }
 
-export function errorBody(
+function errorBody(
   code: string,
   message: string,
   details: Record<string, string> = {},
@@ -63,7 +63,7 @@ export const rcErrors = {
   invalidUri(): RcHttpError {
     return new RcHttpError(404, errorBody('CMN-120', 'Invalid URI'));
   },
-  /** Missing app permission: the exact shape of a real 403 (see the API brief §6.1). */
+  /** Missing app permission: the exact shape of a real 403 (RingCentral's error JSON: errorCode, message, errors[] with permissionName). */
   appPermission(permission: string): RcHttpError {
     const message = `In order to call this API endpoint, application needs to have [${permission}] permission`;
     return new RcHttpError(
@@ -113,7 +113,7 @@ export const rcErrors = {
   },
 };
 
-export type OAuthErrorCode =
+type OAuthErrorCode =
   | 'invalid_request'
   | 'invalid_client'
   | 'invalid_grant'

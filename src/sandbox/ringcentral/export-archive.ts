@@ -28,12 +28,7 @@ const EXTENSIONS: Record<string, string> = {
   'text/plain': 'txt',
 };
 
-export function attachmentPath(
-  accountId: string,
-  extensionId: number,
-  messageId: number,
-  att: Attachment,
-): string {
+function attachmentPath(accountId: string, extensionId: number, messageId: number, att: Attachment): string {
   const ext = EXTENSIONS[att.contentType] ?? 'bin';
   return `account/${accountId}/extension/${extensionId}/message-store/content/${messageId}/${att.id}.${ext}`;
 }

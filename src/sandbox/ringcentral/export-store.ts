@@ -24,7 +24,7 @@ export interface ExportTask {
   archives?: ExportArchive[];
 }
 
-export type ExportStatus = 'Accepted' | 'InProgress' | 'Completed';
+type ExportStatus = 'Accepted' | 'InProgress' | 'Completed';
 
 export class ExportStore {
   readonly delayMs: number;

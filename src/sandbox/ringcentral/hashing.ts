@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import type { ContentSource } from './seed/media.ts';
 
-export interface Digest {
+interface Digest {
   sha256: string;
   crc32: number;
 }

@@ -43,7 +43,7 @@ export function telephonySessionIdOf(base: number, seq: number): string {
     .padStart(8, '0')}z${seq.toString(16)}`;
 }
 
-export function hashString32(text: string): number {
+function hashString32(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return h >>> 0;

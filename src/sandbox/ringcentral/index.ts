@@ -36,19 +36,19 @@ export type { ActivityInput, ActivityResult } from './activity.ts';
 export type { FaultsInput, FaultsView } from './faults.ts';
 export type { Inventory } from './inventory.ts';
 export type { LoggedRequest } from './request-log.ts';
-export { guideCompany, type GuideCompanyOptions } from './seed/guide-company.ts';
+export { guideCompany } from './seed/guide-company.ts';
 export type { SimDeliveryView, SimSubscriptionView } from './subscriptions/sim-view.ts';
 export type { WebhookOptions } from './subscriptions/hub.ts';
 
 /** A recording RingCentral no longer keeps by its own rules (`rule`: 90 days, or the cap). */
-export interface DroppedRecording {
+interface DroppedRecording {
   id: string;
   callId: string;
   startTime: string;
   rule: 'retention' | 'cap';
 }
-export type RcSimAccountStats = AccountStats & { accountId: string };
-export type RcSimStats = StatsSnapshot;
+type RcSimAccountStats = AccountStats & { accountId: string };
+type RcSimStats = StatsSnapshot;
 
 export interface RcSimAccountSummary {
   accountId: string;

@@ -4,7 +4,7 @@
  * omits totals and `lastPage` (as in RingCentral's call-log examples); other lists include them.
  */
 
-export interface PageResult<T> {
+interface PageResult<T> {
   uri: string;
   records: T[];
   paging: Record<string, number>;

@@ -4,7 +4,7 @@
  */
 import { rcErrors } from './errors.ts';
 
-export interface SyncTokenData {
+interface SyncTokenData {
   kind: 'call-log' | 'extract' | 'messages';
   accountId: string;
   extensionId?: number;

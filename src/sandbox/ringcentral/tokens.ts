@@ -38,7 +38,7 @@ export interface Session {
   refreshTokens: Set<string>;
 }
 
-export interface AccessToken {
+interface AccessToken {
   token: string;
   session: Session;
   issuedAt: number;
@@ -47,7 +47,7 @@ export interface AccessToken {
   killedAt?: number;
 }
 
-export interface RefreshToken {
+interface RefreshToken {
   token: string;
   session: Session;
   expiresAt: number;
@@ -59,10 +59,10 @@ export interface TokenPair {
   refresh: RefreshToken;
 }
 
-export type AccessCheck =
+type AccessCheck =
   { ok: true; token: AccessToken } | { ok: false; reason: 'unknown' | 'expired' | 'corrupted' };
 
-export type RefreshCheck =
+type RefreshCheck =
   | { ok: true; pair: TokenPair; rotated: boolean }
   | { ok: false; reason: 'unknown' | 'expired' | 'revoked' | 'used' | 'wrong-client' };
 

@@ -5,7 +5,7 @@ import { auditHash, GENESIS_HASH } from '../../lib/audit-chain.ts';
 import type { AuditEntry, Store } from '../types.ts';
 
 /** One audit entry, unique on (tenantId, seq); _id is an ObjectId. Never deleted with the tenant. */
-export type AuditDoc = AuditEntry;
+type AuditDoc = AuditEntry;
 
 export const toAuditEntry = (d: AuditDoc): AuditEntry => ({
   tenantId: d.tenantId,

@@ -5,7 +5,7 @@ import { retryOnDuplicateKey, toNumber } from './mapping.ts';
 import type { Connection, ConnectionPatch, Provider, Store } from '../types.ts';
 
 /** One connection per (tenantId, provider), enforced by a unique index; _id is an ObjectId. */
-export interface ConnectionDoc {
+interface ConnectionDoc {
   tenantId: string;
   provider: Provider;
   accountId: string;

@@ -29,8 +29,6 @@ const methods = (database: Database) => ({
   ...pushMethods(database),
 });
 
-export { JOBS_COLLECTION } from './migrations.ts';
-
 /**
  * The Store on MongoDB (4.2 or later: the run lease uses update pipelines and $$NOW). The client
  * and database are exposed so the job library's Mongo backend shares this connection pool.

@@ -13,7 +13,7 @@ import type { JsonObject, LedgerEntry, ReportName, Store } from '../types.ts';
  * `folder` (the folder its path is directly in) serves the folder browser; documents written
  * before it existed get it from the schema-3 migration.
  */
-export type LedgerDoc = Omit<LedgerEntry, 'day' | 'remoteHash'> & {
+type LedgerDoc = Omit<LedgerEntry, 'day' | 'remoteHash'> & {
   day?: string | null;
   folder?: string;
   remoteHash?: LedgerEntry['remoteHash'];
@@ -29,7 +29,7 @@ const remoteHashOf = (d: LedgerDoc): LedgerEntry['remoteHash'] =>
     : { algorithm: LEGACY_HASH_ALGORITHM, value: d.contentHash ?? '' };
 
 /** A folder holding archived files, unique on (tenantId, path); see store/folders.ts. */
-export interface FolderDoc {
+interface FolderDoc {
   tenantId: string;
   path: string;
   parent: string;

@@ -27,7 +27,7 @@ export function toNumber(value: unknown): number {
   return Number(value);
 }
 
-export const DUPLICATE_KEY = 11000;
+const DUPLICATE_KEY = 11000;
 
 /** A write refused by a unique index (including _id). */
 export function isDuplicateKeyError(error: unknown): boolean {

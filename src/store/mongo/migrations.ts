@@ -21,7 +21,7 @@ import type { JsonObject } from '../types.ts';
  * shape), so two processes running it at once, or one that died halfway, do no harm.
  */
 
-export const SCHEMA_VERSION = 6;
+const SCHEMA_VERSION = 6;
 
 interface DataMigration {
   version: number;
@@ -29,7 +29,7 @@ interface DataMigration {
   run(db: Database): Promise<unknown>;
 }
 
-export const DATA_MIGRATIONS: readonly DataMigration[] = [
+const DATA_MIGRATIONS: readonly DataMigration[] = [
   { version: 3, name: 'ledger folders and folder totals', run: (db) => folderData(db) },
   {
     version: 4,
@@ -46,9 +46,6 @@ export const DATA_MIGRATIONS: readonly DataMigration[] = [
   },
   { version: 5, name: 'tenant state apart from stream cursors', run: (db) => moveStateOutOfCursors(db) },
 ];
-
-/** The job library's collection; @agendajs/mongo-backend creates its own lookup index there. */
-export const JOBS_COLLECTION = COLLECTIONS.jobs;
 
 const key = { tenantId: 1, kind: 1, sourceId: 1, attachmentId: 1 } as const;
 

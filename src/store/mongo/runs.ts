@@ -10,7 +10,7 @@ import type { JsonObject, Run, RunStatus, Store } from '../types.ts';
  * is the run id the port hands out. (Runs started by two processes in the same second sort by the
  * processes' random ObjectId parts, which is as good as "newest first" needs to be.)
  */
-export interface RunDoc {
+interface RunDoc {
   _id: ObjectId;
   tenantId: string;
   trigger: string;

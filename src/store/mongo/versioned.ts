@@ -16,7 +16,7 @@ export interface VersionedDoc {
   updatedAt: Date;
 }
 
-export interface VersionedCollection {
+interface VersionedCollection {
   collection: CollectionName;
   name: string;
   json: string;

@@ -33,7 +33,7 @@ export interface PostgresStore extends Store {
   readonly pool: pg.Pool;
 }
 
-export interface PostgresOptions {
+interface PostgresOptions {
   maxConnections?: number;
   ssl?: 'off' | 'require' | 'no-verify';
 }

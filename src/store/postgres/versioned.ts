@@ -14,7 +14,7 @@ export interface VersionedDoc {
 }
 
 /** The table and its name and JSON columns (constants of this adapter, never user input). */
-export interface VersionedTable {
+interface VersionedTable {
   table: string;
   name: string;
   json: string;

@@ -10,9 +10,9 @@ import type { RedisClient } from '../../lib/redis.ts';
  * No session is created. Wrong passwords are rate-limited per client IP like the sign-in routes.
  */
 
-export const OPERATOR_REALM = 'Call Archive operators';
+const OPERATOR_REALM = 'Call Archive operators';
 
-export interface OperatorAuthOptions {
+interface OperatorAuthOptions {
   password: string;
   /** Shared counting across web processes; null only in the single-process demo. */
   redis: RedisClient | null;

@@ -4,8 +4,8 @@ import type { RequestHandler } from 'express';
 import type { Clock } from '../../lib/clock.ts';
 import type { RedisClient } from '../../lib/redis.ts';
 
-export const IDLE_TIMEOUT_MS = 30 * 60 * 1000;
-export const ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60 * 1000;
+const IDLE_TIMEOUT_MS = 30 * 60 * 1000;
+const ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60 * 1000;
 
 declare module 'express-session' {
   interface SessionData {
@@ -19,7 +19,7 @@ declare module 'express-session' {
   }
 }
 
-export interface SessionOptions {
+interface SessionOptions {
   secret: string;
   production: boolean;
   prefix: string;

@@ -12,7 +12,7 @@ import { sendPage, type Views } from '../views.ts';
  * The archive log: every item as Archived, Waiting to retry, Failed (with the reason and a Retry
  * button) or Skipped, filtered by status and kind, and downloadable as CSV.
  */
-export interface ArchiveLogDeps {
+interface ArchiveLogDeps {
   store: Store;
   scheduler: Scheduler;
   views: Views;

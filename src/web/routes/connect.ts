@@ -28,7 +28,7 @@ import { sendPage, type Views } from '../views.ts';
  * code never lingers. A form provider: GET shows its form, POST checks the answers by connecting.
  * What the result is for (sign-in, the destination, ...) is the purpose's (connect-purposes.ts).
  */
-export interface ConnectDeps extends TenantDeps {
+interface ConnectDeps extends TenantDeps {
   connections: Connections;
   views: Views;
   clock: Clock;

@@ -14,7 +14,7 @@ import { takeFlash } from '../flash.ts';
  * The signed-in admin's pages. Every query is scoped by the tenant in the session; ids in URLs
  * are looked up within that tenant only, so another tenant's id simply does not exist here.
  */
-export interface DashboardDeps extends TenantDeps {
+interface DashboardDeps extends TenantDeps {
   store: Store;
   scheduler: Scheduler;
   views: Views;

@@ -14,7 +14,7 @@ import { sendPage, type Views } from '../views.ts';
  *
  * Form fields (POST /settings/notifications): action = add | remove, email.
  */
-export interface NotificationSettingsDeps {
+interface NotificationSettingsDeps {
   store: Store;
   views: Views;
   notifier: Notifier;

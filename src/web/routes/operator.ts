@@ -19,7 +19,7 @@ import { sendPage, type Views } from '../views.ts';
  * reads them and can requeue, pause or delete them). Mounted before sessions and CSRF: operators
  * have no session, and their writes are guarded in operatorAuth instead.
  */
-export interface OperatorDeps {
+interface OperatorDeps {
   password: string;
   baseUrl: string;
   redis: RedisClient | null;

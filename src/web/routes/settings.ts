@@ -29,7 +29,7 @@ import { ringCentralUsersView } from '../view-models/ringcentral-users.ts';
  * The tenant's archive settings. A save is all or nothing: any invalid field re-shows the form
  * with a message beside it (400) and changes nothing.
  */
-export interface SettingsDeps {
+interface SettingsDeps {
   store: Store;
   subscriptions: { enabled: boolean };
   connections: Connections;

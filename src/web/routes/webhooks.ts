@@ -21,7 +21,7 @@ import { WEBHOOK_PATH } from '../../push/subscriptions.ts';
 import type { Store } from '../../store/types.ts';
 import { sharedRateLimit } from '../middleware/rate-limit.ts';
 
-export interface WebhookDeps extends Pick<AcceptDeps, 'runSoon' | 'delayMs'> {
+interface WebhookDeps extends Pick<AcceptDeps, 'runSoon' | 'delayMs'> {
   store: Store;
   clock: Clock;
   logger: Logger;

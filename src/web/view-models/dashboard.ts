@@ -6,7 +6,7 @@ import type { Connection, JsonObject, Run, StateRecord, Store, Tenant } from '..
 import { pushView, type PushView } from './push.ts';
 
 /** Everything the dashboard shows, gathered in one place so the template only formats. */
-export interface DashboardModel {
+interface DashboardModel {
   tenant: Tenant;
   ringcentral: ConnectionView | null;
   dropbox: ConnectionView | null;

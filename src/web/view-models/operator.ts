@@ -4,7 +4,7 @@ import type { AlertKind, Notifier } from '../../notifications/index.ts';
 import type { JsonObject, Run, Store, Tenant, TenantStatus } from '../../store/types.ts';
 
 /** One line of the operator page: a tenant's health at a glance. */
-export interface OperatorTenantRow {
+interface OperatorTenantRow {
   id: string;
   companyName: string;
   status: TenantStatus;
@@ -20,7 +20,7 @@ export interface OperatorTenantRow {
   alerts: AlertKind[];
 }
 
-export interface OperatorOverview {
+interface OperatorOverview {
   tenants: OperatorTenantRow[];
   counts: { total: number; needsReconnect: number; withAlerts: number; pending: number; failed: number };
   /** How many recent runs were searched for the last success. */

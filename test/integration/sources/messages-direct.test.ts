@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRingCentralApi, type RingCentralApi } from '../../../src/archive/sources/api.ts';
 import { listExtensions } from '../../../src/archive/sources/extensions.ts';
-import { openAttachment, readMailbox, syncMailbox } from '../../../src/archive/sources/messages.ts';
+import { openAttachment, readMailbox } from '../../../src/archive/sources/messages.ts';
 import type { Extension, MessageRecord } from '../../../src/archive/sources/records.ts';
 import { SourceError } from '../../../src/archive/sources/source-error.ts';
 import { createLogger } from '../../../src/lib/logger.ts';
@@ -133,32 +133,6 @@ describe('readMailbox (admin allowed to read other mailboxes)', () => {
     const server = sim.stats(inventory.accountId) as { requests: Record<string, number> };
     expect(api.stats().calls).toEqual(server.requests);
     expect(api.stats().calls.Medium).toBeGreaterThan(100);
-  });
-});
-
-describe('syncMailbox', () => {
-  it('starts with a full sync, then hands out only what is new', async () => {
-    const mailbox = extensions.find((e) => e.type === 'User' && e.id !== inventory.extensions[0]!.id)!;
-    const dateFrom = new Date(sim.now() - 31 * DAY_MS);
-    const full = await syncMailbox(api, mailbox.id, null, { dateFrom });
-    expect(full).toMatchObject({ syncType: 'FSync', olderRecordsExist: false, fullSyncForced: false });
-    const alive = inventory.messages.filter((m) => m.extensionId === mailbox.id).map((m) => m.id);
-    expect(full.records.map((m) => m.id).sort()).toEqual(alive.sort());
-
-    const added = sim.addActivity({ extensionId: mailbox.id, sms: 2, voicemails: 1 });
-    const next = await syncMailbox(api, mailbox.id, full.syncToken, { dateFrom });
-    expect(next.syncType).toBe('ISync');
-    expect(next.records.map((m) => m.id).sort()).toEqual(added.messages.map((m) => m.id).sort());
-  });
-
-  it('falls back to a full sync when RingCentral demands one (MSG-333)', async () => {
-    const mailbox = extensions.find((e) => e.type === 'User')!;
-    const dateFrom = new Date(sim.now() - 31 * DAY_MS);
-    const first = await syncMailbox(api, mailbox.id, null, { dateFrom });
-    sim.setFaults({ forceFullSync: 1 });
-    const again = await syncMailbox(api, mailbox.id, first.syncToken, { dateFrom });
-    expect(again).toMatchObject({ syncType: 'FSync', fullSyncForced: true });
-    expect(again.records.map((m) => m.id).sort()).toEqual(first.records.map((m) => m.id).sort());
   });
 });
 

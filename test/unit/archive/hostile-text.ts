@@ -67,8 +67,7 @@ export const hostileText: fc.Arbitrary<string> = fc.oneof(
 );
 
 /**
- * Dropbox's and Windows' rules for one path component, written from the API brief (path rules,
- * section 4.3) independently of the sanitizer: returns what is wrong, or null.
+ * Dropbox's and Windows' rules for one path component, written from Dropbox's documented path rules independently of the sanitizer: returns what is wrong, or null.
  */
 export function dropboxComponentProblem(name: string): string | null {
   if (name === '' || name === '.' || name === '..') return 'empty or dot name';

@@ -53,7 +53,7 @@ function readCsv(text: string): string[][] {
   return rows;
 }
 
-/** The Simple-view record from the RingCentral docs (call log §2.3), with the fields we read. */
+/** The Simple-view record from the RingCentral docs (CallLogRecord), with the fields we read. */
 const docRecord = {
   uri: 'https://platform.ringcentral.com/restapi/v1.0/account/1/call-log/VgLcd1KWffJVzUA?view=Simple',
   id: 'VgLcd1KWffJVzUA',
@@ -78,7 +78,7 @@ const docRecord = {
   lastModifiedTime: '2023-04-11T00:06:42.028Z',
 };
 
-/** The SMS from the message-store docs (§4.3), to two recipients and with an MMS picture. */
+/** The SMS from the message-store docs (GetMessageInfoResponse), to two recipients and with an MMS picture. */
 const docSms = {
   id: 6424569004,
   to: [{ phoneNumber: '+13125559821' }, { phoneNumber: '+13125559822', name: 'Zoë Ñúñez' }],

@@ -7,7 +7,7 @@ import {
   type DropboxDestinationError,
 } from '../../../src/destinations/dropbox/errors.ts';
 
-// Error shapes as the Dropbox brief quotes them (sections 3 and 4), classified into the port's kinds.
+// Error shapes as Dropbox's API documentation gives them, classified into the port's kinds.
 
 const responseError = (status: number, error: unknown, headers: Record<string, string> = {}) =>
   new DropboxResponseError(status, new Headers(headers), error);

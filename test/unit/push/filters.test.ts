@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Extension } from '../../../src/archive/sources/records.ts';
 import { mailboxFilter, streamChange, telephonyFilter, wantedFilters } from '../../../src/push/filters.ts';
-import { parseSettings } from '../../../src/tenants/settings.ts';
+import { tenantSettings } from '../../support/builders/settings.ts';
 import {
   verificationHash,
   verificationMatches,
@@ -19,7 +19,7 @@ describe('wantedFilters', () => {
   const extensions = [ext('11'), ext('12'), ext('13', false), ext('14')];
 
   it('watches every archived mailbox, and the account’s call ends when the app may', () => {
-    const settings = parseSettings({});
+    const settings = tenantSettings();
     expect(wantedFilters({ accountId: '9', settings, extensions, telephony: false })).toEqual(
       ['11', '12', '14'].map((id) => mailboxFilter('9', id)),
     );
@@ -29,13 +29,11 @@ describe('wantedFilters', () => {
   });
 
   it('follows the settings: chosen extensions, and no mailbox filters when no message kind is archived', () => {
-    const only = parseSettings({ extensions: { mode: 'include', ids: ['12'] } });
+    const only = tenantSettings({ extensions: { mode: 'include', ids: ['12'] } });
     expect(wantedFilters({ accountId: '9', settings: only, extensions, telephony: false })).toEqual([
       mailboxFilter('9', '12'),
     ]);
-    const callsOnly = parseSettings({
-      dataTypes: { callLog: true, recordings: true, voicemail: false, fax: false, sms: false },
-    });
+    const callsOnly = tenantSettings({ dataTypes: { voicemail: false, fax: false, sms: false } });
     expect(wantedFilters({ accountId: '9', settings: callsOnly, extensions, telephony: true })).toEqual([
       telephonyFilter('9'),
     ]);

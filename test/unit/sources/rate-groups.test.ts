@@ -15,7 +15,6 @@ describe('routeGroupOf', () => {
     ['GET', 'https://media.example/restapi/v1.0/account/1/message-store-report/t-1/archive/0', 'Heavy'],
     ['GET', '/restapi/v1.0/account/~/extension/62/message-store', 'Light'],
     ['GET', '/restapi/v1.0/account/~/extension/62/message-store/402406985008', 'Light'],
-    ['GET', '/restapi/v1.0/account/~/extension/62/message-sync', 'Light'],
     [
       'GET',
       'https://media.ringcentral.com/restapi/v1.0/account/1/extension/62/message-store/5/content/5',

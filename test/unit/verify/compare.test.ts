@@ -2,20 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { compareWithLedger, reconciliationFolder } from '../../../src/archive/verify/compare.ts';
 import type { RemoteFile } from '../../../src/destinations/types.ts';
 import type { LedgerEntry } from '../../../src/store/types.ts';
+import { ledgerEntry } from '../../support/builders/ledger.ts';
 
-const entry = (path: string, hash: string, sourceId = path): LedgerEntry => ({
-  tenantId: 't1',
-  kind: 'call',
-  sourceId,
-  attachmentId: '',
-  path,
-  size: 10,
-  sha256: 'sha',
-  remoteHash: { algorithm: 'dropbox-content-hash', value: hash },
-  sourceModifiedAt: null,
-  archivedAt: new Date(0),
-  day: '2026-11-26',
-});
+const entry = (path: string, hash: string, sourceId = path): LedgerEntry =>
+  ledgerEntry({ path, sourceId, size: 10, remoteHash: { algorithm: 'dropbox-content-hash', value: hash } });
 
 const remote = (files: Array<[string, string]>): Map<string, RemoteFile> =>
   new Map(

@@ -9,7 +9,7 @@ export const MESSAGE_TOGGLES = [
   { key: 'sms', label: 'SMS and MMS (sms.csv)' },
 ] as const satisfies readonly DataToggle[];
 
-export type MessageToggle = (typeof MESSAGE_TOGGLES)[number]['key'];
+type MessageToggle = (typeof MESSAGE_TOGGLES)[number]['key'];
 
 const message = { record: true, files: true } as const;
 

@@ -14,7 +14,7 @@ const mailboxProblemsSchema = z.object({
   ),
 });
 type MailboxProblems = z.output<typeof mailboxProblemsSchema>;
-export type MailboxProblem = MailboxProblems['mailboxes'][string];
+type MailboxProblem = MailboxProblems['mailboxes'][string];
 
 /**
  * Mailboxes the last attempt could not read: 'refused' directly (then tried through the export),

@@ -71,10 +71,7 @@ function redirect(res: Response, base: string, params: Record<string, string | u
  * `accountId:extensionNumber` names one account. A plain extension number (or an email) picks the
  * oldest account that has it, so with the default single account `101` just works.
  */
-export function resolveLogin(
-  state: SimState,
-  login: string,
-): { account: Account; ext: Extension } | undefined {
+function resolveLogin(state: SimState, login: string): { account: Account; ext: Extension } | undefined {
   const trimmed = login.trim();
   const qualified = /^(\d+):(\d+)$/.exec(trimmed);
   if (qualified) {

@@ -5,7 +5,7 @@ import type { CallRecord } from '../model.ts';
 import { bool, list, oneOf, single, type Query } from '../params.ts';
 import type { CallLogView } from '../views/call-log-json.ts';
 
-export interface CallFilter {
+interface CallFilter {
   types: Array<'Voice' | 'Fax'>;
   directions: Array<'Inbound' | 'Outbound'>;
   recordingType?: 'Automatic' | 'OnDemand' | 'All';

@@ -12,7 +12,7 @@ import { rcErrors } from '../errors.ts';
 import { single, type Query } from '../params.ts';
 import type { SimState } from '../state.ts';
 
-export interface Servable {
+interface Servable {
   size: number;
   contentType: string;
   fileName: string;
@@ -71,7 +71,7 @@ async function writeGenerated(
 type RangeResult = { start: number; end: number } | 'unsatisfiable' | null;
 
 /** Parses a single byte range; multi-range requests are answered with the whole body. */
-export function parseRange(header: string | undefined, size: number): RangeResult {
+function parseRange(header: string | undefined, size: number): RangeResult {
   if (!header) return null;
   const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!m) return null;

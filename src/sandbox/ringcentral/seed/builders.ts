@@ -24,7 +24,7 @@ export function audioSize(rng: Rng, seconds: number, range: [number, number] | u
   return AUDIO_HEADER_BYTES + seconds * AUDIO_BYTES_PER_SECOND;
 }
 
-export interface VoiceCallOptions {
+interface VoiceCallOptions {
   /** true: record it (if connected and ≥ 30 s), false: never; undefined: by recordedShare. */
   recorded?: boolean;
   /** Delay between the call's end and its recording appearing. */

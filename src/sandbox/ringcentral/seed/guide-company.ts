@@ -6,11 +6,11 @@
  */
 import type { RcAccountSpec } from '../options.ts';
 
-export const GUIDE_USERS = 4_000;
-export const GUIDE_RECORDED_CALLS_PER_USER_PER_DAY = 10;
-export const RINGCENTRAL_RECORDING_CAP = 100_000;
+const GUIDE_USERS = 4_000;
+const GUIDE_RECORDED_CALLS_PER_USER_PER_DAY = 10;
+const RINGCENTRAL_RECORDING_CAP = 100_000;
 
-export interface GuideCompanyOptions {
+interface GuideCompanyOptions {
   seed: number;
   /** Days of history before now (default 1). */
   days?: number;

@@ -163,7 +163,7 @@ export function audioSource(seedKey: string, format: AudioFormat, size: number):
   };
 }
 
-export function bufferSource(contentType: string, size: number, build: () => Buffer): ContentSource {
+function bufferSource(contentType: string, size: number, build: () => Buffer): ContentSource {
   return {
     size,
     contentType,

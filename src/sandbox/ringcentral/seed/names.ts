@@ -1,7 +1,7 @@
 /** Word lists for plausible people, places and texts; picked by the seeded PRNG. */
 import type { Rng } from './prng.ts';
 
-export const FIRST_NAMES = [
+const FIRST_NAMES = [
   'Jane',
   'John',
   'Maria',
@@ -28,7 +28,7 @@ export const FIRST_NAMES = [
   'Hugo',
 ];
 
-export const LAST_NAMES = [
+const LAST_NAMES = [
   'Doe',
   'Smith',
   'Garcia',
@@ -70,7 +70,7 @@ const AREAS: ReadonlyArray<readonly [string, string]> = [
 /** Outside numbers per area; customers call again, and a small pool keeps memory small. */
 const NUMBERS_PER_AREA = 1000;
 
-export interface OutsideParty {
+interface OutsideParty {
   readonly phoneNumber: string;
   readonly location: string;
   /** Caller-ID name, when the network gives one (a city name, as in RingCentral's examples). */

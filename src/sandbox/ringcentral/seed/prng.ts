@@ -4,7 +4,7 @@
  */
 
 /** 32-bit FNV-1a over a string, used to derive independent sub-seeds ("seed:ext:7"). */
-export function hash32(text: string): number {
+function hash32(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);

@@ -81,7 +81,7 @@ function splitQuery(filter: string): [string, string | null] {
 }
 
 /** What a message-store change looks like to the filters. */
-export interface MessageChange {
+interface MessageChange {
   extensionId: number;
   type: string;
   direction: string;

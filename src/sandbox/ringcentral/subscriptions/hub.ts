@@ -37,9 +37,9 @@ export const DEFAULT_WEBHOOK_OPTIONS: WebhookOptions = {
   maxInFlight: 16,
 };
 
-export type DeliveryStatus = 'pending' | 'sending' | 'delivered' | 'dropped' | 'abandoned';
+type DeliveryStatus = 'pending' | 'sending' | 'delivered' | 'dropped' | 'abandoned';
 
-export interface Delivery {
+interface Delivery {
   uuid: string;
   subscriptionId: string;
   accountId: string;
@@ -55,7 +55,7 @@ export interface Delivery {
   body: string;
 }
 
-export interface HubDeps {
+interface HubDeps {
   registry: SubscriptionRegistry;
   now(): number;
   /** Share of notifications lost before delivery (the `dropNotifications` fault) and its PRNG. */

@@ -13,7 +13,7 @@ import { MAILBOX_TYPES } from '../model.ts';
 import { expandFilter, parseFilter, type ParsedFilter } from './filters.ts';
 import type { DisabledFilter } from './registry.ts';
 
-export interface ResolvedFilters {
+interface ResolvedFilters {
   eventFilters: string[];
   parsed: ParsedFilter[];
   disabledFilters: DisabledFilter[];

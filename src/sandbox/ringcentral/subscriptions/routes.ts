@@ -15,18 +15,14 @@ import { resolveFilters } from './resolve.ts';
 import { handshake } from './webhook-http.ts';
 
 /** WebHook's maximum lifetime (spec, UpdateSubscriptionRequest.expiresIn). */
-export const MAX_LIFETIME_SECONDS = 315_360_000;
+const MAX_LIFETIME_SECONDS = 315_360_000;
 /** Lifetime when none is asked for (the spec's example answers expiresIn 604799 right after creation). */
-export const DEFAULT_LIFETIME_SECONDS = 604_800;
-export const MAX_SUBSCRIPTIONS_PER_USER = 30;
+const DEFAULT_LIFETIME_SECONDS = 604_800;
+const MAX_SUBSCRIPTIONS_PER_USER = 30;
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-export function subscriptionJson(
-  state: SimState,
-  sub: SimSubscription,
-  now: number,
-): Record<string, unknown> {
+function subscriptionJson(state: SimState, sub: SimSubscription, now: number): Record<string, unknown> {
   return {
     uri: `${state.urls.platform}/restapi/v1.0/subscription/${sub.id}`,
     id: sub.id,

@@ -7,9 +7,9 @@
  */
 import { randomUUID } from 'node:crypto';
 
-export const USER_AGENT = 'RingCentral-Webhook/8.3';
+const USER_AGENT = 'RingCentral-Webhook/8.3';
 
-export interface WebhookAnswer {
+interface WebhookAnswer {
   ok: boolean;
   status: number | null;
   /** Why it failed, in the words RingCentral's `blacklistedData.reason` uses. */

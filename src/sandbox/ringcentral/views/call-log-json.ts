@@ -22,7 +22,7 @@ function party(p: Party): Record<string, string> {
   return out;
 }
 
-export interface CallJsonContext {
+interface CallJsonContext {
   account: Account;
   urls: Urls;
   now: number;
