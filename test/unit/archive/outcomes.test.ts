@@ -38,7 +38,7 @@ describe('what happens to an item that could not be archived', () => {
   it('is skipped, saying why, when RingCentral deleted it before it could be archived', () => {
     expect(classifyItemError(new SourceError({ kind: 'gone', message: '404' }), running)).toEqual({
       action: 'skip',
-      reason: 'Deleted at RingCentral before it could be archived.',
+      reason: 'Deleted by RingCentral before it could be archived.',
     });
   });
 
