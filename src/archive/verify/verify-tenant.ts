@@ -48,7 +48,7 @@ export type VerifyOutcome =
       problem: string | null;
     };
 
-const VERIFY_TRIGGER = 'verify';
+export const VERIFY_TRIGGER = 'verify';
 
 /**
  * Repairs arrive paced by RingCentral's limits, so a commit batch (where the destination batches)
