@@ -14,7 +14,11 @@ import type { RunEnv } from './run-env.ts';
 /** Recordings listed per UTC day, kept across runs (capacity.ts InflowHistory). */
 const INFLOW = stateSlot(
   'capacity-inflow',
-  z.object({ since: z.number().nullable(), days: z.record(z.iso.date(), z.number()) }),
+  z.object({
+    since: z.number().nullable(),
+    days: z.record(z.iso.date(), z.number()),
+    until: z.number().nullable().optional(),
+  }),
   // Counts lost to a damaged record only make one week's inflow estimate low until runs refill it.
   { empty: { since: null, days: {} }, unreadable: 'empty' },
 );
@@ -29,7 +33,7 @@ async function updateInflow(env: RunEnv, listed: InflowHistory | null): Promise<
   // A lost race only leaves this run's counts for the next run to list again.
   if (listed && (listed.since !== null || Object.keys(listed.days).length > 0))
     await INFLOW.write(env.store, env.tenant.id, stored, history).catch(() => null);
-  return inflowPerDay(history, now);
+  return inflowPerDay(history, history.until ?? now);
 }
 
 async function waitingRecordings(env: RunEnv): Promise<number[]> {

@@ -25,6 +25,11 @@ const MAX_HEAVY_LIMIT = 100_000;
 export interface InflowHistory {
   since: number | null;
   days: Record<string, number>;
+  /**
+   * How far the listings reached: the inflow is counted up to here, not up to the moment it is
+   * read (a run that listed, then worked for a while, would otherwise dilute it).
+   */
+  until?: number | null;
 }
 
 export function utcDay(at: number): string {
@@ -40,7 +45,9 @@ export function mergeInflow(previous: InflowHistory, listed: InflowHistory, now:
     for (const [day, count] of Object.entries(source))
       if (day >= oldest) days[day] = Math.max(days[day] ?? 0, count);
   const starts = [previous.since, listed.since].filter((t): t is number => t !== null);
-  return { since: starts.length ? Math.min(...starts) : null, days };
+  const ends = [previous.until, listed.until].filter((t): t is number => typeof t === 'number');
+  const since = starts.length ? Math.min(...starts) : null;
+  return ends.length ? { since, days, until: Math.min(now, Math.max(...ends)) } : { since, days };
 }
 
 /**

@@ -97,6 +97,16 @@ describe('first visit in a browser', () => {
       )
       .toMatch(/Last run: succeeded[\s\S]*Call recordings/);
     await screenshot('dashboard-after-first-backup');
+    // The capacity panel: inflow, what the connected users can download, backlog, loss, advice.
+    const capacity = page.locator('[data-testid="capacity-panel"]');
+    expect(await capacity.textContent()).toMatch(
+      /Recordings a day[\s\S]*Downloads a day[\s\S]*Backlog[\s\S]*Projected loss/,
+    );
+    expect(await page.textContent('[data-testid="capacity-advice"]')).toMatch(/keep up|To lose nothing/);
+    shot += 1;
+    await capacity.screenshot({
+      path: join(ARTIFACTS, `${String(shot).padStart(2, '0')}-capacity-panel.png`),
+    });
 
     await page.click('text=Browse folders');
     expect(await page.locator('[data-testid="folders"] tbody tr').count()).toBeGreaterThan(0);

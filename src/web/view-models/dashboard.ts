@@ -4,6 +4,7 @@ import { MAILBOX_PROBLEMS } from '../../archive/streams/messages/mailbox-problem
 import type { Scheduler } from '../../jobs/scheduler.ts';
 import type { Connection, JsonObject, Run, StateRecord, Store, Tenant } from '../../store/types.ts';
 import { pushView, type PushView } from './push.ts';
+import { capacityPanel, type CapacityPanel } from './capacity.ts';
 
 /** Everything the dashboard shows, gathered in one place so the template only formats. */
 interface DashboardModel {
@@ -18,6 +19,8 @@ interface DashboardModel {
   outstanding: { pending: number; failed: number; skipped: number };
   progress: { doneDays: number; totalDays: number; etaMs: number | null } | null;
   risk: { atRisk: number; oldestAgeDays: number | null; projectedLoss: number } | null;
+  /** The capacity panel (view-models/capacity.ts). */
+  capacity: CapacityPanel | null;
   problem: string | null;
   /** Push notifications: live or not, the last one's time, whether calls come by them too. */
   push: PushView;
@@ -104,6 +107,7 @@ export async function buildDashboard(
       archiveRuns,
     ),
     mailboxes: mailboxView(state),
+    capacity: capacityPanel(archiveRuns),
   };
 }
 

@@ -104,6 +104,7 @@ export function callLogStream(env: RunEnv, seen: CallLogSeen): StreamDefinition<
         for (const item of items) if (item.kind === 'recording') countListed(seen, item.at);
       }
       seen.msRead += window.to - window.from;
+      seen.listed.until = Math.max(seen.listed.until ?? 0, Math.min(window.to, windowNow));
       yield batch;
     },
     async settle(window: Window) {
