@@ -3,7 +3,9 @@ import type { Agenda } from 'agenda';
 import type { Config } from '../config.ts';
 import { systemClock, type Clock } from '../lib/clock.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
+import { errorMessage } from '../lib/errors.ts';
 import { createMetrics, type Metrics } from '../lib/metrics.ts';
+import { isUnreachable, OUTAGE_PATIENCE_MS, patiently } from '../lib/patiently.ts';
 import { createAgenda } from '../jobs/agenda.ts';
 import { createScheduler, type Scheduler } from '../jobs/scheduler.ts';
 import { createConnections, markUserLost, userOfConnection, type Connections } from '../connections/index.ts';
@@ -48,14 +50,30 @@ export async function buildServices(
 ): Promise<Services> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL, { name: options.role });
   const clock = options.clock ?? systemClock;
-  const opened = await openStore(config, logger, { maxConnections: config.WORKER_CONCURRENCY + 5 });
-  try {
-    // A wrong TOKEN_KEYS must stop start-up here, before anything tries to read a token.
-    await checkTokenKeys(opened.store, config.TOKEN_KEYS);
-  } catch (error) {
-    await opened.close();
-    throw error;
-  }
+  // A process started while the database is unreachable (a deploy during a failover) waits for it,
+  // as running processes do, instead of exiting; a configuration error still stops it at once.
+  const opened = await patiently(
+    async () => {
+      const store = await openStore(config, logger, { maxConnections: config.WORKER_CONCURRENCY + 5 });
+      try {
+        // A wrong TOKEN_KEYS must stop start-up here, before anything tries to read a token.
+        await checkTokenKeys(store.store, config.TOKEN_KEYS);
+      } catch (error) {
+        await store.close();
+        throw error;
+      }
+      return store;
+    },
+    {
+      maxMs: OUTAGE_PATIENCE_MS,
+      retryIf: isUnreachable,
+      onRetry: (error) =>
+        logger.warn(
+          { err: { message: errorMessage(error) } },
+          'database unreachable; waiting for it to start',
+        ),
+    },
+  );
   const notifier = notifierFromConfig(config, { store: opened.store, logger, clock });
   const connections = createConnections({
     config,

@@ -2,7 +2,7 @@ import { archivePipeline } from '../archive/pipeline.ts';
 import type { ArchiveDeps, TenantWork } from '../archive/run.ts';
 import { ALERT_SWEEP_JOB } from '../notifications/index.ts';
 import { startWorker, type Worker } from '../jobs/worker.ts';
-import { OUTAGE_PATIENCE_MS, patiently } from '../lib/patiently.ts';
+import { isUnreachable, OUTAGE_PATIENCE_MS, patiently } from '../lib/patiently.ts';
 import { defineKeepAlive, scheduleKeepAlive } from './keep-alive-job.ts';
 import { defineDailyVerify, scheduleDailyVerify } from './verify/daily-job.ts';
 import type { Services } from './services.ts';
@@ -41,7 +41,14 @@ export async function startWorkerProcess(
 ): Promise<Worker> {
   const { store, logger, clock, config } = services;
   // Runs left "running" by a worker that died are over: mark them so the history tells the truth.
-  const interrupted = await store.interruptStaleRuns(new Date(clock.now() - services.lockLifetimeMs));
+  const interrupted = await patiently(
+    () => store.interruptStaleRuns(new Date(clock.now() - services.lockLifetimeMs)),
+    {
+      maxMs: OUTAGE_PATIENCE_MS,
+      retryIf: isUnreachable,
+      onRetry: () => logger.warn('database unreachable; waiting for it to start'),
+    },
+  );
   if (interrupted > 0) logger.warn({ interrupted }, 'marked runs of a stopped worker as interrupted');
   defineKeepAlive(services);
   const verification = defineDailyVerify(services, options);
