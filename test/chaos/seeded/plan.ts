@@ -63,11 +63,12 @@ const GROUPS: RateGroup[] = ['Heavy', 'Medium', 'Light'];
 
 /** Each class at least once, the common ones a few times more. */
 const EXTRA: Partial<Record<FaultClass, number>> = {
-  'rc-5xx': 3,
-  'rc-429': 3,
-  'rc-cut': 2,
+  'rc-5xx': 5,
+  'rc-429': 5,
+  'rc-account-429': 2,
+  'rc-cut': 3,
   'rc-delete': 3,
-  'dbx-5xx': 3,
+  'dbx-5xx': 4,
   'dbx-429': 2,
   'kill-9': 2,
   sigterm: 2,

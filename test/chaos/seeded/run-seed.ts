@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -321,6 +321,20 @@ export async function runSeed(
       ]),
     ].sort((a, b) => a.at - b.at);
     const chaosStart = Date.now();
+    // The admin reads the "reconnect RingCentral" alert and reconnects, unless the revocation the
+    // schedule made is still on (its own reconnect comes at its end).
+    let alertReconnects = 0;
+    let scheduleDone = false;
+    const admin = (async () => {
+      while (!scheduleDone) {
+        await sleep(1_000);
+        if (active.revoked > 0 || scheduleDone) continue;
+        const tenant = await stack.services.store.getTenant(tenantId).catch(() => null);
+        if (tenant?.status !== 'needs_reconnect') continue;
+        alertReconnects += 1;
+        await reconnect().catch((error: unknown) => notes.push(`reconnect failed: ${String(error)}`));
+      }
+    })();
     for (const step of steps) {
       const wait = chaosStart + step.at - Date.now();
       if (wait > 0) await sleep(wait);
@@ -332,6 +346,12 @@ export async function runSeed(
     }
     const wait = chaosStart + plan.chaosMs - Date.now();
     if (wait > 0) await sleep(wait);
+    scheduleDone = true;
+    await admin;
+    if (alertReconnects)
+      notes.push(
+        `the admin reconnected RingCentral ${alertReconnects} time(s) after an alert during the schedule`,
+      );
     log(`seed ${seed}: schedule done in ${Math.round((Date.now() - chaosStart) / 1000)} s; going quiet`);
 
     // --- Quiet: every fault off, both workers up, the admin reconnects if asked ----------------
@@ -415,11 +435,22 @@ export async function runSeed(
         p.stoppedByDriver || p.spawned.child.exitCode === null ? null : p.spawned.child.exitCode,
     }));
     if (web.spawned.child.exitCode !== null) notes.push('the web process exited');
+    // CHAOS_LOGS_DIR keeps every process's output, to read after a replay.
+    const keep = process.env.CHAOS_LOGS_DIR;
+    if (keep) {
+      mkdirSync(keep, { recursive: true });
+      for (const l of logs)
+        writeFileSync(join(keep, `seed-${seed}-${l.name.replace(/\W+/g, '-')}.log`), l.output);
+    }
     const facts = await collectFacts(stack, tenantId, EMAIL, { deleted, logs });
     const violations = judge(facts);
     const archivedDeleted = deleted.filter((d) => facts.ledger.some((e) => e.sourceId === d.id)).length;
+    const skippedDeleted = deleted.filter((d) =>
+      facts.outstanding.some((o) => o.sourceId === d.id && o.status === 'skipped'),
+    ).length;
     notes.push(
-      `${runs.length} runs; ${deleted.length} items deleted at RingCentral (${archivedDeleted} archived before)`,
+      `${runs.length} runs; ${deleted.length} items deleted at RingCentral (${archivedDeleted} archived before, ` +
+        `${skippedDeleted} logged as skipped with the reason, ${deleted.length - archivedDeleted - skippedDeleted} never listed)`,
     );
     return {
       seed,

@@ -17,6 +17,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { archiveTenant } from '../../../src/archive/run.ts';
 import { parseConfig } from '../../../src/config.ts';
 import { errorMessage } from '../../../src/lib/errors.ts';
+import { isUnreachable, OUTAGE_PATIENCE_MS, patiently } from '../../../src/lib/patiently.ts';
 import { buildServices } from '../../../src/runtime/services.ts';
 import { archiveDeps, archiveWork } from '../../../src/runtime/worker.ts';
 
@@ -40,7 +41,11 @@ const services = await buildServices(parseConfig(env), {
   clock: { now: () => Date.now() + offset },
 });
 const { store, clock, logger } = services;
-const interrupted = await store.interruptStaleRuns(new Date(clock.now() - services.lockLifetimeMs));
+// As the worker does (runtime/worker.ts): a database still unreachable at start is waited for.
+const interrupted = await patiently(
+  () => store.interruptStaleRuns(new Date(clock.now() - services.lockLifetimeMs)),
+  { maxMs: OUTAGE_PATIENCE_MS, retryIf: isUnreachable },
+);
 if (interrupted > 0) logger.warn({ interrupted }, 'marked runs of a stopped worker as interrupted');
 const deps = archiveDeps(services, archiveWork(services), { leaseTtlMs: Number(env.LEASE_TTL_MS ?? 3_000) });
 
