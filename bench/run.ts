@@ -9,6 +9,7 @@ import { idleRun } from './scenarios/idle-run.ts';
 import { manyTenants } from './scenarios/many-tenants.ts';
 import { memory } from './scenarios/memory.ts';
 import { scaleOut } from './scenarios/scale-out.ts';
+import { search } from './scenarios/search.ts';
 import { timeToArchive } from './scenarios/time-to-archive.ts';
 import { figure, SCENARIO_NAMES, type Figure, type ScenarioName } from './support/figures.ts';
 import { machineDescription, writeResults } from './support/results.ts';
@@ -24,6 +25,7 @@ const SCENARIOS: Scenario[] = [
   scaleOut,
   idleRun,
   timeToArchive,
+  search,
 ];
 
 function selected(args: readonly string[]): Scenario[] {

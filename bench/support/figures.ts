@@ -12,6 +12,7 @@ export const SCENARIO_NAMES = [
   'idle-run',
   'time-to-archive',
   'scale-out',
+  'search',
 ] as const;
 
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
