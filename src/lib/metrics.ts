@@ -41,13 +41,13 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     }),
     itemsArchived: new Counter({
       name: 'archive_items_total',
-      help: 'Items archived into Dropbox, by kind',
+      help: 'Items archived into the destination, by kind',
       labelNames: ['kind'],
       registers: [registry],
     }),
     bytesArchived: new Counter({
       name: 'archive_bytes_total',
-      help: 'Bytes archived into Dropbox, by kind',
+      help: 'Bytes archived into the destination, by kind',
       labelNames: ['kind'],
       registers: [registry],
     }),

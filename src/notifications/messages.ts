@@ -9,6 +9,9 @@ import type { AlertDetails, NotificationEvent } from './alerts.ts';
 
 export interface MessageContext {
   companyName: string;
+  /** Where the company's archive goes, as users read it ("Dropbox", "SFTP server"); null before
+   *  one is connected. */
+  destination: string | null;
   /** The app's public address (BASE_URL), without a trailing slash. */
   baseUrl: string;
 }
@@ -26,6 +29,10 @@ interface Content {
 }
 
 const DASHBOARD = { label: 'Open the dashboard', path: '/dashboard' };
+
+/** The destination's name for a sentence; "the archive destination" before one is connected. */
+const destinationOf = (context: MessageContext): string => context.destination ?? 'the archive destination';
+const capitalized = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
 export function composeAlert(event: NotificationEvent, context: MessageContext): ComposedMessage {
   const content =
@@ -45,7 +52,7 @@ export function composeTest(context: MessageContext): ComposedMessage {
       subject: `Test e-mail from Call Archive for ${context.companyName}`,
       paragraphs: [
         'This is a test. If you can read it, archive alerts for this company reach you.',
-        'You will hear from us when RingCentral or Dropbox needs reconnecting, when backups fail several times in a row, when Dropbox is nearly full and when recordings are at risk of deletion, and again when each is resolved.',
+        `You will hear from us when RingCentral or ${destinationOf(context)} needs reconnecting, when backups fail several times in a row, when ${destinationOf(context)} is nearly full and when recordings are at risk of deletion, and again when each is resolved.`,
       ],
       action: DASHBOARD,
     },
@@ -55,6 +62,7 @@ export function composeTest(context: MessageContext): ComposedMessage {
 
 function opened(details: AlertDetails, context: MessageContext): Content {
   const { companyName } = context;
+  const destination = destinationOf(context);
   switch (details.kind) {
     case 'reconnect': {
       const name = providerName(details.provider);
@@ -63,8 +71,8 @@ function opened(details: AlertDetails, context: MessageContext): Content {
         paragraphs: [
           `${name} access for ${companyName}'s archive was revoked or has expired, so backups have stopped.`,
           details.provider === 'ringcentral'
-            ? 'Nothing new is copied to Dropbox until you reconnect. RingCentral deletes call recordings after 90 days, so recordings made while backups are stopped can be lost if this waits too long.'
-            : 'Nothing new is copied to Dropbox until you reconnect. Files already in Dropbox are safe; RingCentral keeps deleting old recordings meanwhile.',
+            ? `Nothing new is copied to ${destination} until you reconnect. RingCentral deletes call recordings after 90 days, so recordings made while backups are stopped can be lost if this waits too long.`
+            : `Nothing new is copied to ${destination} until you reconnect. Files already in ${destination} are safe; RingCentral keeps deleting old recordings meanwhile.`,
           `What to do: sign in to the dashboard as a RingCentral administrator and reconnect ${name}. Backups resume on their own and catch up.`,
         ],
         action: { label: `Reconnect ${name}`, path: '/dashboard' },
@@ -76,18 +84,18 @@ function opened(details: AlertDetails, context: MessageContext): Content {
         paragraphs: [
           `The last ${details.failedRuns} hourly backups of ${companyName}'s RingCentral data did not complete.`,
           ...(details.problem ? [`The latest run reported: ${details.problem}`] : []),
-          'New calls, recordings and messages are not reaching Dropbox. RingCentral deletes call recordings after 90 days, so a long outage can lose recordings.',
-          'What to do: open the dashboard and look at the latest runs. If the cause is on your side (Dropbox full, permissions), fix it; otherwise tell whoever runs this service. Backups retry every hour on their own.',
+          `New calls, recordings and messages are not reaching ${destination}. RingCentral deletes call recordings after 90 days, so a long outage can lose recordings.`,
+          `What to do: open the dashboard and look at the latest runs. If the cause is on your side (${destination} full, permissions), fix it; otherwise tell whoever runs this service. Backups retry every hour on their own.`,
         ],
         action: DASHBOARD,
       };
     case 'storage':
       return {
-        subject: `Dropbox is nearly full — ${bytes(details.free)} left for ${companyName}'s archive`,
+        subject: `${capitalized(destination)} is nearly full — ${bytes(details.free)} left for ${companyName}'s archive`,
         paragraphs: [
-          `The Dropbox account ${companyName}'s archive goes to has ${bytes(details.free)} free of ${bytes(details.allocated)} (we warn below ${bytes(details.thresholdBytes)}).`,
+          `${capitalized(destination)}, where ${companyName}'s archive goes, has ${bytes(details.free)} free of ${bytes(details.allocated)} (we warn below ${bytes(details.thresholdBytes)}).`,
           'When it is full, backups stop: new recordings, voicemail and messages stay only in RingCentral, which deletes recordings after 90 days.',
-          'What to do: free up space in that Dropbox account or upgrade its plan. Backups continue on their own.',
+          `What to do: free up space in ${destination} or give it more. Backups continue on their own.`,
         ],
         action: DASHBOARD,
       };
@@ -104,7 +112,7 @@ function opened(details: AlertDetails, context: MessageContext): Content {
               ]
             : []),
           'The archive works on the recordings RingCentral will delete next first.',
-          capacityAdvice(details),
+          capacityAdvice(details, destination),
         ],
         action: DASHBOARD,
       };
@@ -159,7 +167,7 @@ function throttled(
 }
 
 /** What the admin can do: more users share the download budget, or RingCentral raises the limit. */
-function capacityAdvice(details: Extract<AlertDetails, { kind: 'risk' }>): string {
+function capacityAdvice(details: Extract<AlertDetails, { kind: 'risk' }>, destination: string): string {
   const users = details.users ?? 1;
   const more =
     details.usersNeeded && details.usersNeeded > users
@@ -172,10 +180,12 @@ function capacityAdvice(details: Extract<AlertDetails, { kind: 'risk' }>): strin
   const ways = [more, limit].filter((w): w is string => w !== null);
   return ways.length
     ? `What to do: ${ways.join(', or ')}. Keep backups running meanwhile.`
-    : 'What to do: keep backups running (reconnect or free Dropbox space if asked). If the loss estimate does not go down, download the oldest recordings from RingCentral yourself.';
+    : `What to do: keep backups running (reconnect, or free space in ${destination}, if asked). If the loss estimate does not go down, download the oldest recordings from RingCentral yourself.`;
 }
 
-function recovered(details: AlertDetails, { companyName }: MessageContext): Content {
+function recovered(details: AlertDetails, context: MessageContext): Content {
+  const { companyName } = context;
+  const destination = destinationOf(context);
   const done = (subject: string, ...paragraphs: string[]): Content => ({
     subject: `Resolved: ${subject}`,
     paragraphs: [...paragraphs, 'Nothing to do. Thank you.'],
@@ -194,8 +204,8 @@ function recovered(details: AlertDetails, { companyName }: MessageContext): Cont
       );
     case 'storage':
       return done(
-        `Dropbox has enough free space again for ${companyName}`,
-        'The Dropbox account the archive goes to has enough free space again.',
+        `${capitalized(destination)} has enough free space again for ${companyName}`,
+        `${capitalized(destination)}, where the archive goes, has enough free space again.`,
       );
     case 'risk':
       return done(

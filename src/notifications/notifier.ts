@@ -6,6 +6,7 @@ import type { Logger } from '../lib/logger.ts';
 import type { Provider, Store, Tenant } from '../store/types.ts';
 import type { NotificationEvent, OpenAlerts } from './alerts.ts';
 import type { Mailer } from './mailer.ts';
+import { companyDestination } from '../connections/company-destination.ts';
 import { composeAlert, composeTest, type MessageContext } from './messages.ts';
 import { markUnsent, planNotifications } from './plan.ts';
 import { alertRecipients } from './recipients.ts';
@@ -51,8 +52,9 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   const log = deps.logger.child({ module: 'notifications' });
   const lastTest = new Map<string, number>();
 
-  const context = (tenant: Tenant): MessageContext => ({
+  const context = async (tenant: Tenant): Promise<MessageContext> => ({
     companyName: tenant.companyName,
+    destination: (await companyDestination(store, tenant.id))?.displayName ?? null,
     baseUrl: deps.baseUrl,
   });
 
@@ -66,7 +68,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     const failed: NotificationEvent[] = [];
     for (const event of events) {
       try {
-        await mailer.send(recipients, composeAlert(event, context(tenant)));
+        await mailer.send(recipients, composeAlert(event, await context(tenant)));
         log.info({ tenantId: tenant.id, kind: event.kind, type: event.type }, 'alert e-mail handled');
       } catch (error) {
         failed.push(event);
@@ -163,7 +165,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         );
       lastTest.set(tenant.id, now);
       try {
-        await mailer.send(recipients, composeTest(context(tenant)));
+        await mailer.send(recipients, composeTest(await context(tenant)));
       } catch (error) {
         lastTest.delete(tenant.id);
         log.warn({ tenantId: tenant.id, err: { message: errorMessage(error) } }, 'test e-mail failed');

@@ -52,8 +52,9 @@ export interface ConnectPurpose {
 }
 
 const SIGNED_IN: Record<string, string> = {
-  installed: 'RingCentral is connected. Now connect the Dropbox account the archive should go to.',
-  reinstalled: 'Welcome back. RingCentral is connected again; connect Dropbox to resume backups.',
+  installed: 'RingCentral is connected. Now connect where the archive should go.',
+  reinstalled:
+    'Welcome back. RingCentral is connected again; connect where the archive goes to resume backups.',
   reconnected: 'RingCentral is reconnected.',
   'signed-in': 'Signed in.',
 };

@@ -74,7 +74,7 @@ describe('first visit in a browser', () => {
     await page.fill('input[name="login"]', '101');
     await page.click('button[value="allow"]');
     await page.waitForURL(`${base}/dashboard`);
-    expect(await page.textContent('body')).toContain('Now connect the Dropbox account');
+    expect(await page.textContent('body')).toContain('Now connect where the archive should go');
     await screenshot('dashboard-before-dropbox');
 
     await page.click('[data-testid="connect-dropbox"]');

@@ -1,3 +1,4 @@
+import { companyDestination } from '../../connections/company-destination.ts';
 import { Router } from 'express';
 import type { Scheduler } from '../../jobs/scheduler.ts';
 import type { Store } from '../../store/types.ts';
@@ -77,7 +78,10 @@ export function dashboardRoutes(deps: DashboardDeps): Router {
     sendPage(res, views, 'run', { run });
   });
 
-  router.get('/uninstall', requireUser, (_req, res) => sendPage(res, views, 'uninstall'));
+  router.get('/uninstall', requireUser, async (req, res) => {
+    const destination = await companyDestination(store, req.session.user!.tenantId);
+    sendPage(res, views, 'uninstall', { destination: destination?.displayName ?? null });
+  });
 
   router.post('/uninstall', requireUser, requireFields('confirm'), async (req, res, next) => {
     const body = req.body as Record<string, unknown>;

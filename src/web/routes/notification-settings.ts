@@ -1,3 +1,4 @@
+import { companyDestination } from '../../connections/company-destination.ts';
 import { Router, type Request, type Response } from 'express';
 import { UserInputError } from '../../lib/errors.ts';
 import type { Notifier } from '../../notifications/index.ts';
@@ -50,7 +51,8 @@ export function notificationSettingsRoutes(deps: NotificationSettingsDeps): Rout
   router.get(PATH, requireUser, async (req, res) => {
     const tenant = await store.getTenant(req.session.user!.tenantId);
     if (!tenant) return res.redirect(303, '/');
-    show(res, tenant, { flash: takeFlash(req) });
+    const destination = (await companyDestination(store, tenant.id))?.displayName ?? null;
+    show(res, tenant, { flash: takeFlash(req), destination });
   });
 
   router.post(PATH, requireUser, async (req, res) => {

@@ -7,7 +7,7 @@ const NOTICES: Record<string, { kind: 'ok' | 'warn'; message: string }> = {
   ended: { kind: 'warn', message: 'Your session ended. Sign in again to continue.' },
   uninstalled: {
     kind: 'ok',
-    message: 'Call Archive is uninstalled. Files already archived stay in your Dropbox.',
+    message: 'Call Archive is uninstalled. Files already archived stay where they were archived.',
   },
 };
 

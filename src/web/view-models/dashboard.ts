@@ -1,3 +1,4 @@
+import { companyDestination, DESTINATION_PROVIDERS } from '../../connections/company-destination.ts';
 import { REPORT_KIND_ID } from '../../archive/kinds/registry.ts';
 import { MAILBOX_ACCESS } from '../../archive/mailbox-access.ts';
 import { MAILBOX_PROBLEMS } from '../../archive/streams/messages/mailbox-problems.ts';
@@ -10,7 +11,10 @@ import { capacityPanel, type CapacityPanel } from './capacity.ts';
 interface DashboardModel {
   tenant: Tenant;
   ringcentral: ConnectionView | null;
-  dropbox: ConnectionView | null;
+  /** Where the archive goes, named as the registry names it; null before one is connected. */
+  destination: (ConnectionView & { id: string; displayName: string }) | null;
+  /** The destinations a company can connect, for the page's choice before it has one. */
+  destinations: ReadonlyArray<{ id: string; displayName: string }>;
   schedule: { nextRunAt: Date | null; running: boolean } | null;
   lastRun: Run | null;
   lastVerify: Run | null;
@@ -60,7 +64,7 @@ export async function buildDashboard(
   if (!tenant || tenant.status === 'uninstalled') return null;
   const [rc, dbx, schedule, runs, totals, outstanding, state] = await Promise.all([
     store.getConnection(tenantId, 'ringcentral'),
-    store.getConnection(tenantId, 'dropbox'),
+    companyDestination(store, tenantId),
     deps.scheduler.status(tenantId),
     store.listRuns(tenantId, { limit: 20 }),
     store.ledgerTotals(tenantId),
@@ -77,7 +81,8 @@ export async function buildDashboard(
   return {
     tenant,
     ringcentral: view(rc),
-    dropbox: view(dbx),
+    destination: dbx && { ...view(dbx.connection)!, id: dbx.id, displayName: dbx.displayName },
+    destinations: DESTINATION_PROVIDERS.map(({ id, displayName }) => ({ id, displayName })),
     schedule: schedule && { nextRunAt: schedule.nextRunAt, running: schedule.running },
     lastRun,
     lastVerify: runs.items.find((r) => r.trigger === 'verify' && r.finishedAt) ?? null,

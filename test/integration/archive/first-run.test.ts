@@ -180,12 +180,13 @@ describe('archiving a whole account to an SFTP server', () => {
   let sshd: TestSshd;
   let tenantId: string;
   let root: string;
+  let browser: BrowserFlow;
 
   beforeAll(async () => {
     [stack, sshd] = await Promise.all([startStack(ACCOUNT), startSshd()]);
     tenantId = stack.rc.accounts()[0]!.accountId;
     root = join(sshd.root, 'archive');
-    const browser = new BrowserFlow(stack);
+    browser = new BrowserFlow(stack);
     expect((await browser.signInWithRingCentral()).status).toBe(303);
     const { confirm, done } = await browser.connectSftp({
       host: sshd.host,
@@ -215,6 +216,17 @@ describe('archiving a whole account to an SFTP server', () => {
       `first run to SFTP: ${check.expected} items checked (${check.binaries} binaries), ${check.files} files`,
     );
   }, 300_000);
+
+  it("names the company's SFTP server, never Dropbox, on its dashboard and uninstall page", async () => {
+    const dashboard = await browser.agent.get('/dashboard').expect(200);
+    expect(dashboard.text).toContain('<h2>SFTP server</h2>');
+    expect(dashboard.text).toContain(`data-testid="sftp-account"`);
+    expect(dashboard.text).toContain('Disconnect SFTP server');
+    expect(dashboard.text).not.toContain('Dropbox');
+    const uninstall = await browser.agent.get('/uninstall').expect(200);
+    expect(uninstall.text).toContain('revokes access to RingCentral and SFTP server');
+    expect(uninstall.text).not.toContain('Dropbox');
+  });
 
   it('refuses the server once its host key changed: the run stops, says why, and writes nothing', async () => {
     stack.rc.addActivity({

@@ -4,6 +4,7 @@ import { composeAlert, composeTest } from '../../../src/notifications/messages.t
 
 const context = {
   companyName: 'Acme <b>"Phones"</b>\r\nBcc: x@evil.example',
+  destination: 'Dropbox',
   baseUrl: 'https://archive.example.com',
 };
 const ALL: AlertDetails[] = [
@@ -85,5 +86,35 @@ describe('alert e-mails', () => {
     const message = composeTest(context);
     expect(message.subject).toMatch(/^Test e-mail/);
     expect(message.text).toContain('alerts for this company reach you');
+  });
+
+  it("names the company's own destination: an SFTP company's alerts say SFTP server, never Dropbox", () => {
+    const sftp = { ...context, destination: 'SFTP server' };
+    const [, , failing, storage, risk] = ALL;
+    const storageAlert = composeAlert(
+      { type: 'opened', kind: 'storage', details: storage!, openedAt: 0 },
+      sftp,
+    );
+    expect(storageAlert.subject).toMatch(/^SFTP server is nearly full — 148 MB left/);
+    expect(storageAlert.text).toContain('free up space in SFTP server');
+    const resolved = composeAlert(
+      { type: 'recovered', kind: 'storage', details: storage!, openedAt: 0 },
+      sftp,
+    );
+    expect(resolved.subject).toContain('SFTP server has enough free space again');
+    const reconnect = composeAlert(
+      { type: 'opened', kind: 'reconnect', details: { kind: 'reconnect', provider: 'sftp' }, openedAt: 0 },
+      sftp,
+    );
+    expect(reconnect.subject).toContain('reconnect SFTP server');
+    expect(reconnect.text).toContain('Files already in SFTP server are safe');
+    for (const details of [failing!, risk!, { kind: 'reconnect', provider: 'ringcentral' } as const]) {
+      const message = composeAlert({ type: 'opened', kind: details.kind, details, openedAt: 0 }, sftp);
+      expect(message.text.replace('The Dropbox account is full.', '')).not.toContain('Dropbox');
+    }
+    expect(composeTest(sftp).text).toContain('when SFTP server is nearly full');
+    expect(composeTest({ ...context, destination: null }).text).toContain(
+      'when the archive destination is nearly full',
+    );
   });
 });
