@@ -40,6 +40,24 @@ export function delaysOf(
   return { sorted: sorted.sort((a, b) => a - b), missing };
 }
 
+/** How many of the items had their last file written during one of the runs (start to finish). */
+export function writtenDuring(
+  ids: Iterable<string>,
+  written: ReadonlyMap<string, number>,
+  runs: ReadonlyArray<{ startedAt: Date; finishedAt: Date | null }>,
+): number {
+  let n = 0;
+  for (const id of ids) {
+    const at = written.get(id);
+    if (
+      at !== undefined &&
+      runs.some((r) => r.startedAt.getTime() <= at && at <= (r.finishedAt?.getTime() ?? Infinity))
+    )
+      n += 1;
+  }
+  return n;
+}
+
 export function merge(...all: Delays[]): Delays {
   return {
     sorted: all.flatMap((d) => d.sorted).sort((a, b) => a - b),
