@@ -1,6 +1,9 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FAULT_CLASSES, type FaultClass } from './plan.ts';
 import { runSeed, type SeedResult } from './run-seed.ts';
+import { SUMMARY_FILE } from './summary-reporter.ts';
 
 /**
  * Randomized fault schedules: each seed is a company's compressed day under faults drawn from
@@ -27,13 +30,15 @@ describe('randomized fault schedules', () => {
     const lines = FAULT_CLASSES.map((c) => `  ${c.padEnd(16)} ${per[c]}`);
     for (const r of results.filter((x) => x.violations.length))
       lines.push(`  seed ${r.seed} failed; replay: ${replay(r.seed)}`);
-    console.log(
-      [
-        'faults per class:',
-        ...lines,
-        `chaos: ${results.length} seeds, ${faults} faults, ${items} items checked, ${violations} violations`,
-      ].join('\n'),
-    );
+    const summary = [
+      'faults per class:',
+      ...lines,
+      `chaos: ${results.length} seeds, ${faults} faults, ${items} items checked, ${violations} violations`,
+    ].join('\n');
+    console.log(summary);
+    // Printed again by the reporter after vitest's own summary: the run's last line.
+    mkdirSync(dirname(SUMMARY_FILE), { recursive: true });
+    writeFileSync(SUMMARY_FILE, summary);
   });
 
   it.each(seeds)('seed %i: nothing lost, nothing twice, everything settled', async (seed) => {
