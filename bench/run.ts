@@ -10,6 +10,7 @@ import { manyTenants } from './scenarios/many-tenants.ts';
 import { memory } from './scenarios/memory.ts';
 import { scaleOut } from './scenarios/scale-out.ts';
 import { search } from './scenarios/search.ts';
+import { seedExample } from './scenarios/seed-example.ts';
 import { timeToArchive } from './scenarios/time-to-archive.ts';
 import { figure, SCENARIO_NAMES, type Figure, type ScenarioName } from './support/figures.ts';
 import { machineDescription, writeResults } from './support/results.ts';
@@ -26,6 +27,7 @@ const SCENARIOS: Scenario[] = [
   idleRun,
   timeToArchive,
   search,
+  seedExample,
 ];
 
 function selected(args: readonly string[]): Scenario[] {

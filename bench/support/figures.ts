@@ -13,6 +13,7 @@ export const SCENARIO_NAMES = [
   'time-to-archive',
   'scale-out',
   'search',
+  'seed-example',
 ] as const;
 
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];

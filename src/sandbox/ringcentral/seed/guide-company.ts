@@ -6,9 +6,9 @@
  */
 import type { RcAccountSpec } from '../options.ts';
 
-const GUIDE_USERS = 4_000;
-const GUIDE_RECORDED_CALLS_PER_USER_PER_DAY = 10;
-const RINGCENTRAL_RECORDING_CAP = 100_000;
+export const GUIDE_USERS = 4_000;
+export const GUIDE_RECORDED_CALLS_PER_USER_PER_DAY = 10;
+export const RINGCENTRAL_RECORDING_CAP = 100_000;
 
 interface GuideCompanyOptions {
   seed: number;
