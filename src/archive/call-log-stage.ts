@@ -22,8 +22,8 @@ export interface CallLogProgress {
 
 /** The call log's stream (streams/call-log/stream.ts) run by the stream driver, and what it saw. */
 export async function archiveCallLog(env: RunEnv, outstanding: OutstandingIndex): Promise<CallLogProgress> {
-  const start = backfillStart(env);
-  const cursor = await CALL_LOG_CURSOR.read(env.store, env.tenant.id, CALL_LOG_STREAM);
+  const start = backfillStart(env.state.settings, env.deps.clock.now());
+  const cursor = await CALL_LOG_CURSOR.read(env.deps.store, env.state.tenant.id, CALL_LOG_STREAM);
   const seen: CallLogSeen = {
     listed: { since: null, days: {} },
     recordingsSeen: 0,
@@ -31,7 +31,8 @@ export async function archiveCallLog(env: RunEnv, outstanding: OutstandingIndex)
     until: cursor.until,
   };
   const wanted =
-    archivesKind(env.settings.dataTypes, 'call') || archivesKind(env.settings.dataTypes, 'recording');
+    archivesKind(env.state.settings.dataTypes, 'call') ||
+    archivesKind(env.state.settings.dataTypes, 'recording');
   const outcome = wanted ? await runStream(env, callLogStream(env, seen), outstanding) : 'done';
   return {
     moreWork: outcome !== 'done',

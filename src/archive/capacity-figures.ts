@@ -27,12 +27,12 @@ const MAX_BACKLOG_READ = 200_000;
 
 /** Merges what this run listed into the stored counts and returns the inflow per day. */
 async function updateInflow(env: RunEnv, listed: InflowHistory | null): Promise<number> {
-  const now = env.clock.now();
-  const stored = await INFLOW.read(env.store, env.tenant.id);
+  const now = env.deps.clock.now();
+  const stored = await INFLOW.read(env.deps.store, env.state.tenant.id);
   const history = mergeInflow(stored.value, listed ?? { since: null, days: {} }, now);
   // A lost race only leaves this run's counts for the next run to list again.
   if (listed && (listed.since !== null || Object.keys(listed.days).length > 0))
-    await INFLOW.write(env.store, env.tenant.id, stored, history).catch(() => null);
+    await INFLOW.write(env.deps.store, env.state.tenant.id, stored, history).catch(() => null);
   return inflowPerDay(history, history.until ?? now);
 }
 
@@ -40,7 +40,7 @@ async function waitingRecordings(env: RunEnv): Promise<number[]> {
   const times: number[] = [];
   let after: string | null = null;
   do {
-    const page = await env.store.listOutstanding(env.tenant.id, {
+    const page = await env.deps.store.listOutstanding(env.state.tenant.id, {
       status: 'pending',
       kind: 'recording',
       limit: 1000,
@@ -48,7 +48,7 @@ async function waitingRecordings(env: RunEnv): Promise<number[]> {
     });
     for (const item of page.items) {
       const at = item.descriptor.at;
-      times.push(typeof at === 'number' ? at : env.clock.now());
+      times.push(typeof at === 'number' ? at : env.deps.clock.now());
     }
     after = page.next;
   } while (after && times.length < MAX_BACKLOG_READ);
@@ -60,7 +60,7 @@ export async function capacityFigures(
   callLog: CallLogProgress | null,
   budget: { heavyLimit: number; windowMs: number; users: number; cap?: number },
 ): Promise<Capacity> {
-  const now = env.clock.now();
+  const now = env.deps.clock.now();
   const inflow = await updateInflow(env, callLog?.listed ?? null);
   const listedTo = callLog?.backfill.until ?? now;
   return assessCapacity(

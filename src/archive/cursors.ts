@@ -83,11 +83,8 @@ export function cursorKind<S extends z.ZodRawShape>(shape: S): CursorKind<z.outp
  * Where a stream's history starts: the backfill day chosen, or everything RingCentral still has,
  * never before what it holds (a day chosen long ago drifts past that floor as time goes by).
  */
-export function backfillStart(env: {
-  settings: { backfillFrom: string | null };
-  clock: { now(): number };
-}): number {
-  const floor = historyFloor(env.clock.now());
-  const from = env.settings.backfillFrom;
+export function backfillStart(settings: { backfillFrom: string | null }, now: number): number {
+  const floor = historyFloor(now);
+  const from = settings.backfillFrom;
   return from ? Math.max(floor, Date.parse(`${from}T00:00:00.000Z`)) : floor;
 }

@@ -30,20 +30,20 @@ export async function mailboxAccess(
   env: RunEnv,
   mailboxes: readonly Extension[],
 ): Promise<'direct' | 'export'> {
-  const known = await MAILBOX_ACCESS.read(env.store, env.tenant.id);
+  const known = await MAILBOX_ACCESS.read(env.deps.store, env.state.tenant.id);
   const checkedAt = known.value.checkedAt ? Date.parse(known.value.checkedAt) : 0;
-  if (known.value.mode && env.clock.now() - checkedAt < RECHECK_MS) return known.value.mode;
+  if (known.value.mode && env.deps.clock.now() - checkedAt < RECHECK_MS) return known.value.mode;
 
-  const probe = mailboxes.find((m) => m.id !== env.tenant.installedBy.extensionId);
+  const probe = mailboxes.find((m) => m.id !== env.state.tenant.installedBy.extensionId);
   let mode: 'direct' | 'export' = 'direct';
   let errorCode: string | null = null;
   if (probe) {
-    const now = env.clock.now();
+    const now = env.deps.clock.now();
     try {
-      const pages = readMailbox(env.api, probe.id, {
+      const pages = readMailbox(env.deps.api, probe.id, {
         dateFrom: new Date(now - 60_000),
         dateTo: new Date(now),
-        signal: env.signal,
+        signal: env.state.signal,
       });
       await pages.next();
       await pages.return(undefined);
@@ -53,13 +53,13 @@ export async function mailboxAccess(
       errorCode = error.errorCode;
     }
   }
-  const saved = await MAILBOX_ACCESS.write(env.store, env.tenant.id, known, {
+  const saved = await MAILBOX_ACCESS.write(env.deps.store, env.state.tenant.id, known, {
     mode,
-    checkedAt: new Date(env.clock.now()).toISOString(),
+    checkedAt: new Date(env.deps.clock.now()).toISOString(),
     probe: probe?.id ?? null,
     errorCode,
   });
   if (!saved) throw new Error('The mailbox-access decision was written by someone else during this run.');
-  env.logger.info({ mode, errorCode }, 'mailbox access decided');
+  env.deps.logger.info({ mode, errorCode }, 'mailbox access decided');
   return mode;
 }

@@ -31,17 +31,17 @@ export function messageItems(
     record.type,
     record.attachments.map((a) => a.type),
   );
-  if (!kind || !record.creationTime || !archivesKind(env.settings.dataTypes, kind)) return null;
-  const ext = env.extensions.get(extensionId);
+  if (!kind || !record.creationTime || !archivesKind(env.state.settings.dataTypes, kind)) return null;
+  const ext = env.state.extensions.get(extensionId);
   const extension: PathExtension = {
     id: extensionId,
     number: ext?.extensionNumber ?? null,
     name: ext?.name ?? null,
   };
   const at = Date.parse(record.creationTime);
-  const day = localDay(record.creationTime, env.settings.timezone);
+  const day = localDay(record.creationTime, env.state.settings.timezone);
   const base: Omit<PathItem, 'fileExtension' | 'attachmentIndex'> = {
-    company: env.company,
+    company: env.state.company,
     kind,
     timestamp: record.creationTime,
     extension,
@@ -50,12 +50,12 @@ export function messageItems(
     to: record.to ?? [],
     id: record.id,
   };
-  const jsonPath = renderItemPath(env.settings, { ...base, fileExtension: 'json' });
+  const jsonPath = renderItemPath(env.state.settings, { ...base, fileExtension: 'json' });
   const items: ArchiveItem[] = [recordJsonItem(kind, record, { path: jsonPath, day, at, extensionId })];
   const several = record.attachments.length > 1;
   const attachmentPaths: string[] = [];
   record.attachments.forEach((attachment, index) => {
-    const path = renderItemPath(env.settings, {
+    const path = renderItemPath(env.state.settings, {
       ...base,
       attachmentIndex: several ? index + 1 : null,
       fileExtension: fileExtensionFor(attachment.contentType),

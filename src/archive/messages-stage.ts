@@ -31,22 +31,23 @@ export async function archiveMessages(
 ): Promise<{ moreWork: boolean }> {
   const types = messageTypes(env);
   if (types.length === 0) return { moreWork: false };
-  const only = env.ctx.streams;
-  const mailboxes = [...env.extensions.values()].filter(
-    (e) => e.hasMailbox && includesExtension(env.settings, e.id) && (!only || mailboxStream(e.id) in only),
+  const only = env.state.ctx.streams;
+  const mailboxes = [...env.state.extensions.values()].filter(
+    (e) =>
+      e.hasMailbox && includesExtension(env.state.settings, e.id) && (!only || mailboxStream(e.id) in only),
   );
   if (mailboxes.length === 0) return { moreWork: false };
 
   const access = await mailboxAccess(env, mailboxes);
-  const problems = mailboxProblems(env.store, env.tenant.id);
+  const problems = mailboxProblems(env.deps.store, env.state.tenant.id);
   // An early run reads its marked mailboxes directly; where only the account-wide export can read
   // them, it leaves them to the hourly run (an export per notification would cost far too much).
   if (only)
     return access === 'direct'
       ? readDirectly(env, mailboxes, types, outstanding, problems)
       : { moreWork: false };
-  const rotation = await MAILBOX_ROTATION.read(env.store, env.tenant.id);
-  const budget = env.limiter.budget('Light');
+  const rotation = await MAILBOX_ROTATION.read(env.deps.store, env.state.tenant.id);
+  const budget = env.deps.limiter.budget('Light');
   const plan =
     access === 'direct'
       ? planMailboxPolling(mailboxes, {
@@ -56,17 +57,21 @@ export async function archiveMessages(
         })
       : { direct: [] as Extension[], viaExport: mailboxes, nextCursor: null, capacity: 0 };
   if (plan.nextCursor && plan.nextCursor !== rotation.value.last)
-    if (!(await MAILBOX_ROTATION.write(env.store, env.tenant.id, rotation, { last: plan.nextCursor })))
+    if (
+      !(await MAILBOX_ROTATION.write(env.deps.store, env.state.tenant.id, rotation, {
+        last: plan.nextCursor,
+      }))
+    )
       throw new Error('The mailbox rotation was moved by someone else during this run.');
 
   const direct = await readDirectly(env, plan.direct, types, outstanding, problems);
   let moreWork = direct.moreWork;
   const viaExport = [...plan.viaExport, ...direct.refused];
-  if (viaExport.length > 0 && !env.signal.aborted) {
+  if (viaExport.length > 0 && !env.state.signal.aborted) {
     const exported = await runStream(env, messageExport(env, viaExport, types, problems), outstanding);
     moreWork = exported === 'more' || moreWork;
   }
-  return { moreWork: moreWork || env.signal.aborted };
+  return { moreWork: moreWork || env.state.signal.aborted };
 }
 
 /** Reads mailboxes one by one (four at a time); those RingCentral refused come back for the export. */
@@ -82,14 +87,14 @@ async function readDirectly(
   await pMap(
     mailboxes,
     async (mailbox) => {
-      if (env.signal.aborted) return;
+      if (env.state.signal.aborted) return;
       const outcome = await runStream(env, directMailbox(env, mailbox, types, problems), outstanding);
       if (outcome === 'refused') refused.push(mailbox);
       else if (outcome === 'more') moreWork = true;
     },
     { concurrency: 4 },
   );
-  return { moreWork: moreWork || env.signal.aborted, refused };
+  return { moreWork: moreWork || env.state.signal.aborted, refused };
 }
 
 /**
@@ -100,10 +105,10 @@ async function readDirectly(
 const POLLING_SHARE = 0.8;
 
 function pollingTimeMs(env: RunEnv): number {
-  const elapsed = env.clock.now() - env.ctx.run.startedAt.getTime();
-  return Math.max(0, env.timeBoxMs - elapsed) * POLLING_SHARE;
+  const elapsed = env.deps.clock.now() - env.state.ctx.run.startedAt.getTime();
+  return Math.max(0, env.deps.timeBoxMs - elapsed) * POLLING_SHARE;
 }
 
 function messageTypes(env: RunEnv): MessageType[] {
-  return MESSAGE_TOGGLES.flatMap(({ key }) => (env.settings.dataTypes[key] ? MESSAGE_TYPES[key] : []));
+  return MESSAGE_TOGGLES.flatMap(({ key }) => (env.state.settings.dataTypes[key] ? MESSAGE_TYPES[key] : []));
 }

@@ -104,8 +104,7 @@ export function archivePipeline(deps: PipelineDeps): TenantWork {
       signal: ctx.signal,
       destination: RUN_DESTINATION,
     });
-    const env = createRunEnv({
-      ctx,
+    const env = createRunEnv(ctx, {
       store: ctx.store,
       api,
       limiter,
@@ -137,7 +136,7 @@ export function archivePipeline(deps: PipelineDeps): TenantWork {
     try {
       await timed('preflight', () => preflight(env));
       const extensions = await timed('extensions', () => listExtensions(api, { signal: ctx.signal }));
-      for (const extension of extensions) env.extensions.set(extension.id, extension);
+      for (const extension of extensions) env.state.extensions.set(extension.id, extension);
       // An early run (ctx.streams) reads only the streams notifications marked: no retries of
       // earlier failures, no call log unless marked; the hourly run does the rest.
       const only = ctx.streams;
@@ -148,7 +147,7 @@ export function archivePipeline(deps: PipelineDeps): TenantWork {
           logger.warn({ err: { message: errorMessage(error) } }, 'extension list not kept'),
         );
       if (!only) await timed('retries', () => retryDue(env));
-      const outstanding = await loadOutstanding(env);
+      const outstanding = await loadOutstanding(env.deps.store, tenant.id);
       if (!only || CALL_LOG_STREAM in only)
         callLog = await timed('callLog', () => archiveCallLog(env, outstanding));
       const messages = await timed('messages', () => archiveMessages(env, outstanding));
@@ -200,7 +199,7 @@ export function archivePipeline(deps: PipelineDeps): TenantWork {
         );
       await Promise.all(setAside);
     }
-    const { counters } = env;
+    const { counters } = env.state;
     if (status === 'succeeded' && counters.skipped + counters.retryLater + counters.failed > 0)
       status = 'partial';
     ctx.report({
@@ -220,9 +219,9 @@ export function archivePipeline(deps: PipelineDeps): TenantWork {
 
 /** Stop early and cheaply when the destination is full; a full one fails every upload anyway. */
 async function preflight(env: RunEnv): Promise<void> {
-  const space = await env.destination.spaceUsage();
-  env.ctx.report({ space: { used: space.used, allocated: space.allocated } });
-  if (space.allocated !== null && space.used >= space.allocated) throw destinationFull(env.destination);
+  const space = await env.deps.destination.spaceUsage();
+  env.state.ctx.report({ space: { used: space.used, allocated: space.allocated } });
+  if (space.allocated !== null && space.used >= space.allocated) throw destinationFull(env.deps.destination);
 }
 
 async function runFigures(
@@ -236,9 +235,9 @@ async function runFigures(
     recordingCap: number | undefined;
   },
 ): Promise<JsonObject> {
-  const now = env.clock.now();
-  const apiStats = env.api.stats();
-  const heavy = env.limiter.budget('Heavy');
+  const now = env.deps.clock.now();
+  const apiStats = env.deps.api.stats();
+  const heavy = env.deps.limiter.budget('Heavy');
   const callLog = info.callLog;
   // Every connected user of the app has the same limits (RingCentral sets them per app).
   const capacity = await capacityFigures(env, callLog, {
@@ -258,20 +257,20 @@ async function runFigures(
       })
     : null;
   return {
-    kinds: env.counters.kinds,
-    updated: env.counters.updated,
-    skipped: env.counters.skipped,
-    deletedByRingCentral: env.counters.deletedByRingCentral,
-    retryLater: env.counters.retryLater,
-    failed: env.counters.failed,
+    kinds: env.state.counters.kinds,
+    updated: env.state.counters.updated,
+    skipped: env.state.counters.skipped,
+    deletedByRingCentral: env.state.counters.deletedByRingCentral,
+    retryLater: env.state.counters.retryLater,
+    failed: env.state.counters.failed,
     outstanding: info.outstanding,
     apiCalls: apiStats.calls,
     rateLimited: apiStats.rateLimited,
     retries: apiStats.retries,
     accountLimit: asJson(apiStats.accountLimit),
     users: asJson(apiStats.users),
-    destinationId: env.destination.id,
-    destination: env.destination.stats(),
+    destinationId: env.deps.destination.id,
+    destination: env.deps.destination.stats(),
     risk: {
       atRisk: capacity.atRisk,
       oldestAgeDays: capacity.oldestAgeDays,
@@ -280,6 +279,6 @@ async function runFigures(
     capacity: asJson(capacity),
     progress: progress ? { ...progress } : null,
     problem: info.problem,
-    days: [...env.daysTouched].sort(),
+    days: [...env.state.daysTouched].sort(),
   };
 }

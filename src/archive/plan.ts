@@ -1,4 +1,4 @@
-import type { LedgerEntry, OutstandingItem } from '../store/types.ts';
+import type { LedgerEntry, OutstandingItem, Store } from '../store/types.ts';
 import type { ArchiveItem } from './items.ts';
 import type { RunEnv } from './run-env.ts';
 import { itemKey } from './transfer.ts';
@@ -20,7 +20,7 @@ export async function planItems(
 ): Promise<ArchiveItem[]> {
   const ledger = new Map<string, LedgerEntry>();
   for (let i = 0; i < candidates.length; i += 500) {
-    const entries = await env.store.getLedgerEntries(env.tenant.id, candidates.slice(i, i + 500));
+    const entries = await env.deps.store.getLedgerEntries(env.state.tenant.id, candidates.slice(i, i + 500));
     for (const entry of entries) ledger.set(itemKey(entry), entry);
   }
   const todo: ArchiveItem[] = [];
@@ -46,11 +46,11 @@ export async function planItems(
 /** The tenant's outstanding items, loaded once per run (it is a short list in any healthy tenant). */
 export type OutstandingIndex = Map<string, OutstandingItem>;
 
-export async function loadOutstanding(env: Pick<RunEnv, 'store' | 'tenant'>): Promise<OutstandingIndex> {
+export async function loadOutstanding(store: Store, tenantId: string): Promise<OutstandingIndex> {
   const index: OutstandingIndex = new Map();
   let after: string | null = null;
   do {
-    const page = await env.store.listOutstanding(env.tenant.id, { limit: 1000, after });
+    const page = await store.listOutstanding(tenantId, { limit: 1000, after });
     for (const item of page.items) index.set(itemKey(item), item);
     after = page.next;
   } while (after);

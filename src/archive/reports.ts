@@ -20,13 +20,16 @@ export async function saveRowsIfChanged(
   rows: ReportRow[],
 ): Promise<void> {
   const existing = new Map(
-    (await env.store.listReportRows(env.tenant.id, day, report)).map((r) => [r.key, canonicalJson(r.row)]),
+    (await env.deps.store.listReportRows(env.state.tenant.id, day, report)).map((r) => [
+      r.key,
+      canonicalJson(r.row),
+    ]),
   );
   const changed = rows.filter((r) => existing.get(r.key) !== canonicalJson(r.row));
   if (changed.length === 0) return;
-  await oweReportDays(env.owedDays, [day]);
-  await env.store.saveReportRows(env.tenant.id, day, report, changed);
-  env.daysTouched.add(day);
+  await oweReportDays(env.state.owedDays, [day]);
+  await env.deps.store.saveReportRows(env.state.tenant.id, day, report, changed);
+  env.state.daysTouched.add(day);
 }
 
 /**
@@ -38,17 +41,17 @@ export async function saveRowsIfChanged(
 export async function writeDailyReports(env: RunEnv): Promise<number> {
   const signal = AbortSignal.timeout(REPORT_TIMEOUT_MS);
   // Days a killed run archived into but never reported on are owed too (see report-days.ts).
-  for (const day of await owedReportDays(env.owedDays)) env.daysTouched.add(day);
-  const days = [...env.daysTouched].sort();
+  for (const day of await owedReportDays(env.state.owedDays)) env.state.daysTouched.add(day);
+  const days = [...env.state.daysTouched].sort();
   // All days' files at once, committed together as soon as the last is sent.
   const files = (await Promise.all(days.map((day) => dayFiles(env, day)))).flat();
   const puts = files.map((file) => trackSending((onSent) => put(env, file, signal, onSent)));
   // Every file sent (or failed) before the flush: none is left waiting for a batch to fill.
   await Promise.allSettled(puts.map((p) => p.sent));
   // A failed commit fails its own puts, which report it just below.
-  await env.destination.flush().catch(() => undefined);
+  await env.deps.destination.flush().catch(() => undefined);
   const written = await Promise.all(puts.map((p) => p.done));
-  await settleReportDays(env.owedDays, days);
+  await settleReportDays(env.state.owedDays, days);
   return written.length;
 }
 
@@ -59,20 +62,20 @@ interface ReportFile {
 }
 
 async function dayFiles(env: RunEnv, day: string): Promise<ReportFile[]> {
-  const paths = dailyReportPaths(env.settings, env.company, day);
-  const entries = await env.store.listLedgerByDay(env.tenant.id, day);
+  const paths = dailyReportPaths(env.state.settings, env.state.company, day);
+  const entries = await env.deps.store.listLedgerByDay(env.state.tenant.id, day);
   const recordingPaths = new Map(
     entries.filter((e) => e.kind === 'recording').map((e) => [e.sourceId, e.path]),
   );
   const files: ReportFile[] = [];
 
-  const calls = (await env.store.listReportRows(env.tenant.id, day, 'calls')).map(({ row }) => {
+  const calls = (await env.deps.store.listReportRows(env.state.tenant.id, day, 'calls')).map(({ row }) => {
     const call = row as unknown as CallRow & { recordingId?: string };
     return { ...call, recordingPath: recordingPaths.get(call.recordingId ?? '') ?? '' };
   });
   if (calls.length) files.push({ path: paths.calls, csv: callsCsv(calls), sourceId: `calls.csv:${day}` });
 
-  const sms = (await env.store.listReportRows(env.tenant.id, day, 'sms')).map(
+  const sms = (await env.deps.store.listReportRows(env.state.tenant.id, day, 'sms')).map(
     ({ row }) => row as unknown as SmsRow,
   );
   if (sms.length) files.push({ path: paths.sms, csv: smsCsv(sms), sourceId: `sms.csv:${day}` });
@@ -89,7 +92,7 @@ async function put(
   signal: AbortSignal,
   onSent: () => void,
 ): Promise<number> {
-  const committed = await env.destination.put(path, Buffer.from(csv, 'utf8'), {
+  const committed = await env.deps.destination.put(path, Buffer.from(csv, 'utf8'), {
     mode: 'overwrite',
     signal,
     onSent,
@@ -97,8 +100,8 @@ async function put(
   // Reports are in the ledger (so reconciliation expects them) but on no day's manifest. Keyed by
   // their path too: after a template change the day's files are written in the new folder, and
   // the ones left in the old folder stay known (as the last version written there).
-  await env.store.recordArchived({
-    tenantId: env.tenant.id,
+  await env.deps.store.recordArchived({
+    tenantId: env.state.tenant.id,
     kind: REPORT_KIND_ID,
     sourceId,
     attachmentId: committed.path.toLowerCase(),
@@ -107,7 +110,7 @@ async function put(
     sha256: committed.sha256,
     remoteHash: committed.remoteHash,
     sourceModifiedAt: null,
-    archivedAt: new Date(env.clock.now()),
+    archivedAt: new Date(env.deps.clock.now()),
     day: null,
   });
   return 1;

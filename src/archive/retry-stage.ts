@@ -12,8 +12,12 @@ const RETRIES_PER_RUN = 500;
  * record's JSON, or the URI of its bytes), whether or not the source still lists them.
  */
 export async function retryDue(env: RunEnv): Promise<number> {
-  const due = await env.store.listDueOutstanding(env.tenant.id, new Date(env.clock.now()), RETRIES_PER_RUN);
-  const download: Downloader = (uri, signal) => env.api.download(uri, { signal });
+  const due = await env.deps.store.listDueOutstanding(
+    env.state.tenant.id,
+    new Date(env.deps.clock.now()),
+    RETRIES_PER_RUN,
+  );
+  const download: Downloader = (uri, signal) => env.deps.api.download(uri, { signal });
   const items = due
     .map((row) => itemFromOutstanding(row, download))
     .filter((i): i is ArchiveItem => i !== null);

@@ -24,12 +24,11 @@ interface RunCounters {
   deletedByRingCentral: number;
 }
 
-/** Everything a stage of one tenant's run works with. */
-export interface RunEnv {
-  tenant: Tenant;
-  /** The tenant's settings, with its destination's name rules for the paths (archive/paths.ts). */
-  settings: TenantSettings & Pick<PathSettings, 'names'>;
-  company: string;
+/**
+ * What a run works with: the clients and services it is given, the same from its first stage to
+ * its last. Nothing in here changes because of what the run does.
+ */
+interface RunDeps {
   store: Store;
   api: RingCentralApi;
   limiter: RateLimiter;
@@ -37,14 +36,6 @@ export interface RunEnv {
   clock: Clock;
   logger: Logger;
   metrics: Metrics;
-  ctx: RunContext;
-  signal: AbortSignal;
-  extensions: Map<string, Extension>;
-  counters: RunCounters;
-  /** Days whose report files must be rewritten at the end of the run. */
-  daysTouched: Set<string>;
-  /** The days owed their report files, kept in the store (see report-days.ts). */
-  owedDays: OwedDays;
   /** Where the message export's ZIP files are downloaded. */
   workDir: string;
   /** Parallel transfers (RingCentral's rate limiter still paces the downloads). */
@@ -53,34 +44,48 @@ export interface RunEnv {
   timeBoxMs: number;
 }
 
-/** The parts of a RunEnv that differ between the archive run and verification. */
-type RunEnvInput = Pick<
-  RunEnv,
-  | 'ctx'
-  | 'store'
-  | 'api'
-  | 'limiter'
-  | 'destination'
-  | 'clock'
-  | 'logger'
-  | 'metrics'
-  | 'timeBoxMs'
-  | 'concurrency'
-> & { workDir?: string };
+/** Which company's run this is and what it has found and done so far: one per run, never shared. */
+interface RunState {
+  tenant: Tenant;
+  /** The tenant's settings, with its destination's name rules for the paths (archive/paths.ts). */
+  settings: TenantSettings & Pick<PathSettings, 'names'>;
+  company: string;
+  ctx: RunContext;
+  signal: AbortSignal;
+  /** The company's extensions, as listed at the start of the run. */
+  extensions: Map<string, Extension>;
+  counters: RunCounters;
+  /** Days whose report files must be rewritten at the end of the run. */
+  daysTouched: Set<string>;
+  /** The days owed their report files, kept in the store (see report-days.ts). */
+  owedDays: OwedDays;
+}
 
-export function createRunEnv(input: RunEnvInput): RunEnv {
-  const { tenant } = input.ctx;
+/** Everything a stage of one tenant's run works with: its dependencies, and the run's own state. */
+export interface RunEnv {
+  deps: RunDeps;
+  state: RunState;
+}
+
+/** The dependencies that differ between the archive run and verification (workDir defaults). */
+type RunDepsInput = Omit<RunDeps, 'workDir'> & { workDir?: string | undefined };
+
+export function createRunEnv(ctx: RunContext, input: RunDepsInput): RunEnv {
+  const { tenant } = ctx;
+  const deps: RunDeps = { ...input, workDir: input.workDir ?? join(tmpdir(), 'call-archive') };
   return {
-    ...input,
-    tenant,
-    settings: { ...parseSettings(tenant.settings), names: input.destination.capabilities.names },
-    company: tenant.companyName,
-    signal: input.ctx.signal,
-    extensions: new Map(),
-    counters: newCounters(),
-    daysTouched: new Set(),
-    owedDays: owedDays(input.store, tenant.id),
-    workDir: input.workDir ?? join(tmpdir(), 'call-archive'),
+    deps,
+    state: {
+      tenant,
+      settings: { ...parseSettings(tenant.settings), names: input.destination.capabilities.names },
+      company: tenant.companyName,
+      ctx,
+      signal: ctx.signal,
+      extensions: new Map(),
+      counters: newCounters(),
+      daysTouched: new Set(),
+      owedDays: owedDays(input.store, tenant.id),
+    },
   };
 }
 

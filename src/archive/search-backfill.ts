@@ -28,14 +28,15 @@ const BUDGET_MS = 5 * 60_000;
 
 /** Indexes what was archived before search existed; true while more is left for the next run. */
 export async function backfillSearch(env: RunEnv, budgetMs = BUDGET_MS): Promise<boolean> {
-  const { store, tenant, clock } = env;
+  const { store, clock } = env.deps;
+  const { tenant } = env.state;
   let state = await PROGRESS.read(store, tenant.id);
   if (state.value.done) return false;
   const deadline = clock.now() + budgetMs;
   let index = Math.max(0, RECORD_KINDS.indexOf(state.value.kind ?? RECORD_KINDS[0]!));
   let after = state.value.after;
   while (index < RECORD_KINDS.length) {
-    if (env.signal.aborted || clock.now() >= deadline) return true;
+    if (env.state.signal.aborted || clock.now() >= deadline) return true;
     const page = await store.listLedger(tenant.id, { kind: RECORD_KINDS[index]!, limit: PAGE, after });
     const records = page.items.filter((e) => e.attachmentId === '');
     const have = new Set(
@@ -57,15 +58,24 @@ export async function backfillSearch(env: RunEnv, budgetMs = BUDGET_MS): Promise
 
 async function entryFromArchive(env: RunEnv, entry: LedgerEntry): Promise<SearchEntry | null> {
   try {
-    const bytes = await env.destination.read(entry.path);
+    const bytes = await env.deps.destination.read(entry.path);
     if (!bytes) return null;
     const record = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
     const owner = recordExtensionId(record);
-    const extension = owner ? (env.extensions.get(owner) ?? { id: owner }) : null;
-    return searchEntryFor({ tenantId: env.tenant.id, kind: entry.kind, record, extension, path: entry.path });
+    const extension = owner ? (env.state.extensions.get(owner) ?? { id: owner }) : null;
+    return searchEntryFor({
+      tenantId: env.state.tenant.id,
+      kind: entry.kind,
+      record,
+      extension,
+      path: entry.path,
+    });
   } catch (error) {
     // A file removed or damaged in the destination stays out of search; verification reports it.
-    env.logger.warn({ path: entry.path, err: { message: errorMessage(error) } }, 'not indexed for search');
+    env.deps.logger.warn(
+      { path: entry.path, err: { message: errorMessage(error) } },
+      'not indexed for search',
+    );
     return null;
   }
 }

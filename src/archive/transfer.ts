@@ -18,7 +18,7 @@ import { trackSending } from './sending.ts';
  */
 export async function transferItems(env: RunEnv, items: readonly ArchiveItem[]): Promise<Set<string>> {
   // Their days' report files will change: say so durably before the first ledger row does.
-  await oweReportDays(env.owedDays, new Set(items.map((i) => i.day)));
+  await oweReportDays(env.state.owedDays, new Set(items.map((i) => i.day)));
   const handled = new Set<string>();
   // The first reason to stop the whole run; later items see it and do not start.
   const halt: { reason: StopRun | null } = { reason: null };
@@ -30,7 +30,7 @@ export async function transferItems(env: RunEnv, items: readonly ArchiveItem[]):
     pMap(
       list,
       async (item) => {
-        if (halt.reason || env.signal.aborted) return;
+        if (halt.reason || env.state.signal.aborted) return;
         const { sent, done } = trackSending((onSent) =>
           transferOne(env, item, onSent).then((outcome) => {
             if (outcome === 'handled') handled.add(itemKey(item));
@@ -46,12 +46,12 @@ export async function transferItems(env: RunEnv, items: readonly ArchiveItem[]):
   // to fill a batch while the previous one commits. Downloads hold a connection each, so fewer.
   const inline = items.filter((i) => i.descriptor.source === 'json');
   const streamed = items.filter((i) => i.descriptor.source !== 'json');
-  const { batching } = env.destination.capabilities;
-  const inlineConcurrency = batching ? 2 * batching.maxFiles : env.concurrency;
-  await Promise.all([run(inline, inlineConcurrency), run(streamed, env.concurrency)]);
+  const { batching } = env.deps.destination.capabilities;
+  const inlineConcurrency = batching ? 2 * batching.maxFiles : env.deps.concurrency;
+  await Promise.all([run(inline, inlineConcurrency), run(streamed, env.deps.concurrency)]);
   // Everything of this list is sent: nothing more will join its batch, so commit it now instead of
   // after the batch's idle wait. A failed commit fails its own puts, which report it below.
-  await env.destination.flush().catch(() => undefined);
+  await env.deps.destination.flush().catch(() => undefined);
   await Promise.all(finishing);
   if (halt.reason) throw halt.reason;
   return handled;
@@ -70,7 +70,8 @@ async function transferOne(
   item: ArchiveItem,
   onSent: () => void,
 ): Promise<'handled' | 'abandoned' | StopRun> {
-  const { store, destination, signal, clock } = env;
+  const { store, destination, clock } = env.deps;
+  const { signal } = env.state;
   try {
     // The run's stop ends the item while it waits for RingCentral, not once its bytes are flowing.
     const source = await openUntilStopped(item, signal);
@@ -97,7 +98,7 @@ async function transferOne(
     crashPoint('after-dropbox-commit');
     await store.recordArchived(
       {
-        tenantId: env.tenant.id,
+        tenantId: env.state.tenant.id,
         kind: item.kind,
         sourceId: item.sourceId,
         attachmentId: item.attachmentId,
@@ -112,13 +113,13 @@ async function transferOne(
       searchEntryOf(env, item, committed.path),
     );
     crashPoint('after-ledger-write');
-    const tally = (env.counters.kinds[item.kind] ??= { items: 0, bytes: 0 });
+    const tally = (env.state.counters.kinds[item.kind] ??= { items: 0, bytes: 0 });
     tally.items += 1;
     tally.bytes += committed.size;
-    if (item.mode === 'overwrite') env.counters.updated += 1;
-    env.metrics.itemsArchived.inc({ kind: item.kind });
-    env.metrics.bytesArchived.inc({ kind: item.kind }, committed.size);
-    env.daysTouched.add(item.day);
+    if (item.mode === 'overwrite') env.state.counters.updated += 1;
+    env.deps.metrics.itemsArchived.inc({ kind: item.kind });
+    env.deps.metrics.bytesArchived.inc({ kind: item.kind }, committed.size);
+    env.state.daysTouched.add(item.day);
     return 'handled';
   } catch (error) {
     const verdict = classifyItemError(error, signal);
@@ -134,9 +135,10 @@ function searchEntryOf(env: RunEnv, item: ArchiveItem, path: string): SearchEntr
   const { json, extensionId } = item.descriptor;
   if (item.attachmentId !== '' || !json || typeof json !== 'object' || Array.isArray(json)) return undefined;
   const owner = typeof extensionId === 'string' ? extensionId : recordExtensionId(json);
-  const extension = owner ? (env.extensions.get(owner) ?? { id: owner }) : null;
+  const extension = owner ? (env.state.extensions.get(owner) ?? { id: owner }) : null;
   return (
-    searchEntryFor({ tenantId: env.tenant.id, kind: item.kind, record: json, extension, path }) ?? undefined
+    searchEntryFor({ tenantId: env.state.tenant.id, kind: item.kind, record: json, extension, path }) ??
+    undefined
   );
 }
 
@@ -160,33 +162,33 @@ export async function recordProblem(
   action: 'skip' | 'retry',
   reason: string,
 ): Promise<void> {
-  const previous = await env.store.getOutstanding(env.tenant.id, item);
+  const previous = await env.deps.store.getOutstanding(env.state.tenant.id, item);
   const attempts = (previous?.attempts ?? 0) + 1;
   const delay = action === 'retry' ? nextAttemptDelay(attempts) : null;
   const status = action === 'skip' ? 'skipped' : delay === null ? 'failed' : 'pending';
-  await env.store.saveOutstanding({
-    tenantId: env.tenant.id,
+  await env.deps.store.saveOutstanding({
+    tenantId: env.state.tenant.id,
     kind: item.kind,
     sourceId: item.sourceId,
     attachmentId: item.attachmentId,
     status,
     attempts,
     lastError: reason.slice(0, 500),
-    nextAttemptAt: delay === null ? null : new Date(env.clock.now() + delay),
+    nextAttemptAt: delay === null ? null : new Date(env.deps.clock.now() + delay),
     descriptor: item.descriptor,
   });
-  if (status === 'skipped') env.counters.skipped += 1;
-  if (reason === DELETED_BY_RINGCENTRAL) env.counters.deletedByRingCentral += 1;
-  else if (status === 'failed') env.counters.failed += 1;
-  else env.counters.retryLater += 1;
-  env.ctx.fail({
+  if (status === 'skipped') env.state.counters.skipped += 1;
+  if (reason === DELETED_BY_RINGCENTRAL) env.state.counters.deletedByRingCentral += 1;
+  else if (status === 'failed') env.state.counters.failed += 1;
+  else env.state.counters.retryLater += 1;
+  env.state.ctx.fail({
     kind: item.kind,
     sourceId: item.sourceId,
     attachmentId: item.attachmentId,
     outcome: status,
     reason,
   });
-  env.logger.warn(
+  env.deps.logger.warn(
     { kind: item.kind, sourceId: item.sourceId, outcome: status, reason: errorMessage(reason) },
     'item not archived',
   );

@@ -31,7 +31,7 @@ export async function rememberWaiting(
   const fresh = items.filter((i) => i.kind === 'recording' && !outstanding.has(itemKey(i)));
   for (const item of fresh) {
     const row = {
-      tenantId: env.tenant.id,
+      tenantId: env.state.tenant.id,
       kind: item.kind,
       sourceId: item.sourceId,
       attachmentId: item.attachmentId,
@@ -41,8 +41,8 @@ export async function rememberWaiting(
       nextAttemptAt: null,
       descriptor: { ...item.descriptor, waiting: true },
     };
-    await env.store.saveOutstanding(row);
-    const now = new Date(env.clock.now());
+    await env.deps.store.saveOutstanding(row);
+    const now = new Date(env.deps.clock.now());
     outstanding.set(itemKey(item), { ...row, firstSeenAt: now, updatedAt: now });
   }
   return fresh;

@@ -4,7 +4,7 @@ import { PROVIDERS } from './registry.ts';
 /** The providers a company can archive to, in the order the runtime looks for a company's one. */
 export const DESTINATION_PROVIDERS = PROVIDERS.filter((p) => p.role === 'destination');
 
-export interface CompanyDestination {
+interface CompanyDestination {
   id: (typeof DESTINATION_PROVIDERS)[number]['id'];
   /** What users read: "Dropbox", "SFTP server" (the registry's displayName). */
   displayName: string;

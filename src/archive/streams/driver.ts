@@ -54,11 +54,12 @@ export async function runStream<P extends object>(
   stream: StreamDefinition<P>,
   outstanding: OutstandingIndex,
 ): Promise<StreamOutcome> {
-  const { store, tenant } = env;
+  const { store } = env.deps;
+  const { tenant } = env.state;
   let cursors = await Promise.all(stream.streams.map((name) => stream.cursor.read(store, tenant.id, name)));
   let after: number | null = null;
   for (;;) {
-    const now = env.clock.now();
+    const now = env.deps.clock.now();
     const window = stream.window(cursors, now, after);
     let complete = true;
     try {
@@ -68,7 +69,7 @@ export async function runStream<P extends object>(
       if (stream.refused && (await stream.refused(error))) return 'refused';
       throw error;
     }
-    if (!complete || env.signal.aborted) return 'more';
+    if (!complete || env.state.signal.aborted) return 'more';
     const { until, position } = (await stream.settle?.(window)) ?? { until: window.to };
     const moved = [];
     for (const cursor of cursors)

@@ -56,7 +56,7 @@ export async function repairFiles(
   await pMap(
     problems.filter((p) => p.entry.kind !== 'report'),
     async (problem) => {
-      if (halt.reason || env.signal.aborted) return settle(problem, 'not-attempted', STOPPED);
+      if (halt.reason || env.state.signal.aborted) return settle(problem, 'not-attempted', STOPPED);
       const stop = await repairOne(env, problem, refetch);
       if (stop) halt.reason ??= stop;
     },
@@ -68,23 +68,23 @@ export async function repairFiles(
 async function repairOne(env: RunEnv, problem: Problem, refetch: Refetch): Promise<StopRun | null> {
   const { entry } = problem;
   try {
-    const source = await refetch(entry, env.signal);
-    const committed = await env.destination.put(entry.path, source.body, {
+    const source = await refetch(entry, env.state.signal);
+    const committed = await env.deps.destination.put(entry.path, source.body, {
       mode: problem.type === 'altered' ? 'overwrite' : 'add',
       size: source.size ?? undefined,
-      signal: env.signal,
+      signal: env.state.signal,
     });
-    await env.store.recordArchived({
+    await env.deps.store.recordArchived({
       ...entry,
       path: committed.path,
       size: committed.size,
       sha256: committed.sha256,
       remoteHash: committed.remoteHash,
       sourceModifiedAt: source.sourceModifiedAt ?? entry.sourceModifiedAt,
-      archivedAt: new Date(env.clock.now()),
+      archivedAt: new Date(env.deps.clock.now()),
     });
-    if (entry.day) env.daysTouched.add(entry.day);
-    settle(problem, 'repaired', repaired(problem.type, env.destination));
+    if (entry.day) env.state.daysTouched.add(entry.day);
+    settle(problem, 'repaired', repaired(problem.type, env.deps.destination));
     return null;
   } catch (error) {
     return settleFailure(problem, error, env);
@@ -96,13 +96,14 @@ function settleFailure(problem: Problem, error: unknown, env: RunEnv): StopRun |
   if (error instanceof NotRefetchable) settle(problem, 'unrepairable', error.message);
   else if (error instanceof RepairLater) settle(problem, 'failed', error.message);
   else {
-    const verdict = classifyItemError(error, env.signal);
+    const verdict = classifyItemError(error, env.state.signal);
     if (verdict.action === 'stop') {
       settle(problem, 'failed', verdict.error.message);
       return verdict.error;
     }
     if (verdict.action === 'abandon') settle(problem, 'not-attempted', STOPPED);
-    else if (verdict.action === 'skip') settle(problem, 'unrepairable', gone(problem.type, env.destination));
+    else if (verdict.action === 'skip')
+      settle(problem, 'unrepairable', gone(problem.type, env.deps.destination));
     else settle(problem, 'failed', `${verdict.reason} The next verification tries again.`);
   }
   return null;
@@ -126,17 +127,17 @@ export async function rewriteReports(
   const reports = problems.filter((p) => p.entry.kind === 'report');
   for (const problem of reports) {
     const day = reportDay(problem.entry.sourceId);
-    if (day) env.daysTouched.add(day);
+    if (day) env.state.daysTouched.add(day);
     else settle(problem, 'unrepairable', 'Not a daily report file this version knows how to rewrite.');
   }
-  if (env.daysTouched.size === 0) return;
+  if (env.state.daysTouched.size === 0) return;
   let failure: string | null = null;
   await writeDailyReports(env).catch((error: unknown) => {
     failure = `The day's report files could not be rewritten: ${errorMessage(error)} The next verification tries again.`;
   });
   for (const problem of reports) {
     if (problem.outcome !== 'not-attempted') continue;
-    const [now] = await env.store.getLedgerEntries(env.tenant.id, [problem.entry]);
+    const [now] = await env.deps.store.getLedgerEntries(env.state.tenant.id, [problem.entry]);
     if (now && now.archivedAt.getTime() >= since)
       settle(problem, 'repaired', 'Rewritten from the report rows kept in the database.');
     else if (failure) settle(problem, 'failed', failure);
@@ -147,7 +148,7 @@ export async function rewriteReports(
 /** Why a day's report file was not written again where it was. */
 function notRewritten(env: RunEnv, problem: Problem): string {
   const day = reportDay(problem.entry.sourceId);
-  const folder = day ? dailyReportPaths(env.settings, env.company, day).folder : null;
+  const folder = day ? dailyReportPaths(env.state.settings, env.state.company, day).folder : null;
   const wasIn = problem.entry.path.slice(0, problem.entry.path.lastIndexOf('/'));
   if (folder && folder.toLowerCase() !== wasIn.toLowerCase())
     return `Written under an earlier folder layout; this day's report files are now kept in ${folder}, so this one is not written again.`;

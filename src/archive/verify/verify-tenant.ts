@@ -88,8 +88,7 @@ async function verifyArchive(
     signal: ctx.signal,
     destination: VERIFY_DESTINATION,
   });
-  const env = createRunEnv({
-    ctx,
+  const env = createRunEnv(ctx, {
     store,
     api,
     limiter,

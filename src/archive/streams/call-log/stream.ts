@@ -48,16 +48,16 @@ export interface CallLogSeen {
  * empty history behind it.
  */
 export function callLogStream(env: RunEnv, seen: CallLogSeen): StreamDefinition<CallLogPosition> {
-  const { settings } = env;
+  const { settings } = env.state;
   const want = {
     wantRecords: archivesKind(settings.dataTypes, 'call'),
     wantRecordings: archivesKind(settings.dataTypes, 'recording'),
   };
   // An early run reads from its cursor with a short overlap, or from the announced calls' start
   // (the call log lists by start time); the hourly run's lookback catches late changes.
-  const early = env.ctx.streams?.[CALL_LOG_STREAM];
+  const early = env.state.ctx.streams?.[CALL_LOG_STREAM];
   const lookbackMs = early ? EARLY_OVERLAP_MS : settings.lookbackHours * HOUR_MS;
-  const start = backfillStart(env);
+  const start = backfillStart(env.state.settings, env.deps.clock.now());
   let windowMs = FIRST_WINDOW_MS;
   let windowNow = 0;
   // Per window: records kept (after the extension filter) and listed (before it).
@@ -80,10 +80,10 @@ export function callLogStream(env: RunEnv, seen: CallLogSeen): StreamDefinition<
       const kept: CallLogRecord[] = [];
       const recordingIds = new Set<string>();
       listed = 0;
-      for await (const page of readCallLog(env.api, {
+      for await (const page of readCallLog(env.deps.api, {
         dateFrom: new Date(window.from),
         dateTo: new Date(window.to),
-        signal: env.signal,
+        signal: env.state.signal,
       })) {
         listed += page.length;
         for (const record of page) for (const r of recordingsOf(record)) recordingIds.add(r.id);
@@ -125,8 +125,8 @@ export function callLogStream(env: RunEnv, seen: CallLogSeen): StreamDefinition<
     async moved([cursor], until) {
       seen.until = cursor!.until;
       // Visible progress while a long backfill runs (the run row is otherwise written at the end).
-      env.ctx.report({ kinds: env.counters.kinds, backfillUntil: new Date(until).toISOString() });
-      await env.ctx.checkpoint();
+      env.state.ctx.report({ kinds: env.state.counters.kinds, backfillUntil: new Date(until).toISOString() });
+      await env.state.ctx.checkpoint();
     },
   };
 }
@@ -141,11 +141,15 @@ function countListed(seen: CallLogSeen, at: number): void {
 const probe =
   (env: RunEnv): RecordProbe =>
   (from, to) =>
-    oneCallLogRecordTime(env.api, { dateFrom: new Date(from), dateTo: new Date(to), signal: env.signal });
+    oneCallLogRecordTime(env.deps.api, {
+      dateFrom: new Date(from),
+      dateTo: new Date(to),
+      signal: env.state.signal,
+    });
 
 function extensionOf(env: RunEnv, id: string | undefined): PathExtension | null {
   if (!id) return null;
-  const ext = env.extensions.get(id);
+  const ext = env.state.extensions.get(id);
   return { id, number: ext?.extensionNumber ?? null, name: ext?.name ?? null };
 }
 
@@ -157,9 +161,9 @@ function callItems(
 ): { items: ArchiveItem[]; row: CallRow & { recordingId: string }; day: string } {
   const extension = extensionOf(env, record.extension?.id);
   const at = Date.parse(record.startTime);
-  const day = localDay(record.startTime, env.settings.timezone);
+  const day = localDay(record.startTime, env.state.settings.timezone);
   const base: Omit<PathItem, 'kind' | 'id' | 'fileExtension'> = {
-    company: env.company,
+    company: env.state.company,
     timestamp: record.startTime,
     extension,
     direction: record.direction ?? null,
@@ -169,10 +173,15 @@ function callItems(
   const items: ArchiveItem[] = [];
   const recordings = recordingsOf(record);
   const recordingPaths = recordings.map((recording) =>
-    renderItemPath(env.settings, { ...base, kind: 'recording', id: recording.id, fileExtension: 'mp3' }),
+    renderItemPath(env.state.settings, {
+      ...base,
+      kind: 'recording',
+      id: recording.id,
+      fileExtension: 'mp3',
+    }),
   );
   if (want.wantRecords) {
-    const path = renderItemPath(env.settings, {
+    const path = renderItemPath(env.state.settings, {
       ...base,
       kind: 'call',
       id: record.id,
@@ -194,7 +203,7 @@ function callItems(
         size: null,
         mode: 'add',
         open: async (signal) => {
-          const download = await openRecording(env.api, recording, { signal });
+          const download = await openRecording(env.deps.api, recording, { signal });
           return {
             body: download.body,
             size: download.size,

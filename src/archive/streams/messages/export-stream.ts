@@ -28,25 +28,25 @@ export function messageExport(
   problems: MailboxProblemsCell,
 ): StreamDefinition<object> {
   const wanted = new Set(mailboxes.map((m) => m.id));
-  const lookbackMs = env.settings.lookbackHours * HOUR_MS;
+  const lookbackMs = env.state.settings.lookbackHours * HOUR_MS;
   return {
     cursor: MAILBOX_CURSOR,
     streams: mailboxes.map((m) => mailboxStream(m.id)),
     report: 'sms',
     window(cursors, now) {
-      const start = backfillStart(env);
+      const start = backfillStart(env.state.settings, env.deps.clock.now());
       const from = Math.min(...cursors.map((c) => readFrom(c.until, start, lookbackMs)));
       // One window a run: a span shorter than the time to now leaves the rest for the next run.
       return { from, to: Math.min(now, from + MAX_EXPORT_SPAN_MS), last: true };
     },
     async *read(window) {
-      await mkdir(env.workDir, { recursive: true });
-      const batches = readMessageExportBatches(env.api, {
+      await mkdir(env.deps.workDir, { recursive: true });
+      const batches = readMessageExportBatches(env.deps.api, {
         dateFrom: new Date(window.from),
         dateTo: new Date(window.to),
-        workDir: env.workDir,
+        workDir: env.deps.workDir,
         types,
-        signal: env.signal,
+        signal: env.state.signal,
         batchSize: EXPORT_BATCH,
       });
       for await (const messages of batches)
@@ -60,8 +60,8 @@ export function messageExport(
     async refused(error) {
       if (!(error instanceof SourceError && error.kind === 'forbidden')) return false;
       // Neither way works for these mailboxes: say which, what RingCentral answered, what to do.
-      await noteMailboxes(problems, [...wanted], problemFrom('unreadable', error, '', env.clock.now()));
-      env.ctx.fail({
+      await noteMailboxes(problems, [...wanted], problemFrom('unreadable', error, '', env.deps.clock.now()));
+      env.state.ctx.fail({
         kind: 'messages',
         reason: `The message-store export was refused (${error.errorCode ?? error.status}): ${error.message}`,
       });

@@ -32,7 +32,7 @@ export function directMailbox(
   problems: MailboxProblemsCell,
 ): StreamDefinition<object> {
   const download: AttachmentOpener = async (attachment, signal) => {
-    const opened = await openAttachment(env.api, attachment, { signal });
+    const opened = await openAttachment(env.deps.api, attachment, { signal });
     return { body: opened.body, size: opened.size };
   };
   return {
@@ -40,17 +40,21 @@ export function directMailbox(
     streams: [mailboxStream(mailbox.id)],
     report: 'sms',
     window: ([cursor], now) => ({
-      from: readFrom(cursor!.until, backfillStart(env), env.settings.lookbackHours * HOUR_MS),
+      from: readFrom(
+        cursor!.until,
+        backfillStart(env.state.settings, env.deps.clock.now()),
+        env.state.settings.lookbackHours * HOUR_MS,
+      ),
       to: now,
       last: true,
     }),
     async *read(window) {
       const plans: MessagePlan[] = [];
-      for await (const page of readMailbox(env.api, mailbox.id, {
+      for await (const page of readMailbox(env.deps.api, mailbox.id, {
         dateFrom: new Date(window.from),
         dateTo: new Date(window.to),
         types,
-        signal: env.signal,
+        signal: env.state.signal,
       }))
         for (const record of page) {
           const planned = messageItems(env, record, mailbox.id, download);
@@ -60,7 +64,7 @@ export function directMailbox(
     },
     async refused(error) {
       if (!(error instanceof SourceError && error.kind === 'forbidden')) return false;
-      const problem = problemFrom('refused', error, String(error.status ?? ''), env.clock.now());
+      const problem = problemFrom('refused', error, String(error.status ?? ''), env.deps.clock.now());
       await noteMailboxes(problems, [mailbox.id], problem);
       return true;
     },
