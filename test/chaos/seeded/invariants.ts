@@ -212,7 +212,10 @@ export function judge(facts: Facts): Violation[] {
     "days whose manifest.csv does not list the day's ledger",
   );
 
-  const archived = new Set(facts.ledger.map((e) => e.sourceId));
+  // A deleted item counts as archived once its binary is (a message's JSON alone is not enough).
+  const archived = new Set(
+    facts.ledger.filter((e) => e.kind === 'recording' || e.attachmentId !== '').map((e) => e.sourceId),
+  );
   const outstandingBySource = new Map(facts.outstanding.map((o) => [o.sourceId, o]));
   add(
     'deleted-skipped',

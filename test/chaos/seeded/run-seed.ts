@@ -444,7 +444,9 @@ export async function runSeed(
     }
     const facts = await collectFacts(stack, tenantId, EMAIL, { deleted, logs });
     const violations = judge(facts);
-    const archivedDeleted = deleted.filter((d) => facts.ledger.some((e) => e.sourceId === d.id)).length;
+    const archivedDeleted = deleted.filter((d) =>
+      facts.ledger.some((e) => e.sourceId === d.id && (e.kind === 'recording' || e.attachmentId !== '')),
+    ).length;
     const skippedDeleted = deleted.filter((d) =>
       facts.outstanding.some((o) => o.sourceId === d.id && o.status === 'skipped'),
     ).length;
@@ -472,9 +474,9 @@ export async function runSeed(
 }
 
 /**
- * Deletes up to `count` items RingCentral lists that the archive does not have yet: the ones a
- * run may have listed and not yet downloaded. Chosen by the event's own draw, among the items in id
- * order, so the same moment picks the same items.
+ * Deletes up to `count` items whose binary the archive does not have yet, preferring those a run
+ * has listed (their record is archived) and not yet downloaded. Chosen by the event's own draw,
+ * among the items in id order, so the same moment picks the same items.
  */
 async function deleteListed(
   stack: TestStack,
@@ -484,17 +486,21 @@ async function deleteListed(
   deleted: DeletedItem[],
 ): Promise<void> {
   const inventory = await stack.rc.inventory(tenantId, { sha256: false });
-  const archived = new Set((await allLedger(stack, tenantId)).map((e) => e.sourceId));
-  const candidates: DeletedItem[] = [
-    ...inventory.callLog.flatMap((c) =>
-      c.recording && !archived.has(c.recording.id)
-        ? [{ kind: 'recording' as const, id: c.recording.id }]
-        : [],
-    ),
-    ...inventory.messages
-      .filter((m) => m.attachments.length > 0 && !archived.has(m.id))
-      .map((m) => ({ kind: 'message' as const, id: m.id })),
-  ].sort((a, b) => (a.id < b.id ? -1 : 1));
+  const archived = new Set((await allLedger(stack, tenantId)).map((e) => `${e.sourceId}|${e.attachmentId}`));
+  // Listed: the record's JSON is archived (records go before their recordings and attachments)
+  // and its binary is not yet: the run that listed it is about to download it.
+  const listed: DeletedItem[] = [];
+  const unlisted: DeletedItem[] = [];
+  for (const c of inventory.callLog) {
+    if (!c.recording || archived.has(`${c.recording.id}|`)) continue;
+    (archived.has(`${c.id}|`) ? listed : unlisted).push({ kind: 'recording', id: c.recording.id });
+  }
+  for (const m of inventory.messages) {
+    if (!m.attachments.some((a) => !archived.has(`${m.id}|${a.id}`))) continue;
+    (archived.has(`${m.id}|`) ? listed : unlisted).push({ kind: 'message', id: m.id });
+  }
+  const byId = (a: DeletedItem, b: DeletedItem) => (a.id < b.id ? -1 : 1);
+  const candidates = listed.length ? listed.sort(byId) : unlisted.sort(byId);
   const rng = mulberry32(pick);
   for (let i = 0; i < count && candidates.length > 0; i += 1) {
     const [item] = candidates.splice(rng.int(0, candidates.length - 1), 1);
