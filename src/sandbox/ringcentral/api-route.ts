@@ -64,6 +64,12 @@ interface RouteOptions {
   media?: boolean;
 }
 
+/** The route's pattern, not the concrete path: requests counted by endpoint, whatever their ids. */
+function endpointOf(req: Request): string {
+  const pattern = (req.route as { path?: unknown } | undefined)?.path;
+  return `${req.method} ${req.baseUrl}${typeof pattern === 'string' ? pattern : req.path}`;
+}
+
 export function apiRoute(state: SimState, opts: RouteOptions, handler: ApiHandler): RequestHandler {
   return async (req: Request, res: Response, _next: NextFunction): Promise<void> => {
     try {
@@ -97,6 +103,7 @@ export function apiRoute(state: SimState, opts: RouteOptions, handler: ApiHandle
           at: now,
           extensionId: user.id,
           group: opts.group,
+          endpoint: endpointOf(req),
           outcome: 'account-limited',
         });
         throw rcErrors.rateExceeded(accountLimit.retryAfterSeconds);
@@ -114,6 +121,7 @@ export function apiRoute(state: SimState, opts: RouteOptions, handler: ApiHandle
         at: now,
         extensionId: user.id,
         group: opts.group,
+        endpoint: endpointOf(req),
         outcome: decision.allowed ? 'counted' : 'rate-limited',
       });
       if (!decision.allowed) throw rcErrors.rateExceeded(decision.retryAfter ?? decision.windowSeconds);

@@ -10,6 +10,8 @@ export interface LoggedRequest {
   at: number;
   extensionId: number;
   group: RateGroup;
+  /** The route answered, as `GET /restapi/v1.0/account/:accountId/extension`: calls counted by endpoint. */
+  endpoint: string;
   /** counted: within the user-level limit; rate-limited / account-limited: refused with 429. */
   outcome: 'counted' | 'rate-limited' | 'account-limited';
 }

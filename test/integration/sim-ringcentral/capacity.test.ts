@@ -73,6 +73,10 @@ describe('capacity at RingCentral', () => {
     const log = sim.requestLog(accountId);
     expect(log.map((r) => r.outcome)).toEqual(['account-limited', 'account-limited']);
     expect(new Set(log.map((r) => r.extensionId)).size).toBe(2);
+    // Each request names its route's pattern, so calls can be counted by endpoint whatever the ids.
+    expect(new Set(log.map((r) => r.endpoint))).toEqual(
+      new Set(['GET /restapi/v1.0/account/:accountId/call-log']),
+    );
     const served = (await (await fetch(`${sim.url}/__sim/requests?accountId=${accountId}`)).json()) as {
       requests: unknown[];
     };
