@@ -4,7 +4,14 @@ import type { ActivityResult } from '../../src/sandbox/ringcentral/index.ts';
 import type { Run } from '../../src/store/types.ts';
 import type { TestStack } from '../../test/support/stack.ts';
 import { messageOnUser, messagesOnUsers, type SpreadActivity } from '../support/activity.ts';
-import { budgetOf, difference, requestsOf, total, type GroupCounts } from '../support/api-calls.ts';
+import {
+  budgetOf,
+  byEndpoint,
+  difference,
+  requestsOf,
+  total,
+  type GroupCounts,
+} from '../support/api-calls.ts';
 import { createArchiver, type Archiver } from '../support/archiver.ts';
 import { startBenchStack } from '../support/bench-stack.ts';
 import { coverageOf } from '../support/coverage.ts';
@@ -27,14 +34,28 @@ const EXTENSIONS = 2_000;
 const ACTIVITY: Omit<SpreadActivity, 'extensions'> = { count: 400, recordedCalls: 40, recordingSize: 20_000 };
 const SCALE = compressedTime(1);
 const LATENCY_MS = 3;
+/** The simulator keeps this many requests of the account, for the count by endpoint. */
+const LOGGED_REQUESTS = 100_000;
 
 interface SteadyTenant {
   tenant: Onboarded;
   archiver: Archiver;
   first: Awaited<ReturnType<Archiver['run']>>;
+  /** Runs it took until one left no more work (the steady state), and whether that was reached. */
+  setupRuns: number;
+  steady: boolean;
 }
 
-/** The account, installed, and its first run: the day of history archived and every cursor set. */
+/**
+ * A run cut by its time box (a loaded machine) leaves history behind: the next run then archives
+ * it too, and its calls are no longer an hour's. The hour is measured only from the steady state.
+ */
+const MAX_SETUP_RUNS = 3;
+
+/**
+ * The account, installed, and runs until one leaves no more work: the day of history archived and
+ * every cursor set.
+ */
 async function steadyTenant(stack: TestStack): Promise<SteadyTenant> {
   const account = stack.rc.createAccount({
     seed: 2_000,
@@ -53,7 +74,28 @@ async function steadyTenant(stack: TestStack): Promise<SteadyTenant> {
   const backfillFrom = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
   const tenant = await onboardTenant(stack, account, { settings: { backfillFrom } });
   const archiver = createArchiver(stack, SCALE);
-  return { tenant, archiver, first: await archiver.run(tenant.tenantId) };
+  const first = await archiver.run(tenant.tenantId);
+  let last = first;
+  let setupRuns = 1;
+  while (moreWork(last) && setupRuns < MAX_SETUP_RUNS) {
+    last = await archiver.run(tenant.tenantId);
+    setupRuns++;
+  }
+  return { tenant, archiver, first, setupRuns, steady: !moreWork(last) };
+}
+
+const moreWork = ({ outcome }: Awaited<ReturnType<Archiver['run']>>): boolean =>
+  outcome.outcome !== 'finished' || outcome.moreWork;
+
+/** How the tenant reached the steady state, for the notes. */
+function setupNote({ first, setupRuns, steady }: SteadyTenant): string {
+  const firstRun =
+    `a first run (${first.run.status}, ${minutes(standsFor(SCALE, (first.run.stats.durationMs as number) ?? 0))}` +
+    `${first.run.timeBoxed ? ', cut by the time box' : ''})`;
+  if (setupRuns === 1) return `after ${firstRun} that left no work`;
+  return steady
+    ? `after ${firstRun} and ${setupRuns - 1} more run(s) until none left work`
+    : `after ${firstRun} and ${setupRuns - 1} more run(s) that still left work (NOT the steady state)`;
 }
 
 const callsFigures = (label: string, calls: GroupCounts, note: string): Figure[] =>
@@ -70,14 +112,18 @@ const callsFigures = (label: string, calls: GroupCounts, note: string): Figure[]
 async function notificationsOff(): Promise<Figure[]> {
   const stack = await startBenchStack({ scale: SCALE, latencyMs: LATENCY_MS });
   try {
-    const { tenant, archiver, first } = await steadyTenant(stack);
+    const steady = await steadyTenant(stack);
+    const { tenant, archiver } = steady;
     const activity = messagesOnUsers(stack.rc, tenant.tenantId, { extensions: EXTENSIONS, ...ACTIVITY });
+    stack.rc.setFaults({ logRequests: LOGGED_REQUESTS });
+    const logged = stack.rc.requestLog(tenant.tenantId).length;
     const before = requestsOf(stack.rc, tenant.tenantId);
     const started = performance.now();
     const { outcome, run } = await archiver.run(tenant.tenantId);
     const wallMs = performance.now() - started;
     const after = requestsOf(stack.rc, tenant.tenantId);
     const calls = difference(after.requests, before.requests);
+    const endpoints = byEndpoint(stack.rc.requestLog(tenant.tenantId).slice(logged));
     const rateLimited = after.rateLimited - before.rateLimited;
     const coverage = await coverageOf(stack, tenant.tenantId, activity);
     const missing = coverage.missingMessages.length + coverage.missingRecordings.length;
@@ -86,12 +132,12 @@ async function notificationsOff(): Promise<Figure[]> {
 
     const note =
       `${SCALE.label}; ${LATENCY_MS} ms latency; notifications off; ${EXTENSIONS} extensions with a mailbox each ` +
-      `(${calls.Light} read directly with one Light call each, the others through one export); after a first run ` +
-      `(${first.run.status}, ${minutes(standsFor(SCALE, (first.run.stats.durationMs as number) ?? 0))}), ` +
-      `${coverage.messages} new messages on as many users and ${coverage.recordings} recorded calls; ` +
-      `the hourly run took ${minutes(realMs)} (status ${run.status}, more work: ${outcome.outcome === 'finished' && outcome.moreWork}); ` +
+      `(about ${calls.Light} read directly with one Light call each, the others through one export); ` +
+      `${setupNote(steady)}, ${coverage.messages} new messages on as many users and ${coverage.recordings} recorded ` +
+      `calls; the hourly run took ${minutes(realMs)} (status ${run.status}${run.timeBoxed ? ', cut by the time box' : ''}, ` +
+      `more work: ${outcome.outcome === 'finished' && outcome.moreWork}); ` +
       `with notifications off the hourly run is the hour's only run, so its calls are the hour's; ` +
-      `product's own count of its calls: ${JSON.stringify(run.stats.apiCalls)}`;
+      `product's own count of its calls: ${JSON.stringify(run.stats.apiCalls)}; by endpoint: ${endpoints}`;
     return [
       figure('many-extensions', {
         metric: 'new messages and recordings archived by the hourly run',
@@ -107,7 +153,7 @@ async function notificationsOff(): Promise<Figure[]> {
         unit: 'min',
         target: '< 60 min',
         ceiling: { value: 60, what: 'the hour' },
-        pass: realMs < HOUR_MS && !run.timeBoxed,
+        pass: realMs < HOUR_MS && !run.timeBoxed && steady.steady,
         note,
       }),
       figure('many-extensions', {
@@ -128,13 +174,14 @@ async function notificationsOff(): Promise<Figure[]> {
 async function notificationsOn(): Promise<Figure[]> {
   const stack = await startBenchStack({ scale: SCALE, latencyMs: LATENCY_MS, notifications: true });
   try {
-    const { tenant, archiver, first } = await steadyTenant(stack);
+    const steady = await steadyTenant(stack);
+    const { tenant, archiver } = steady;
     const { tenantId } = tenant;
     const [subscription] = stack.rc.subscriptions(tenantId);
     if (!subscription) throw new Error('the first run did not subscribe to notifications');
     const worker = await startEarlyRunWorker(stack, archiver, [tenantId]);
     try {
-      return await notifiedHour(stack, tenantId, archiver, first, subscription.eventFilters.length);
+      return await notifiedHour(stack, tenantId, archiver, steady, subscription.eventFilters.length);
     } finally {
       await worker.shutdown(5_000);
     }
@@ -152,7 +199,7 @@ async function notifiedHour(
   stack: TestStack,
   tenantId: string,
   archiver: Archiver,
-  first: SteadyTenant['first'],
+  steady: SteadyTenant,
   filters: number,
 ): Promise<Figure[]> {
   // The worker's start-up jobs (the daily token keep-alive) are not the hour's work.
@@ -185,7 +232,7 @@ async function notifiedHour(
 
   const note =
     `${SCALE.label}; ${LATENCY_MS} ms latency; notifications on; ${EXTENSIONS} mailboxes in one subscription ` +
-    `(${filters} event filters; the first run, ${first.run.status}, created it); ` +
+    `(${filters} event filters; the first run created it), ${setupNote(steady)}; ` +
     `${coverage.messages} messages on as many users and ${coverage.recordings} recorded calls arriving evenly over ` +
     `the hour, ${deliveries.filter((d) => d.status === 'delivered').length} notifications delivered, ` +
     `${early.length} early runs, then the hour's subscription check (${push.action}, live: ${push.live}) and the ` +

@@ -1,4 +1,4 @@
-import type { RcSim } from '../../src/sandbox/ringcentral/index.ts';
+import type { LoggedRequest, RcSim } from '../../src/sandbox/ringcentral/index.ts';
 import { DEFAULT_RATE_LIMITS, RATE_GROUPS, type RateGroup } from '../../src/lib/rate-limiter.ts';
 
 /** RingCentral requests per rate-limit group, as the simulator counted them for one account. */
@@ -22,3 +22,20 @@ export function budgetOf(group: RateGroup, realMs: number): number {
 }
 
 export const total = (counts: GroupCounts): number => RATE_GROUPS.reduce((n, g) => n + counts[g], 0);
+
+/**
+ * Requests per endpoint (`Medium GET …/message-store/:messageId/content/:attachmentId: 327`), from
+ * the simulator's request log (the `logRequests` fault must keep it): a count per group says how
+ * much, this says what for.
+ */
+export function byEndpoint(log: readonly LoggedRequest[]): string {
+  const counts = new Map<string, number>();
+  for (const r of log) {
+    const key = `${r.group} ${r.endpoint}${r.outcome === 'counted' ? '' : ` (${r.outcome})`}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([key, n]) => `${key}: ${n}`)
+    .join(', ');
+}
