@@ -194,6 +194,17 @@ const meanDuration = (runs: readonly Run[]): number =>
   runs.reduce((sum, r) => sum + ((r.stats.durationMs as number | undefined) ?? 0), 0) /
   Math.max(runs.length, 1);
 
+/** Where the runs spent their time on average, per stage (the run's own timings), as real minutes. */
+function meanStages(runs: readonly Run[]): string {
+  const sums = new Map<string, number>();
+  for (const run of runs)
+    for (const [stage, ms] of Object.entries((run.stats.timings as Record<string, number> | undefined) ?? {}))
+      sums.set(stage, (sums.get(stage) ?? 0) + ms);
+  return [...sums]
+    .map(([stage, ms]) => `${stage} ${minutes(standsFor(SCALE, ms / Math.max(runs.length, 1)))}`)
+    .join(', ');
+}
+
 /** The hour with notifications on, measured from its start to the end of its hourly run. */
 async function notifiedHour(
   stack: TestStack,
@@ -238,7 +249,7 @@ async function notifiedHour(
     `${early.length} early runs, then the hour's subscription check (${push.action}, live: ${push.live}) and the ` +
     `hourly run (${hourly.run.status}, ${minutes(standsFor(SCALE, (hourly.run.stats.durationMs as number) ?? 0))}, ` +
     `after waiting ${hourly.waits} times 2 min for early runs holding the company); early runs took ` +
-    `${minutes(standsFor(SCALE, meanDuration(early)))} on average; ` +
+    `${minutes(standsFor(SCALE, meanDuration(early)))} on average (${meanStages(early)}); ` +
     `${missing} of the new items not archived; ${rateLimited} answers 429; ` +
     `${minutes(standsFor(SCALE, wallMs))} from the hour's start to the last run's end`;
   return [
