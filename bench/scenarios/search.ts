@@ -249,7 +249,7 @@ async function seed(pool: Pool): Promise<string[]> {
         CASE WHEN g % 2 = 0 THEN 'Inbound' ELSE 'Outbound' END AS direction,
         n.number, n.terms AS number_terms, e.number AS ext_number, e.name AS ext_name, e.terms AS ext_terms
       FROM generate_series(1, ${ITEMS}) g
-      JOIN seed_numbers n ON n.i = (g * 7919) % ${NUMBERS}
+      JOIN seed_numbers n ON n.i = (g::bigint * 7919) % ${NUMBERS}
       JOIN seed_extensions e ON e.i = g % ${EXTENSIONS}`;
     const path = `'/${COMPANY}/' || to_char(at_utc, 'YYYY/YYYY-MM/YYYY-MM-DD') || '/Ext ' || ext_number || ' - ' || ext_name || '/' ||
       (CASE kind WHEN 'call' THEN 'Calls' WHEN 'voicemail' THEN 'Voicemail' WHEN 'fax' THEN 'Fax' ELSE 'SMS' END) || '/' ||
