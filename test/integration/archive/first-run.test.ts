@@ -174,6 +174,21 @@ function sftpFiles(root: string): () => Promise<HeldFile[]> {
   return () => walk(root, '');
 }
 
+/** The runs of a company (status, problem, first item errors) and its outstanding items, for a failure's message. */
+async function runsAndOutstanding(stack: TestStack, tenantId: string): Promise<string> {
+  const runs = (await stack.services.store.listRuns(tenantId, { limit: 20 })).items;
+  const outstanding = (await stack.services.store.listOutstanding(tenantId, { limit: 20 })).items;
+  return JSON.stringify({
+    runs: runs.map((r) => ({
+      status: r.status,
+      problem: r.stats.problem,
+      outstanding: r.stats.outstanding,
+      errors: r.errors.slice(0, 5),
+    })),
+    outstanding: outstanding.map((o) => `${o.kind}|${o.sourceId}|${o.status}|${o.lastError}`),
+  });
+}
+
 /** The same account archived to an SFTP server instead (a real sshd): the pipeline is the same. */
 describe('archiving a whole account to an SFTP server', () => {
   let stack: TestStack;
@@ -207,8 +222,12 @@ describe('archiving a whole account to an SFTP server', () => {
 
   it('puts every record, recording, voicemail, fax and message on the server exactly once', async () => {
     const outcome = await archiveEverything(stack, tenantId);
-    expect(outcome).toMatchObject({ outcome: 'finished', status: 'succeeded', moreWork: false });
-    const check = expectComplete(await checkArchive(stack, tenantId, sftpFiles(root)));
+    // On failure, say why: each run's status, problem and item errors, and what is still outstanding.
+    const why = await runsAndOutstanding(stack, tenantId);
+    expect(outcome, why).toMatchObject({ outcome: 'finished', status: 'succeeded', moreWork: false });
+    const checked = await checkArchive(stack, tenantId, sftpFiles(root));
+    expect(checked.missing.length + checked.unexpected.length, why).toBe(0);
+    const check = expectComplete(checked);
     expect(check.expected).toBeGreaterThan(3000);
     const ledger = await allLedger(stack, tenantId);
     expect(new Set(ledger.map((e) => e.remoteHash.algorithm))).toEqual(new Set(['sha256']));
