@@ -140,22 +140,29 @@ export function searchMethods(db: Db): SearchMethods {
       const pageWhere = after
         ? `${where} AND (at, kind, source_id) < (${bind(after.at)}, ${bind(after.kind)}, ${bind(after.sourceId)})`
         : where;
-      const [page, counted] = await Promise.all([
-        db.query<SearchRow>(
-          `SELECT ${COLUMNS} FROM search_items WHERE ${pageWhere}
-           ORDER BY at DESC, kind DESC, source_id DESC LIMIT ${bind(limit + 1)}`,
-          values,
-        ),
-        db.query<{ kind: string; count: number }>(
-          `SELECT kind, count(*)::integer AS count
-           FROM (SELECT kind FROM search_items WHERE ${where} LIMIT ${COUNT_LIMIT + 1}) matches
-           GROUP BY kind`,
-          countValues,
-        ),
-      ]);
+      // The counts go first: they stop at COUNT_LIMIT + 1 matches, found through the terms index. When
+      // there are fewer, the page is sorted from those few. Walking the newest-first index and testing
+      // each row is right only when matches are many: the planner takes the filters as independent
+      // ("jan" is in a tenth of the rows, faxes are a tenth) and would walk the whole archive for a
+      // name and a kind that never meet (1.3 s on a million rows, against 40 ms this way).
+      const counted = await db.query<{ kind: string; count: number }>(
+        `SELECT kind, count(*)::integer AS count
+         FROM (SELECT kind FROM search_items WHERE ${where} LIMIT ${COUNT_LIMIT + 1}) matches
+         GROUP BY kind`,
+        countValues,
+      );
+      const total = counted.rows.reduce((sum, r) => sum + r.count, 0);
+      const few = total <= COUNT_LIMIT;
+      const order = `ORDER BY at DESC, kind DESC, source_id DESC LIMIT ${bind(limit + 1)}`;
+      const page = await db.query<SearchRow>(
+        few
+          ? `WITH matches AS MATERIALIZED (SELECT ${COLUMNS} FROM search_items WHERE ${pageWhere})
+             SELECT * FROM matches ${order}`
+          : `SELECT ${COLUMNS} FROM search_items WHERE ${pageWhere} ${order}`,
+        values,
+      );
       const items = page.rows.slice(0, limit).map(toEntry);
       const last = items[items.length - 1];
-      const total = counted.rows.reduce((sum, r) => sum + r.count, 0);
       return {
         items,
         next: page.rows.length > limit && last ? encodeSearchCursor(last) : null,
