@@ -81,10 +81,13 @@ export function createRefreshCoordinator(deps: RefreshDeps): RefreshCoordinator 
         result = await req.refresh(stored);
       } catch (error) {
         const reason = errorMessage(error);
-        await store.updateConnection(req.tenantId, req.provider, leased.version, {
+        const released = await store.updateConnection(req.tenantId, req.provider, leased.version, {
           refreshLeaseUntil: null,
           lastRefreshError: reason.slice(0, 500),
         });
+        // The admin reconnected while this refresh was out: what was refused is the old grant, and
+        // the company is connected again. Use the new tokens instead of asking for a reconnect.
+        if (!released) continue;
         if (req.isGrantLost(error)) {
           deps.logger.warn(
             { tenantId: req.tenantId, provider: req.provider },
