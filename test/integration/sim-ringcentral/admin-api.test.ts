@@ -56,7 +56,14 @@ describe('/__sim', () => {
       'name',
       'type',
     ]);
-    expect(Object.keys(inv.callLog[0]!).sort()).toEqual(['id', 'lastModifiedTime', 'recording', 'startTime']);
+    expect(Object.keys(inv.callLog[0]!).sort()).toEqual([
+      'from',
+      'id',
+      'lastModifiedTime',
+      'recording',
+      'startTime',
+      'to',
+    ]);
     const rec = inv.callLog.find((c) => c.recording)!.recording!;
     expect(Object.keys(rec).sort()).toEqual(['contentType', 'id', 'sha256', 'size']);
     expect(rec.sha256).toMatch(/^[0-9a-f]{64}$/);
