@@ -63,8 +63,8 @@ describe('a token refresh that races a reconnect', () => {
     isGrantLost: (error: unknown) => (error as { grantLost?: boolean }).grantLost === true,
   });
 
-  it('uses the reconnect’s tokens and reports no lost grant', async () => {
-    await save({ access: 'old-access', refresh: 'old-refresh' });
+  /** A coordinator that records every company it reports as having lost its grant. */
+  const watched = () => {
     const lost: string[] = [];
     const coordinator = createRefreshCoordinator({
       store,
@@ -73,6 +73,12 @@ describe('a token refresh that races a reconnect', () => {
       logger: createLogger('silent'),
       onGrantLost: (t, p) => Promise.resolve(void lost.push(`${t}/${p}`)),
     });
+    return { lost, coordinator };
+  };
+
+  it('uses the reconnect’s tokens and reports no lost grant', async () => {
+    await save({ access: 'old-access', refresh: 'old-refresh' });
+    const { lost, coordinator } = watched();
     const bundle = await coordinator.run(
       request(async () => {
         await save({ access: 'new-access', refresh: 'new-refresh' });
@@ -85,14 +91,7 @@ describe('a token refresh that races a reconnect', () => {
 
   it('still reports a grant refused with nobody reconnecting', async () => {
     await save({ access: 'old-access', refresh: 'old-refresh' });
-    const lost: string[] = [];
-    const coordinator = createRefreshCoordinator({
-      store,
-      vault,
-      clock: systemClock,
-      logger: createLogger('silent'),
-      onGrantLost: (t, p) => Promise.resolve(void lost.push(`${t}/${p}`)),
-    });
+    const { lost, coordinator } = watched();
     await expect(coordinator.run(request(() => Promise.reject(grantLost)))).rejects.toThrow(
       /reconnect|refused/i,
     );
