@@ -1,9 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, spawnNode, type Spawned } from '../support/processes.ts';
-import { freePortRuns } from '../support/redis-server.ts';
+import { launchChromium, startDemo } from '../support/demo.ts';
+import { REPO_ROOT, type Spawned } from '../support/processes.ts';
 
 /**
  * A new admin's whole first visit in a real browser, against the product as `npm run demo` runs it
@@ -12,7 +12,6 @@ import { freePortRuns } from '../support/redis-server.ts';
  * A screenshot of every page lands in test-artifacts/e2e/.
  */
 const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'e2e');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 describe('first visit in a browser', () => {
   let demo: Spawned;
@@ -31,24 +30,8 @@ describe('first visit in a browser', () => {
 
   beforeAll(async () => {
     await mkdir(ARTIFACTS, { recursive: true });
-    // The RingCentral simulator takes two ports: its media host listens on RC_SIM_PORT + 1.
-    const [port, rcPort, dbxPort] = await freePortRuns([1, 2, 1]);
-    base = `http://localhost:${port}`;
-    demo = spawnNode('src/main.ts', ['demo'], {
-      PORT: String(port),
-      RC_SIM_PORT: String(rcPort),
-      DROPBOX_SIM_PORT: String(dbxPort),
-      DATA_DIR: join(REPO_ROOT, 'test-artifacts', `demo-data-${port}`),
-      SIM_EXTENSIONS: '4',
-      SIM_DAYS: '3',
-      SIM_RATE_WINDOW_SECONDS: '1',
-      LOG_LEVEL: 'warn',
-    });
-    await demo.waitFor(/Call Archive demo is running/, 60_000);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    ({ demo, base } = await startDemo({ extensions: 4, days: 3 }));
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     // The pages must satisfy their own Content-Security-Policy: any refusal shows up here.
     page.on('console', (message) => {

@@ -1,9 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, spawnNode, type Spawned } from '../support/processes.ts';
-import { freePortRuns } from '../support/redis-server.ts';
+import { launchChromium, startDemo } from '../support/demo.ts';
+import { REPO_ROOT, type Spawned } from '../support/processes.ts';
 
 /**
  * Push notifications in `npm run demo`: once a company is connected, an SMS added through the
@@ -12,7 +12,6 @@ import { freePortRuns } from '../support/redis-server.ts';
  * dashboard shows the notifications live with the last one's time. Screenshots in test-artifacts/e2e/.
  */
 const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'e2e');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 interface DropboxFiles {
   accounts: Array<{ email: string; files: Array<{ path_display: string }> }>;
@@ -28,26 +27,8 @@ describe('an SMS reaches Dropbox by notification in the demo', () => {
 
   beforeAll(async () => {
     await mkdir(ARTIFACTS, { recursive: true });
-    // The RingCentral simulator takes two ports: its media host listens on RC_SIM_PORT + 1.
-    const [port, rcPort, dbxPort] = await freePortRuns([1, 2, 1]);
-    base = `http://localhost:${port}`;
-    rcSim = `http://127.0.0.1:${rcPort}`;
-    dbxSim = `http://127.0.0.1:${dbxPort}`;
-    demo = spawnNode('src/main.ts', ['demo'], {
-      PORT: String(port),
-      RC_SIM_PORT: String(rcPort),
-      DROPBOX_SIM_PORT: String(dbxPort),
-      DATA_DIR: join(REPO_ROOT, 'test-artifacts', `demo-data-${port}`),
-      SIM_EXTENSIONS: '3',
-      SIM_DAYS: '1',
-      SIM_RATE_WINDOW_SECONDS: '1',
-      LOG_LEVEL: 'warn',
-    });
-    await demo.waitFor(/Call Archive demo is running/, 60_000);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    ({ demo, base, rcSim, dbxSim } = await startDemo({ extensions: 3, days: 1 }));
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   }, 90_000);
 
