@@ -349,7 +349,17 @@ export interface Store {
 
   createTenant(tenant: NewTenant): Promise<Tenant>;
   getTenant(id: string): Promise<Tenant | null>;
+  /** Every tenant, or those of the given statuses, ordered by id (small sets; see pageTenants). */
   listTenants(filter?: { status?: TenantStatus[] }): Promise<Tenant[]>;
+  /**
+   * The same, a page at a time, ordered by id: for work over the whole deployment (the daily
+   * verification's fan-out), which must not hold every tenant at once.
+   */
+  pageTenants(options?: {
+    status?: TenantStatus[];
+    limit?: number;
+    after?: string | null;
+  }): Promise<Page<Tenant>>;
   updateTenant(
     id: string,
     patch: Partial<Pick<Tenant, 'companyName' | 'installedBy' | 'status' | 'statusReason' | 'settings'>>,

@@ -1,5 +1,7 @@
+import type { Filter } from 'mongodb';
 import { COLLECTIONS, type Database } from './db.ts';
 import { toNumber, toStoredJson } from './mapping.ts';
+import { decodeTupleToken, encodeTupleToken, pageSize } from '../paging.ts';
 import type { Installer, JsonObject, RunLease, Store, Tenant, TenantStatus } from '../types.ts';
 
 /** One tenant; _id is the RingCentral account id, so the primary key is the tenant key. */
@@ -45,6 +47,7 @@ type TenantMethods = Pick<
   | 'createTenant'
   | 'getTenant'
   | 'listTenants'
+  | 'pageTenants'
   | 'updateTenant'
   | 'deleteTenant'
   | 'acquireRunLease'
@@ -84,6 +87,24 @@ export function tenantMethods(db: Database): TenantMethods {
       const query = filter.status ? { status: { $in: filter.status } } : {};
       const docs = await db.run(() => tenants.find(query, HIDE_LEASE).sort({ _id: 1 }).toArray());
       return docs.map(toTenant);
+    },
+
+    async pageTenants(options = {}) {
+      const limit = pageSize(options.limit);
+      const after = decodeTupleToken(options.after, 1)?.[0];
+      const query: Filter<TenantDoc> = {};
+      if (options.status) query.status = { $in: options.status };
+      if (after !== undefined) query._id = { $gt: after };
+      const docs = await db.run(() =>
+        tenants
+          .find(query, HIDE_LEASE)
+          .sort({ _id: 1 })
+          .limit(limit + 1)
+          .toArray(),
+      );
+      const items = docs.slice(0, limit).map(toTenant);
+      const last = items[items.length - 1];
+      return { items, next: docs.length > limit && last ? encodeTupleToken([last.id]) : null };
     },
 
     async updateTenant(id, patch) {

@@ -1,4 +1,5 @@
 import type { Db } from './db.ts';
+import { decodeTupleToken, encodeTupleToken, pageSize } from '../paging.ts';
 import type { Installer, JsonObject, NewTenant, RunLease, Store, Tenant, TenantStatus } from '../types.ts';
 
 interface TenantRow {
@@ -30,6 +31,7 @@ type TenantMethods = Pick<
   | 'createTenant'
   | 'getTenant'
   | 'listTenants'
+  | 'pageTenants'
   | 'updateTenant'
   | 'deleteTenant'
   | 'acquireRunLease'
@@ -59,6 +61,20 @@ export function tenantMethods(db: Db): TenantMethods {
           ])
         : await db.query<TenantRow>(`SELECT ${COLUMNS} FROM tenants ORDER BY id`);
       return rows.map(toTenant);
+    },
+
+    async pageTenants(options = {}) {
+      const limit = pageSize(options.limit);
+      const after = decodeTupleToken(options.after, 1)?.[0] ?? null;
+      const { rows } = await db.query<TenantRow>(
+        `SELECT ${COLUMNS} FROM tenants
+         WHERE ($1::text[] IS NULL OR status = ANY($1)) AND ($2::text IS NULL OR id > $2)
+         ORDER BY id LIMIT $3`,
+        [options.status ?? null, after, limit + 1],
+      );
+      const items = rows.slice(0, limit).map(toTenant);
+      const last = items[items.length - 1];
+      return { items, next: rows.length > limit && last ? encodeTupleToken([last.id]) : null };
     },
 
     async updateTenant(id, patch) {

@@ -3,7 +3,7 @@ import { verifyAuditChain } from '../../../src/lib/audit-chain.ts';
 import { describeArchiveIndexContract } from './archive-index-contract.ts';
 import { describeFenceContract } from './fence-contract.ts';
 import { describePushContract } from './push-contract.ts';
-import type { LedgerEntry, Store } from '../../../src/store/types.ts';
+import type { LedgerEntry, Store, Tenant, TenantStatus } from '../../../src/store/types.ts';
 
 /**
  * The behaviour every Store adapter must have. Each adapter's test file calls this with a factory
@@ -137,6 +137,48 @@ export function describeStoreContract(name: string, makeDatabase: () => Promise<
 
       await store.deleteTenant('t-crud');
       expect(await store.getTenant('t-crud')).toBeNull();
+    });
+
+    it('pages through tenants in id order, of the given statuses only', async () => {
+      const statuses = {
+        't-tp-a': 'active',
+        't-tp-b': 'paused',
+        't-tp-c': 'active',
+        't-tp-d': 'active',
+      } as const;
+      // Created out of order: the pages follow the id, not the insertion.
+      for (const id of ['t-tp-d', 't-tp-b', 't-tp-a', 't-tp-c'] as const) {
+        await tenant(id);
+        await store.updateTenant(id, { status: statuses[id] });
+      }
+      const pages = async (status?: TenantStatus[]) => {
+        const seen: Tenant[][] = [];
+        let after: string | null = null;
+        do {
+          const page = await store.pageTenants({ ...(status ? { status } : {}), limit: 2, after });
+          expect(page.items.length).toBeLessThanOrEqual(2);
+          seen.push(page.items);
+          after = page.next;
+        } while (after && seen.length < 50);
+        return seen;
+      };
+      const ids = (seen: Tenant[][]) => seen.flat().map((t) => t.id);
+      const ours = (seen: Tenant[][]) => ids(seen).filter((id) => id.startsWith('t-tp-'));
+
+      const active = await pages(['active']);
+      expect(ours(active)).toEqual(['t-tp-a', 't-tp-c', 't-tp-d']);
+      // Every page full but the last, no tenant twice, and the same ids as the whole list.
+      for (const page of active.slice(0, -1)) expect(page).toHaveLength(2);
+      expect(new Set(ids(active)).size).toBe(ids(active).length);
+      expect(ids(active)).toEqual((await store.listTenants({ status: ['active'] })).map((t) => t.id));
+      expect(ours(await pages(['paused', 'active']))).toEqual(['t-tp-a', 't-tp-b', 't-tp-c', 't-tp-d']);
+      const all = await pages();
+      expect(ours(all)).toEqual(['t-tp-a', 't-tp-b', 't-tp-c', 't-tp-d']);
+      // A listed tenant is the same record getTenant reads (nothing of its run lease in it).
+      const listed = all.flat().find((t) => t.id === 't-tp-b');
+      expect(listed).toEqual(await store.getTenant('t-tp-b'));
+      expect(listed).toMatchObject({ status: 'paused', companyName: 'Company t-tp-b' });
+      for (const id of Object.keys(statuses)) await store.deleteTenant(id);
     });
 
     it('lets exactly one of two concurrent compare-and-swap writes on a connection win', async () => {
