@@ -11,8 +11,10 @@ export interface CompanyJobData {
 /**
  * A deployment-wide job's work split into one job per company, so that every worker takes a share
  * (each locks only as many at once as its definition's lockLimit). Companies arrive a page at a time
- * (nothing loads them all); a company already queued for this round is not queued again, so a
- * fan-out that runs twice (a retry, two workers' "single" rows racing) adds nothing.
+ * (nothing loads them all); a company still queued for this round is not queued again, so a fan-out
+ * that runs twice (a retry, two workers' "single" rows racing) adds nothing while the first one's
+ * jobs wait. A job that is done is removed, though, and its company queued again: a per-company job
+ * whose work must not repeat within a round checks that itself (the daily verification does).
  */
 export async function fanOut(
   agenda: Agenda,

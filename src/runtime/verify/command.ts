@@ -3,6 +3,7 @@ import { verifyTenant, type VerifyOutcome } from '../../archive/verify/verify-te
 import type { Config } from '../../config.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { buildServices } from '../services.ts';
+import { activeCompanies } from './active-companies.ts';
 import { verifyDeps } from './deps.ts';
 
 /**
@@ -32,21 +33,22 @@ export async function runVerifyCommand(
   process.once('SIGTERM', interrupt);
   try {
     const requested = args[0];
-    const tenantIds = requested
-      ? [requested]
-      : (await services.store.listTenants({ status: ['active'] })).map((t) => t.id);
-    if (tenantIds.length === 0) write('No active tenants to verify.\n');
+    const pages = requested ? [[requested]] : activeCompanies(services.store);
     let exit: number = EXIT.clean;
-    for (const tenantId of tenantIds) {
-      if (controller.signal.aborted) break;
-      const outcome = await verifyTenant(tenantId, verifyDeps(services), {
-        workerId: services.processId,
-        signal: controller.signal,
-      });
-      const { lines, code } = describe(tenantId, outcome);
-      write(`${lines.join('\n')}\n\n`);
-      exit = Math.max(exit, code);
-    }
+    let tenants = 0;
+    pages: for await (const tenantIds of pages)
+      for (const tenantId of tenantIds) {
+        if (controller.signal.aborted) break pages;
+        tenants += 1;
+        const outcome = await verifyTenant(tenantId, verifyDeps(services), {
+          workerId: services.processId,
+          signal: controller.signal,
+        });
+        const { lines, code } = describe(tenantId, outcome);
+        write(`${lines.join('\n')}\n\n`);
+        exit = Math.max(exit, code);
+      }
+    if (tenants === 0 && !controller.signal.aborted) write('No active tenants to verify.\n');
     return exit;
   } finally {
     process.removeListener('SIGINT', interrupt);

@@ -3,13 +3,17 @@ import { VERIFY_COMPANY_JOB, VERIFY_JOB } from '../../jobs/agenda.ts';
 import { dailyRound, fanOut, type CompanyJobData } from '../../jobs/fan-out.ts';
 import { errorMessage } from '../../lib/errors.ts';
 import type { Services } from '../services.ts';
+import { activeCompanies } from './active-companies.ts';
 import { verifyDeps } from './deps.ts';
+import { readVerifiedRound, recordVerifiedRound, verifiedIn } from './verified-round.ts';
 
 /**
  * The daily verification, spread over the workers: one deployment-wide job (Agenda "single" job,
  * so every worker scheduling it makes one row) queues one verification job per active company, and
- * every worker takes those a few at a time. A company whose archive run is going (its run lease is
- * taken) is skipped until the next day; the hourly archive runs are what matter most. Daily at
+ * every worker takes those a few at a time. The companies are read a page at a time, and each is
+ * verified once per UTC day however often the day's fan-out runs (verified-round.ts). A company
+ * whose archive run is going (its run lease is taken) is skipped until the next fan-out, normally
+ * the next day; the hourly archive runs are what matter most. Daily at
  * 03:17 UTC, a quiet hour for North America; a fixed time of day (not "every 24 h from start") so
  * restarting workers never pushes it back.
  */
@@ -24,8 +28,6 @@ const VERIFY_CONCURRENCY = 2;
  * get their share.
  */
 const VERIFY_LOCK_LIMIT = 4 * VERIFY_CONCURRENCY;
-/** Companies queued per page. */
-const PAGE_SIZE = 500;
 
 interface DailyVerify {
   /** Asks running verifications to stop (shutdown); each still records what it found. */
@@ -38,21 +40,31 @@ export function defineDailyVerify(services: Services, options: { leaseTtlMs?: nu
   const deps = verifyDeps(services, options);
   agenda.define(VERIFY_JOB, async () => {
     const round = dailyRound(clock.now());
-    const companies = await fanOut(agenda, VERIFY_COMPANY_JOB, round, activeCompanies(services));
+    const companies = await fanOut(agenda, VERIFY_COMPANY_JOB, round, activeCompanies(services.store));
     logger.info({ companies, round }, 'daily verification queued per company');
   });
   agenda.define<CompanyJobData>(
     VERIFY_COMPANY_JOB,
     async (job) => {
-      const { tenantId } = job.attrs.data;
+      const { tenantId, round } = job.attrs.data;
       if (controller.signal.aborted) return;
       try {
+        const verified = await readVerifiedRound(services.store, tenantId);
+        if (verifiedIn(verified, round)) {
+          logger.info({ tenantId, round }, 'daily verification already done this round');
+          return;
+        }
         const outcome = await verifyTenant(tenantId, deps, {
           workerId: services.processId,
           signal: controller.signal,
         });
+        // A verification that reached its verdict (a failed one included: its run row and alerts
+        // say so) is the company's for the day. One skipped (busy, not active) or cut by shutdown
+        // is left to the next fan-out, a later one today included.
+        if (outcome.outcome === 'finished' && !controller.signal.aborted)
+          await recordVerifiedRound(services.store, tenantId, verified, round);
         const counts = outcome.outcome === 'finished' ? outcome.report?.counts : undefined;
-        logger.info({ tenantId, outcome: outcome.outcome, counts }, 'daily verification done');
+        logger.info({ tenantId, round, outcome: outcome.outcome, counts }, 'daily verification done');
       } catch (error) {
         logger.error({ tenantId, err: { message: errorMessage(error) } }, 'daily verification failed');
       }
@@ -60,12 +72,6 @@ export function defineDailyVerify(services: Services, options: { leaseTtlMs?: nu
     { concurrency: VERIFY_CONCURRENCY, lockLimit: VERIFY_LOCK_LIMIT, removeOnComplete: true },
   );
   return { stop: () => controller.abort(new Error('worker shutting down')) };
-}
-
-/** The active companies' ids, a page at a time. */
-async function* activeCompanies(services: Pick<Services, 'store'>): AsyncGenerator<string[]> {
-  const ids = (await services.store.listTenants({ status: ['active'] })).map((t) => t.id);
-  for (let i = 0; i < ids.length; i += PAGE_SIZE) yield ids.slice(i, i + PAGE_SIZE);
 }
 
 /** Schedules the daily job (idempotent: the same row, the same next time, from every worker). */
