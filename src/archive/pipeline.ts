@@ -18,7 +18,7 @@ import { asJson } from './items.ts';
 import { backfillProgress } from './risk.ts';
 import type { TenantWork } from './run.ts';
 import { createRunEnv, type RunEnv } from './run-env.ts';
-import type { Platform } from './sources/api.ts';
+import type { Platform, RingCentralApi } from './sources/api.ts';
 import { listExtensions } from './sources/extensions.ts';
 import { rememberExtensions } from './extension-list.ts';
 import { openTenantClients, type TenantClientDeps } from './tenant-clients.ts';
@@ -38,6 +38,15 @@ export interface PipelineDeps extends TenantClientDeps {
   ringcentralUsers?(tenantId: string): Promise<ConnectedUser[]>;
   /** One of those users was set aside during a run (grant lost, role missing): record it, tell the admin. */
   userSetAside?(tenantId: string, userId: string, reason: string): Promise<void>;
+  /**
+   * Keeps the company's push subscription in step at the start of a full run (src/push/), and
+   * says how it stands for the run's figures. It works through the run's own RingCentral client,
+   * so its requests and 429s are paced by the run's limiter and counted in the run's figures.
+   */
+  keepSubscription?: (
+    tenantId: string,
+    ringcentral: { api: RingCentralApi; platform: Platform; signal: AbortSignal },
+  ) => Promise<JsonObject>;
   /** The authorization is gone: mark the tenant and tell the admin. */
   reconnectNeeded(tenantId: string, provider: Provider, reason: string): Promise<void>;
   concurrency?: number;
@@ -89,7 +98,7 @@ export function archivePipeline(deps: PipelineDeps): TenantWork {
     const logger = deps.logger.child({ tenantId: tenant.id, runId: ctx.run.id });
     const users = (await deps.ringcentralUsers?.(tenant.id)) ?? [];
     const setAside: Array<Promise<void>> = [];
-    const { api, destination } = await openTenantClients(deps, {
+    const { api, platform, destination } = await openTenantClients(deps, {
       tenantId: tenant.id,
       users: users.map((u) => ({ ...u, limiter: limiterFor(tenant.id, u.id), admin: false })),
       onUserSetAside: (user, reason) => {
@@ -134,6 +143,14 @@ export function archivePipeline(deps: PipelineDeps): TenantWork {
       }
     };
     try {
+      // Early runs (ctx.streams) leave the subscription to the full runs.
+      const keepSubscription = deps.keepSubscription;
+      if (keepSubscription && !ctx.streams) {
+        const push = await timed('push', () =>
+          keepSubscription(tenant.id, { api, platform, signal: ctx.signal }),
+        );
+        ctx.report({ push });
+      }
       await timed('preflight', () => preflight(env));
       const extensions = await timed('extensions', () => listExtensions(api, { signal: ctx.signal }));
       for (const extension of extensions) env.state.extensions.set(extension.id, extension);

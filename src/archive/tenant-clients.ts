@@ -8,7 +8,9 @@ import type { ApiUser } from './sources/pool.ts';
 /**
  * The two clients a tenant's run works with — RingCentral behind the rate limiters of the company's
  * connected users, and the destination the tenant archives into — opened the same way for the
- * archive pipeline and for verification. Which destination that is, the runtime decides.
+ * archive pipeline and for verification. Which destination that is, the runtime decides. The
+ * admin's Platform beneath the RingCentral client comes too, for what only it can tell (the scope
+ * granted); requests go through the client, which counts and paces them.
  */
 
 export interface TenantClientDeps {
@@ -33,7 +35,7 @@ interface TenantClientsInput {
 export async function openTenantClients(
   deps: TenantClientDeps,
   input: TenantClientsInput,
-): Promise<{ api: RingCentralApi; destination: Destination }> {
+): Promise<{ api: RingCentralApi; platform: Platform; destination: Destination }> {
   const { limiter, logger, signal } = input;
   const platform = await deps.ringcentral(input.tenantId);
   const destination = await deps.destination(input.tenantId, input.destination);
@@ -45,6 +47,7 @@ export async function openTenantClients(
       signal,
       onUserSetAside: input.onUserSetAside,
     }),
+    platform,
     destination,
   };
 }

@@ -67,6 +67,15 @@ interface SubscriptionKeeperDeps {
   platform(tenantId: string): Promise<Platform>;
 }
 
+/**
+ * A run's own RingCentral client and the Platform beneath it: a check made for a run goes through
+ * them, so the run's limiter paces its requests and the run's figures count them and their 429s.
+ */
+interface RunClient {
+  api: RingCentralApi;
+  platform: Platform;
+}
+
 export interface SubscriptionKeeper {
   readonly enabled: boolean;
   /**
@@ -75,7 +84,10 @@ export interface SubscriptionKeeper {
    * answers from memory, so the runs that follow each other during a backfill do not each cost API
    * calls; `force` checks now.
    */
-  ensure(tenantId: string, options?: { signal?: AbortSignal; force?: boolean }): Promise<PushOutcome>;
+  ensure(
+    tenantId: string,
+    options?: { signal?: AbortSignal; force?: boolean; ringcentral?: RunClient },
+  ): Promise<PushOutcome>;
   removeAll(tenantId: string): Promise<void>;
 }
 
@@ -141,7 +153,11 @@ export function createSubscriptionKeeper(deps: SubscriptionKeeperDeps): Subscrip
     };
   };
 
-  async function reconcile(tenantId: string, signal?: AbortSignal): Promise<PushOutcome> {
+  async function reconcile(
+    tenantId: string,
+    signal: AbortSignal | undefined,
+    run: RunClient | undefined,
+  ): Promise<PushOutcome> {
     const tenant = await store.getTenant(tenantId);
     if (!tenant || tenant.status !== 'active')
       return {
@@ -151,7 +167,7 @@ export function createSubscriptionKeeper(deps: SubscriptionKeeperDeps): Subscrip
         problem: 'The company is not active.',
         action: 'none',
       };
-    const { platform, api } = await open(tenantId, signal);
+    const { platform, api } = run ?? (await open(tenantId, signal));
     try {
       const scope = String((await platform.auth().data()).scope ?? '').split(/\s+/);
       const telephony = scope.includes(TELEPHONY_PERMISSION);
@@ -239,7 +255,8 @@ export function createSubscriptionKeeper(deps: SubscriptionKeeperDeps): Subscrip
         action,
       };
     } finally {
-      api.close();
+      // The run's client is the run's to close.
+      if (!run) api.close();
     }
   }
 
@@ -265,7 +282,7 @@ export function createSubscriptionKeeper(deps: SubscriptionKeeperDeps): Subscrip
       let outcome: PushOutcome;
       let recheckIn = CHECK_EVERY_MS;
       try {
-        outcome = await reconcile(tenantId, options.signal);
+        outcome = await reconcile(tenantId, options.signal, options.ringcentral);
         deps.logger.debug({ tenantId, ...outcome }, 'push subscription checked');
       } catch (error) {
         if (options.signal?.aborted) throw error;

@@ -3,27 +3,23 @@
  * company's subscription in step (its outcome goes into the run's figures, for the dashboard),
  * and settles the dirty-stream marks it read; early runs read only the marked streams.
  */
-import {
-  archiveTenant,
-  type ArchiveDeps,
-  type ArchiveOptions,
-  type ArchiveOutcome,
-  type TenantWork,
-} from '../archive/run.ts';
+import type { PipelineDeps } from '../archive/pipeline.ts';
+import { archiveTenant, type ArchiveDeps, type ArchiveOptions, type ArchiveOutcome } from '../archive/run.ts';
 import { earlyRun, ladderFor, readThrough, settle, type EarlyRunDeps } from '../push/early-runs.ts';
 import { streamDelay } from '../push/receive.ts';
 import type { SubscriptionKeeper } from '../push/subscriptions.ts';
 import type { Services } from './services.ts';
 
-export function withSubscriptions(work: TenantWork, keeper: SubscriptionKeeper): TenantWork {
-  if (!keeper.enabled) return work;
-  return async (ctx) => {
-    if (ctx.streams === null) {
-      const push = await keeper.ensure(ctx.tenant.id, { signal: ctx.signal });
-      ctx.report({ push: { ...push } });
-    }
-    return work(ctx);
-  };
+/**
+ * The pipeline's subscription step, when notifications are on: the keeper works through the run's
+ * own RingCentral client (its requests and 429s are the run's), and its outcome goes into the
+ * run's figures.
+ */
+export function subscriptionStep(keeper: SubscriptionKeeper): PipelineDeps['keepSubscription'] {
+  if (!keeper.enabled) return undefined;
+  return async (tenantId, { api, platform, signal }) => ({
+    ...(await keeper.ensure(tenantId, { signal, ringcentral: { api, platform } })),
+  });
 }
 
 export function earlyRunDeps(services: Services, deps: ArchiveDeps): EarlyRunDeps {

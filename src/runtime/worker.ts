@@ -6,12 +6,15 @@ import { isUnreachable, OUTAGE_PATIENCE_MS, patiently } from '../lib/patiently.t
 import { defineKeepAlive, scheduleKeepAlive } from './keep-alive-job.ts';
 import { defineDailyVerify, scheduleDailyVerify } from './verify/daily-job.ts';
 import type { Services } from './services.ts';
-import { earlyRun, earlyRunDeps, fullRun, withSubscriptions } from './push.ts';
+import { earlyRun, earlyRunDeps, fullRun, subscriptionStep } from './push.ts';
 import { tenantAccess } from './tenant-access.ts';
 
 /** The archive pipeline wired to this process's services (keeping the push subscription in step). */
 export function archiveWork(services: Services): TenantWork {
-  return withSubscriptions(archivePipeline(tenantAccess(services)), services.subscriptions);
+  return archivePipeline({
+    ...tenantAccess(services),
+    keepSubscription: subscriptionStep(services.subscriptions),
+  });
 }
 
 /** What archiveTenant needs in this process: the worker's jobs and tests' runs share it. */
