@@ -43,9 +43,13 @@ export async function startWorkerProcess(
   options: { leaseTtlMs?: number } = {},
 ): Promise<Worker> {
   const { store, logger, clock, config } = services;
-  // Runs left "running" by a worker that died are over: mark them so the history tells the truth.
   const interrupted = await patiently(
-    () => store.interruptStaleRuns(new Date(clock.now() - services.lockLifetimeMs)),
+    async () => {
+      // A database that cannot fence a run's writes stops the worker here, with what to do.
+      await store.checkRunFencing();
+      // Runs left "running" by a worker that died are over: mark them so the history tells the truth.
+      return store.interruptStaleRuns(new Date(clock.now() - services.lockLifetimeMs));
+    },
     {
       maxMs: OUTAGE_PATIENCE_MS,
       retryIf: isUnreachable,

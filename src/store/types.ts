@@ -376,6 +376,12 @@ export interface Store {
    * LeaseLostError unless `fence.token` is still the company's current, unreleased lease token.
    */
   fenced(fence: RunFence): Store;
+  /**
+   * Throws, saying what to do, when this database cannot fence a run's writes (a standalone
+   * MongoDB has no transactions: store/mongo/fence.ts). A process that runs archives calls it at
+   * start, so it refuses to start rather than fail every run.
+   */
+  checkRunFencing(): Promise<void>;
 
   getConnection(tenantId: string, provider: Provider): Promise<Connection | null>;
   /** One tenant's connections, or every connection of one provider (small sets; see pageConnections). */

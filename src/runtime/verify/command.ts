@@ -32,6 +32,8 @@ export async function runVerifyCommand(
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
   try {
+    // Verifying is a run of its own (it holds the lease and writes through the fence).
+    await services.store.checkRunFencing();
     const requested = args[0];
     const pages = requested ? [[requested]] : activeCompanies(services.store);
     let exit: number = EXIT.clean;

@@ -1,4 +1,5 @@
 import { MongoClient, type Collection, type Db, type Document } from 'mongodb';
+import { topologyOf, type Topology } from './topology.ts';
 
 /**
  * The one door to MongoDB: the client, the database, the collection names, and a counter of the
@@ -12,6 +13,8 @@ export interface Database {
   collection<T extends Document>(name: CollectionName): Collection<T>;
   /** Starts one database operation (connecting first if needed), counts it and awaits it. */
   run<T>(operation: () => Promise<T>): Promise<T>;
+  /** The deployment's kind, asked of the server once (again after a failed attempt). */
+  topology(): Promise<Topology>;
   count(): number;
   close(): Promise<void>;
 }
@@ -52,19 +55,32 @@ export function createDatabase(url: string, dbName: string | undefined): Databas
   const db = client.db(dbName);
   let operations = 0;
   let closed = false;
+  let topology: Promise<Topology> | null = null;
+  const run = async <T>(operation: () => Promise<T>): Promise<T> => {
+    operations += 1;
+    // The driver connects on first use, but if that first attempt fails (the database was still
+    // starting) it keeps the failed topology and every later operation reports "Topology is
+    // closed" for the life of the process. An explicit connect() makes a fresh attempt each time
+    // until one succeeds; once connected it returns at once, and the driver itself rides out
+    // later outages. After close() the driver's own "not connected" error is the right answer.
+    if (!closed) await client.connect();
+    return operation();
+  };
   return {
     client,
     db,
     collection: <T extends Document>(name: CollectionName) => db.collection<T>(name),
-    async run(operation) {
-      operations += 1;
-      // The driver connects on first use, but if that first attempt fails (the database was still
-      // starting) it keeps the failed topology and every later operation reports "Topology is
-      // closed" for the life of the process. An explicit connect() makes a fresh attempt each time
-      // until one succeeds; once connected it returns at once, and the driver itself rides out
-      // later outages. After close() the driver's own "not connected" error is the right answer.
-      if (!closed) await client.connect();
-      return operation();
+    run,
+    topology() {
+      if (!topology) {
+        const asked = run(() => db.command({ hello: 1 })).then(topologyOf);
+        topology = asked;
+        // A server that could not be reached is asked again next time, not judged from the failure.
+        void asked.catch(() => {
+          if (topology === asked) topology = null;
+        });
+      }
+      return topology;
     },
     count: () => operations,
     async close() {

@@ -14,6 +14,8 @@ import { searchMethods } from './search.ts';
 import type { Store } from '../types.ts';
 import { withFencedWrites } from '../fence.ts';
 import { fencedDatabase } from './fence.ts';
+import { STANDALONE_CANNOT_FENCE } from './topology.ts';
+import { ConfigError } from '../../lib/errors.ts';
 
 /** Every method over one door to the database (the plain one, or a run's fenced one). */
 const methods = (database: Database) => ({
@@ -30,13 +32,17 @@ const methods = (database: Database) => ({
 });
 
 /**
- * The Store on MongoDB (4.2 or later: the run lease uses update pipelines and $$NOW). The client
- * and database are exposed so the job library's Mongo backend shares this connection pool.
+ * The Store on MongoDB (4.4 or later, as the driver requires; the run lease uses update pipelines
+ * and $$NOW). The client and database are exposed so the job library's Mongo backend shares this
+ * connection pool.
  *
- * Works on a standalone server as well as a replica set, so no method relies on transactions; the
- * two places that write twice (recordArchived, deleteTenant) order their writes so an interruption
- * leaves a state the next call repairs. Timestamps the store writes come from this process's clock;
- * only the run lease uses the server's clock (see tenants.ts).
+ * Archive runs need a replica set or a sharded cluster: the run fence writes in transactions
+ * (fence.ts), which a standalone server does not have, so there every fenced write is refused and
+ * checkRunFencing says why. Everything else works on a standalone server too, so no other method
+ * relies on transactions; the two places that write twice (recordArchived, deleteTenant) order
+ * their writes so an interruption leaves a state the next call repairs. Timestamps the store
+ * writes come from this process's clock; only the run lease uses the server's clock (see
+ * tenants.ts).
  */
 export interface MongoStore extends Store {
   readonly client: MongoClient;
@@ -57,6 +63,9 @@ export function createMongoStore(url: string, options: { dbName?: string } = {})
     queryCount: () => database.count(),
     ...methods(database),
     fenced: (fence) => withFencedWrites(store, methods(fencedDatabase(database, fence))),
+    async checkRunFencing() {
+      if ((await database.topology()) === 'standalone') throw new ConfigError(STANDALONE_CANNOT_FENCE);
+    },
   };
   return store;
 }

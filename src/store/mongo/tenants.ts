@@ -15,6 +15,8 @@ export interface TenantDoc {
   runLeaseOwner: string | null;
   runLeaseUntil: Date | null;
   runLeaseToken: number;
+  /** Counts the run's fenced writes; each one writes it so a takeover conflicts (fence.ts). */
+  runLeaseWrites?: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -31,7 +33,9 @@ export const toTenant = (d: TenantDoc): Tenant => ({
 });
 
 /** The run lease stays inside the tenant document; it is never part of a Tenant record. */
-const HIDE_LEASE = { projection: { runLeaseOwner: 0, runLeaseUntil: 0, runLeaseToken: 0 } };
+const HIDE_LEASE = {
+  projection: { runLeaseOwner: 0, runLeaseUntil: 0, runLeaseToken: 0, runLeaseWrites: 0 },
+};
 
 /**
  * The lease is free when it was never taken, was released, or has run out. "Run out" is judged by
