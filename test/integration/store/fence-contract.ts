@@ -1,14 +1,31 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { LeaseLostError } from '../../../src/store/errors.ts';
 import { FENCED_WRITES, type FencedWrite, type LedgerEntry, type Store } from '../../../src/store/types.ts';
 
 /**
+ * Holds one cursor's row (document) from another connection, as a transaction in progress that
+ * wrote it would, until the returned function is called: a write of that cursor waits meanwhile.
+ */
+export type HoldCursor = (tenantId: string, stream: string) => Promise<() => Promise<void>>;
+
+/** Whether the store can fence a run's writes at all (a standalone MongoDB cannot). */
+const canFence = (store: Store) =>
+  store.checkRunFencing().then(
+    () => true,
+    () => false,
+  );
+
+/**
  * The run lease fences every write of a run (Store.fenced): with a stale token the store itself
  * refuses the write with LeaseLostError and nothing changes; with the current token it goes
  * through. Runs inside the store contract (store-contract.ts) on the same database, so tenant ids
- * here are unique to it.
+ * here are unique to it. `holdCursor` is absent where a second connection cannot hold a row (PGlite
+ * serves one connection).
  */
-export function describeFenceContract(stores: () => { store: Store; other: Store }): void {
+export function describeFenceContract(
+  stores: () => { store: Store; other: Store; holdCursor?: HoldCursor },
+): void {
   describe('run lease fence', () => {
     const tenant = (store: Store, id: string) =>
       store.createTenant({
@@ -92,8 +109,9 @@ export function describeFenceContract(stores: () => { store: Store; other: Store
       runs: (await store.listRuns(tenantId)).items.length,
     });
 
-    it("refuses each write of a run whose lease was taken over, and accepts the holder's", async () => {
+    it("refuses each write of a run whose lease was taken over, and accepts the holder's", async (ctx) => {
       const { store, other } = stores();
+      if (!(await canFence(store))) return ctx.skip('this database cannot fence a run');
       const id = 't-fence';
       await tenant(store, id);
       const stale = await store.acquireRunLease(id, 'worker-a', 1);
@@ -138,8 +156,9 @@ export function describeFenceContract(stores: () => { store: Store; other: Store
       expect((await staleStore.listLedger(id)).items).toHaveLength(1);
     });
 
-    it('refuses a write once the lease is released, and accepts it while merely expired', async () => {
+    it('refuses a write once the lease is released, and accepts it while merely expired', async (ctx) => {
       const { store } = stores();
+      if (!(await canFence(store))) return ctx.skip('this database cannot fence a run');
       const id = 't-fence-released';
       await tenant(store, id);
       const lease = await store.acquireRunLease(id, 'worker-a', 1);
@@ -153,6 +172,70 @@ export function describeFenceContract(stores: () => { store: Store; other: Store
       await expect(
         store.fenced({ tenantId: 'no-such-company', token: 1 }).saveState('no-such-company', 'k', {}, null),
       ).rejects.toBeInstanceOf(LeaseLostError);
+    });
+
+    it('a write held up in flight when another run takes the company lands before the takeover, or never', async (ctx) => {
+      const { store, other, holdCursor } = stores();
+      if (!holdCursor) return ctx.skip('a second connection cannot hold a row here');
+      if (!(await canFence(store))) return ctx.skip('this database cannot fence a run');
+      const id = 't-fence-in-flight';
+      await tenant(store, id);
+      const stale = await store.acquireRunLease(id, 'worker-a', 1);
+      const staleStore = store.fenced({ tenantId: id, token: stale!.token });
+      const saved = await staleStore.saveCursor(id, 'calllog', { by: 'a' }, null);
+
+      // The run's next write of the cursor passes its lease check, then waits for the held row.
+      const release = await holdCursor(id, 'calllog');
+      let released = false;
+      const write = staleStore.saveCursor(id, 'calllog', { by: 'stale' }, saved!.version).then(
+        () => 'landed' as const,
+        (error: unknown) => {
+          if (error instanceof LeaseLostError) return 'refused' as const;
+          throw error;
+        },
+      );
+      await sleep(300);
+      // worker-a's lease has run out; worker-b takes the company while that write is in flight.
+      let tookOverFirst = false;
+      const takeover = other.acquireRunLease(id, 'worker-b', 60_000).then((lease) => {
+        tookOverFirst = !released;
+        return lease;
+      });
+      await Promise.race([takeover, sleep(1_000)]);
+      released = true;
+      await release();
+      const [outcome, lease] = await Promise.all([write, takeover]);
+      expect(lease).not.toBeNull();
+      const position = (await store.getCursor(id, 'calllog'))?.position;
+      if (tookOverFirst) {
+        // The takeover did not wait for the write, which could only land after the row was let
+        // go, so after the takeover: it must have been refused.
+        expect(outcome).toBe('refused');
+        expect(position).toEqual({ by: 'a' });
+      } else {
+        // The takeover waited for the write in flight (PostgreSQL's row lock does that).
+        expect(position).toEqual(outcome === 'landed' ? { by: 'stale' } : { by: 'a' });
+      }
+    });
+
+    it('refuses every write of a run, saying why, where the database cannot fence', async (ctx) => {
+      const { store } = stores();
+      const refusal = await store.checkRunFencing().then(
+        () => null,
+        (error: unknown) => error as Error,
+      );
+      if (!refusal) return ctx.skip('this database fences a run');
+      expect(refusal.message).toMatch(/replica set/);
+      const id = 't-fence-none';
+      await tenant(store, id);
+      const lease = await store.acquireRunLease(id, 'worker-a', 60_000);
+      const run = await store.startRun({ tenantId: id, trigger: 'schedule' });
+      const before = await snapshot(store, id, run.id);
+      const fenced = store.fenced({ tenantId: id, token: lease!.token });
+      for (const [name, write] of Object.entries(writes(id, run.id, 'stale'))) {
+        await expect(write(fenced), name).rejects.toThrow(refusal.message);
+      }
+      expect(await snapshot(store, id, run.id)).toEqual(before);
     });
   });
 }

@@ -11,6 +11,20 @@ describeStoreContract('PostgreSQL', async () => {
   return {
     open: () => Promise.resolve(createPostgresStore(database.url)),
     cleanup: () => database.drop(),
+    async holdCursor(tenantId, stream) {
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      await client.query('BEGIN');
+      const { rowCount } = await client.query(
+        'SELECT 1 FROM cursors WHERE tenant_id = $1 AND stream = $2 FOR UPDATE',
+        [tenantId, stream],
+      );
+      if (rowCount !== 1) throw new Error(`no cursor ${tenantId}/${stream} to hold`);
+      return async () => {
+        await client.query('ROLLBACK');
+        await client.end();
+      };
+    },
   };
 });
 

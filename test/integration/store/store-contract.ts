@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../../src/lib/audit-chain.ts';
 import { describeArchiveIndexContract } from './archive-index-contract.ts';
-import { describeFenceContract } from './fence-contract.ts';
+import { describeFenceContract, type HoldCursor } from './fence-contract.ts';
 import { describePushContract } from './push-contract.ts';
 import type { LedgerEntry, Store, Tenant, TenantStatus } from '../../../src/store/types.ts';
 
@@ -13,6 +13,8 @@ export interface StoreUnderTest {
   /** A store on the fresh database; migrate() not yet called. */
   open(): Promise<Store>;
   cleanup(): Promise<void>;
+  /** Where a second connection can hold a row: the fence contract's write held up in flight. */
+  holdCursor?: HoldCursor;
 }
 
 /** A ledger row as stored before the remote hash named its algorithm: Dropbox's content_hash alone. */
@@ -610,6 +612,6 @@ export function describeStoreContract(name: string, makeDatabase: () => Promise<
 
     describeArchiveIndexContract(() => ({ store, other }));
     describePushContract(() => ({ store, other }));
-    describeFenceContract(() => ({ store, other }));
+    describeFenceContract(() => ({ store, other, holdCursor: database.holdCursor }));
   });
 }
