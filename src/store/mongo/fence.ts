@@ -21,6 +21,9 @@ import { STANDALONE_CANNOT_FENCE } from './topology.ts';
  * A standalone server has no transactions, so there the check and the write would be two
  * operations with a gap a takeover can land in; rather than pretend, every fenced write is refused
  * there (see STANDALONE_CANNOT_FENCE), and workers refuse to start (Store.checkRunFencing).
+ * Allowing a single worker there would not close the gap either: "single" would rest on a
+ * heartbeat, and a worker paused between its check and its write for longer than that heartbeat
+ * lasts (the very stall the lease guards against) would write after a second worker took over.
  */
 export function fencedDatabase(database: Database, fence: RunFence): Database {
   const tenants = database.collection<{ _id: string }>(COLLECTIONS.tenants);
