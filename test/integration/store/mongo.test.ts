@@ -3,8 +3,11 @@ import { MongoBackend } from '@agendajs/mongo-backend';
 import { Agenda } from 'agenda';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildServices } from '../../../src/runtime/services.ts';
+import { startWorkerProcess } from '../../../src/runtime/worker.ts';
 import { createMongoStore, type MongoStore } from '../../../src/store/mongo/index.ts';
 import { COLLECTIONS } from '../../../src/store/mongo/db.ts';
+import { testConfig } from '../../support/config.ts';
 import { expectUpgraded, LEGACY_CURSORS, UPDATED_AT } from './legacy-state.ts';
 import { describeLedgerHashMigration, describeStoreContract } from './store-contract.ts';
 
@@ -16,6 +19,20 @@ import { describeLedgerHashMigration, describeStoreContract } from './store-cont
  * the case that every fenced write is refused there, saying why, runs instead.
  */
 const url = process.env.TEST_MONGODB_URL;
+
+/**
+ * The URL with `name` as its database, as a process configured by DATABASE_URL opens it. Signing in
+ * still uses the database the URL named (or admin, with none), as it did before.
+ */
+function withDatabase(mongoUrl: string, name: string): string {
+  const [, base, hosts, db, query] = /^(mongodb(?:\+srv)?:\/\/([^/?]*))\/?([^?]*)(?:\?(.*))?$/.exec(
+    mongoUrl,
+  )!;
+  const options = new URLSearchParams(query ?? '');
+  if (hosts!.includes('@') && !options.has('authSource')) options.set('authSource', db || 'admin');
+  const rest = options.toString();
+  return `${base}/${name}${rest ? `?${rest}` : ''}`;
+}
 
 /** A fresh, empty database per run, dropped afterwards, so runs never share documents. */
 function freshDatabase(label: string) {
@@ -166,6 +183,29 @@ describe.skipIf(!url)('MongoDB (set TEST_MONGODB_URL to run)', () => {
       await expectUpgraded(store);
       const meta = await store.db.collection('storeMeta').findOne({ _id: 'schema' as never });
       expect(meta?.version).toBe(5);
+    });
+  });
+
+  describe('a worker on a standalone server', () => {
+    it('refuses to start, saying a replica set is needed', async (ctx) => {
+      const database = freshDatabase('worker');
+      const probe = database.open();
+      const fences = await probe.checkRunFencing().then(
+        () => true,
+        () => false,
+      );
+      await probe.close();
+      if (fences) return ctx.skip('TEST_MONGODB_URL is a replica set or a sharded cluster');
+      const services = await buildServices(testConfig({ DATABASE_URL: withDatabase(url!, database.name) }), {
+        role: 'worker',
+      });
+      try {
+        const work = () => Promise.resolve({ status: 'succeeded' as const, moreWork: false });
+        await expect(startWorkerProcess(services, work)).rejects.toThrow(/standalone MongoDB.*replica set/s);
+      } finally {
+        await services.close();
+        await database.drop();
+      }
     });
   });
 });
