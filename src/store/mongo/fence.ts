@@ -59,10 +59,15 @@ export function fencedDatabase(database: Database, fence: RunFence): Database {
     collection: <T extends Document>(name: CollectionName) =>
       sessionBound(database.collection<T>(name), () => current.getStore()),
     async run(operation) {
-      if ((await database.topology()) === 'standalone') throw new ConfigError(STANDALONE_CANNOT_FENCE);
+      await checkRunFencing(database);
       const turn = queue.then(() => inTransaction(operation));
       queue = turn.catch(() => undefined);
       return turn;
     },
   };
+}
+
+/** Refuses a standalone server, saying what to do (Store.checkRunFencing). */
+export async function checkRunFencing(database: Database): Promise<void> {
+  if ((await database.topology()) === 'standalone') throw new ConfigError(STANDALONE_CANNOT_FENCE);
 }

@@ -13,9 +13,7 @@ import { pushMethods } from './push.ts';
 import { searchMethods } from './search.ts';
 import type { Store } from '../types.ts';
 import { withFencedWrites } from '../fence.ts';
-import { fencedDatabase } from './fence.ts';
-import { STANDALONE_CANNOT_FENCE } from './topology.ts';
-import { ConfigError } from '../../lib/errors.ts';
+import { checkRunFencing, fencedDatabase } from './fence.ts';
 
 /** Every method over one door to the database (the plain one, or a run's fenced one). */
 const methods = (database: Database) => ({
@@ -63,9 +61,7 @@ export function createMongoStore(url: string, options: { dbName?: string } = {})
     queryCount: () => database.count(),
     ...methods(database),
     fenced: (fence) => withFencedWrites(store, methods(fencedDatabase(database, fence))),
-    async checkRunFencing() {
-      if ((await database.topology()) === 'standalone') throw new ConfigError(STANDALONE_CANNOT_FENCE);
-    },
+    checkRunFencing: () => checkRunFencing(database),
   };
   return store;
 }
