@@ -33,6 +33,7 @@ export const faultsInputSchema = z
       .union([z.number().min(0).max(1), z.object({ count: z.number().int().min(0) })])
       .optional(),
     revokeTokens: z.union([z.string(), z.array(z.string())]).optional(),
+    deleteOnDownload: z.object({ count: z.number().int().min(0) }).optional(),
     rateLimitWindowSeconds: z.number().positive().optional(),
     adminCanReadOtherMailboxes: z.boolean().optional(),
     forceFullSync: z.number().int().min(0).optional(),
@@ -51,6 +52,7 @@ export interface FaultsView {
   errorStatus: 500 | 503 | null;
   rateLimitStorm: Partial<Record<RateGroup, { remaining: number; retryAfterSeconds: number | null }>>;
   truncateBodies: { share: number; remainingCount: number };
+  deleteOnDownload: { remainingCount: number };
   rateLimitWindowSeconds: number;
   adminCanReadOtherMailboxes: boolean;
   forceFullSync: number;
@@ -74,6 +76,11 @@ export class Faults {
   storms = new Map<RateGroup, { remaining: number; retryAfterSeconds: number | null }>();
   truncateShare = 0;
   truncateCount = 0;
+  /**
+   * The next N downloads of a live recording or attachment find it deleted: the item goes the way
+   * an admin's delete takes it, between the archiver's listing and its download.
+   */
+  deleteOnDownload = 0;
   /** Next N sync requests in ISync mode are told to start over with a full sync. */
   forceFullSync = 0;
   /** Accounts under the emergency account-level limit, until a sim time. */
@@ -103,6 +110,7 @@ export class Faults {
     this.storms.clear();
     this.truncateShare = 0;
     this.truncateCount = 0;
+    this.deleteOnDownload = 0;
     this.forceFullSync = 0;
     this.accountLimits.clear();
     this.logRequests = 0;
@@ -135,6 +143,7 @@ export class Faults {
         this.truncateShare = 0;
       }
     }
+    if (input.deleteOnDownload !== undefined) this.deleteOnDownload = input.deleteOnDownload.count;
     if (input.rateLimitWindowSeconds !== undefined)
       this.rateLimitWindowSeconds = input.rateLimitWindowSeconds;
     if (input.adminCanReadOtherMailboxes !== undefined) {
@@ -199,6 +208,13 @@ export class Faults {
     return this.truncateShare > 0 && this.rng.next() < this.truncateShare;
   }
 
+  /** Whether this download's item is deleted just before it is served (consumes one). */
+  takeDeleteOnDownload(): boolean {
+    if (this.deleteOnDownload <= 0) return false;
+    this.deleteOnDownload--;
+    return true;
+  }
+
   takeFullSync(): boolean {
     if (this.forceFullSync <= 0) return false;
     this.forceFullSync--;
@@ -212,6 +228,7 @@ export class Faults {
       errorStatus: this.errorStatus,
       rateLimitStorm: Object.fromEntries(this.storms),
       truncateBodies: { share: this.truncateShare, remainingCount: this.truncateCount },
+      deleteOnDownload: { remainingCount: this.deleteOnDownload },
       rateLimitWindowSeconds: this.rateLimitWindowSeconds,
       adminCanReadOtherMailboxes: this.adminCanReadOtherMailboxes,
       forceFullSync: this.forceFullSync,

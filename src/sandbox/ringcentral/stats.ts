@@ -13,6 +13,8 @@ export interface AccountStats {
   tokenGrants: { authorization_code: number; refresh_token: number };
   tokenErrors: number;
   mediaBytes: number;
+  /** Items the `deleteOnDownload` fault deleted as their download began, in order. */
+  deletedOnDownload: Array<{ kind: 'recording' | 'message'; id: string }>;
 }
 
 function zeroGroups(): Record<RateGroup, number> {
@@ -28,6 +30,7 @@ function empty(): AccountStats {
     tokenGrants: { authorization_code: 0, refresh_token: 0 },
     tokenErrors: 0,
     mediaBytes: 0,
+    deletedOnDownload: [],
   };
 }
 
@@ -73,6 +76,7 @@ export class Stats {
       total.tokenGrants.refresh_token += s.tokenGrants.refresh_token;
       total.tokenErrors += s.tokenErrors;
       total.mediaBytes += s.mediaBytes;
+      total.deletedOnDownload.push(...s.deletedOnDownload);
       if (id !== UNATTRIBUTED) accounts.push({ accountId: id, ...structuredClone(s) });
     }
     return { total, accounts, unattributed: structuredClone(this.byAccount.get(UNATTRIBUTED) ?? empty()) };

@@ -183,6 +183,39 @@ describe('/__sim', () => {
     expect(after.messages.find((m) => m.id === msg.id)).toBeUndefined();
   });
 
+  it('deletes the next downloads\' items as they begin (deleteOnDownload): 404, gone from the inventory, listed in stats', async () => {
+    const platform: Platform = await signIn(sim, '101');
+    const accountId = sim.accounts()[0]!.accountId;
+    await post('/__sim/stats/reset', {});
+    const inv = await get<Inventory>('/__sim/inventory?sha256=false');
+    const [first, second] = inv.callLog.filter((c) => c.recording).map((c) => c.recording!);
+    const msg = inv.messages.find((m) => m.attachments.length > 0)!;
+    const recUri = (id: string) => `${sim.mediaUrl}/restapi/v1.0/account/~/recording/${id}/content`;
+    const attUri = `${sim.mediaUrl}/restapi/v1.0/account/~/extension/${msg.extensionId}/message-store/${msg.id}/content/${msg.attachments[0]!.id}`;
+    const armed = await post<{ faults: { deleteOnDownload: { remainingCount: number } } }>('/__sim/faults', {
+      deleteOnDownload: { count: 2 },
+    });
+    expect(armed.body.faults.deleteOnDownload.remainingCount).toBe(2);
+    const gone = await apiError(platform.get(recUri(first!.id)));
+    expect(gone.status).toBe(404);
+    expect(gone.body.errors[0]!.errorCode).toBe('CMN-102');
+    expect((await apiError(platform.get(attUri))).status).toBe(404);
+    // Spent: the next download is served whole.
+    expect((await platform.get(recUri(second!.id))).status).toBe(200);
+    const after = await get<Inventory>('/__sim/inventory?sha256=false');
+    expect(after.callLog.find((c) => c.recording?.id === first!.id)).toBeUndefined();
+    expect(after.callLog.find((c) => c.recording?.id === second!.id)).toBeDefined();
+    expect(after.messages.find((m) => m.id === msg.id)).toBeUndefined();
+    const stats = await get<{ deletedOnDownload: Array<{ kind: string; id: string }> }>(
+      `/__sim/stats?accountId=${accountId}`,
+    );
+    expect(stats.deletedOnDownload).toEqual([
+      { kind: 'recording', id: first!.id },
+      { kind: 'message', id: String(msg.id) },
+    ]);
+    await post('/__sim/faults', { reset: true });
+  });
+
   it('drops recordings older than 90 days and beyond the per-account cap, and calls after a year', async () => {
     const aged = await startSim({
       accounts: [

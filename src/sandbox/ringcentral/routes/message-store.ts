@@ -107,6 +107,10 @@ export function attachmentContentRoutes(router: Router, state: SimState): void {
       const raw = req.params.attachmentId as string;
       const att = message.attachments.find((a) => String(a.id) === raw);
       if (!att) throw rcErrors.notFound('attachmentId', raw);
+      if (state.faults.takeDeleteOnDownload() && account.deleteMessage(message.id, 'Purged', ctx.now)) {
+        state.stats.of(account.id).deletedOnDownload.push({ kind: 'message', id: String(message.id) });
+        throw rcErrors.notFound('messageId', String(message.id));
+      }
       const { source } = attachmentContent(att);
       await serveContent(req, res, state, account.id, {
         size: att.size,

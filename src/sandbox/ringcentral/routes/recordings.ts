@@ -45,6 +45,10 @@ export function recordingContentRoutes(router: Router, state: SimState): void {
       { group: 'Heavy', permission: 'ReadCallRecording', media: true },
       async (req, res, ctx) => {
         const { recording } = findRecording(req, ctx);
+        if (state.faults.takeDeleteOnDownload() && ctx.account.deleteRecording(recording.id)) {
+          state.stats.of(ctx.account.id).deletedOnDownload.push({ kind: 'recording', id: recording.id });
+          throw rcErrors.notFound('recordingId', recording.id);
+        }
         const { source } = recordingSource(recording);
         await serveContent(req, res, state, ctx.account.id, {
           size: source.size,
