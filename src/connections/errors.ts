@@ -23,3 +23,46 @@ export class NotConnectedError extends Error {
     this.provider = provider;
   }
 }
+
+/**
+ * Whether a provider's failure is passing (a rate limit, a 5xx, a network error) rather than a
+ * refusal: the sign-in pages then say "try again in a minute" instead of blaming the
+ * authorization. Reads both SDKs' error shapes: RingCentral's carries the fetch `response`,
+ * Dropbox's the `status` and `headers`. `retryAfterSeconds` is the provider's Retry-After, if any.
+ */
+export function passingFailure(error: unknown): { retryAfterSeconds: number | null } | null {
+  const e = (error ?? {}) as {
+    status?: unknown;
+    headers?: unknown;
+    response?: { status?: unknown; headers?: { get?: (name: string) => string | null } };
+    cause?: { code?: unknown };
+    message?: unknown;
+  };
+  const status = typeof e.response?.status === 'number' ? e.response.status : e.status;
+  if (typeof status === 'number') {
+    if (status !== 429 && status < 500) return null;
+    return { retryAfterSeconds: retryAfterOf(e) };
+  }
+  const code = typeof e.cause?.code === 'string' ? e.cause.code : '';
+  const networkDown =
+    /^(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|UND_ERR_\w+)$/.test(code) ||
+    e.message === 'fetch failed';
+  return networkDown ? { retryAfterSeconds: null } : null;
+}
+
+function retryAfterOf(e: {
+  headers?: unknown;
+  response?: { headers?: { get?: (name: string) => string | null } };
+}): number | null {
+  const fromResponse = e.response?.headers?.get?.('retry-after');
+  const headers = e.headers as { get?: (n: string) => string | null } | Record<string, unknown> | undefined;
+  const raw =
+    fromResponse ??
+    (typeof headers?.get === 'function'
+      ? (headers.get as (n: string) => string | null)('retry-after')
+      : (headers as Record<string, unknown> | undefined)?.['retry-after']);
+  const seconds = Number(raw);
+  return raw !== null && raw !== undefined && raw !== '' && Number.isFinite(seconds) && seconds >= 0
+    ? seconds
+    : null;
+}

@@ -35,7 +35,7 @@ export type {
 } from './provider.ts';
 export { callbackPath, ConnectionRefused } from './provider.ts';
 export { providerIds, providerName } from './registry.ts';
-export { NotConnectedError, ReconnectRequiredError } from './errors.ts';
+export { NotConnectedError, passingFailure, ReconnectRequiredError } from './errors.ts';
 export {
   clearUserLost,
   listUserConnections,

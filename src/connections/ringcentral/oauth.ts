@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { passingFailure } from '../errors.ts';
 import { newState, type Authorization, type AuthorizationStart } from '../provider.ts';
 import type { RingCentralAppConfig, RingCentralTokens } from './connector.ts';
 import { newRingCentralSdk } from './connector.ts';
@@ -47,8 +49,12 @@ export async function finishRingCentralAuthorization(
   await platform.login({ code, code_verifier: verifier, redirect_uri: app.redirectUri });
   const tokens = await platform.auth().data();
   const [account, extension] = await Promise.all([
-    platform.get('/restapi/v1.0/account/~').then((r) => r.json() as Promise<AccountJson>),
-    platform.get('/restapi/v1.0/account/~/extension/~').then((r) => r.json() as Promise<ExtensionJson>),
+    readPatiently(() =>
+      platform.get('/restapi/v1.0/account/~').then((r) => r.json() as Promise<AccountJson>),
+    ),
+    readPatiently(() =>
+      platform.get('/restapi/v1.0/account/~/extension/~').then((r) => r.json() as Promise<ExtensionJson>),
+    ),
   ]);
   const granted = (tokens.scope ?? '').split(/\s+/).filter(Boolean);
   // RingCentral keeps the company name on the users' contact records and the business address.
@@ -81,6 +87,23 @@ export async function finishRingCentralAuthorization(
     grantedPermissions: granted,
     missingPermissions: REQUIRED_RINGCENTRAL_PERMISSIONS.filter((p) => !granted.includes(p)),
   };
+}
+
+/**
+ * The code is spent once exchanged, so a read that meets a passing failure (a 429, a 5xx, a network
+ * error) is tried again rather than sending the admin back to the start: up to three attempts,
+ * each after RingCentral's Retry-After, at most 5 s, while the admin's page waits.
+ */
+async function readPatiently<T>(read: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await read();
+    } catch (error) {
+      const passing = passingFailure(error);
+      if (!passing || attempt >= 3) throw error;
+      await sleep(Math.min(5, passing.retryAfterSeconds ?? 1) * 1000);
+    }
+  }
 }
 
 /** Ends the RingCentral session behind these tokens (revoke); errors are ignored as RingCentral advises. */

@@ -1,6 +1,7 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import {
   ConnectionRefused,
+  passingFailure,
   type Authorization,
   type ConnectionProvider,
   type Connections,
@@ -41,6 +42,33 @@ export function connectRoutes(deps: ConnectDeps): Router {
   const { views, clock } = deps;
   const refuse = (res: Response, status: number, heading: string, message: string, extra: object = {}) =>
     sendPage(res, views, 'connect-problem', { status, heading, message, ...extra }, status);
+  /**
+   * The provider failed the authorization's last steps: a passing failure (busy, down, the
+   * network) is a 503 that says to try again; anything else is a refused authorization.
+   */
+  const providerFailed = (
+    res: Response,
+    provider: ConnectionProvider,
+    purpose: ConnectPurpose,
+    error: unknown,
+  ) => {
+    const passing = passingFailure(error);
+    if (passing) {
+      res.set('Retry-After', String(Math.max(1, Math.ceil(passing.retryAfterSeconds ?? 60))));
+      return refuse(
+        res,
+        503,
+        purpose.failed,
+        `${provider.displayName} is busy or not answering right now. Nothing was changed; try again in a minute ${purpose.startAgain}.`,
+      );
+    }
+    return refuse(
+      res,
+      400,
+      purpose.failed,
+      `${provider.displayName} did not accept the authorization. It may have expired; start again ${purpose.startAgain}.`,
+    );
+  };
 
   const findProvider = (req: Request) =>
     typeof req.params.provider === 'string' ? deps.connections.find(req.params.provider) : null;
@@ -75,12 +103,7 @@ export function connectRoutes(deps: ConnectDeps): Router {
         { provider: provider.id, err: { name: (error as Error).name, message: errorMessage(error) } },
         'connection could not be completed',
       );
-      return refuse(
-        res,
-        400,
-        purpose.failed,
-        `${provider.displayName} did not accept the authorization. It may have expired; start again ${purpose.startAgain}.`,
-      );
+      return providerFailed(res, provider, purpose, error);
     }
     const redirect = outcome.redirect ?? '/dashboard';
     if (!outcome.signIn) {
@@ -154,12 +177,7 @@ export function connectRoutes(deps: ConnectDeps): Router {
         { provider: provider.id, err: { name: (error as Error).name, message: errorMessage(error) } },
         'authorization not accepted',
       );
-      return refuse(
-        res,
-        400,
-        purpose.failed,
-        `${provider.displayName} did not accept the authorization. It may have expired; start again ${purpose.startAgain}.`,
-      );
+      return providerFailed(res, provider, purpose, error);
     }
     await finish(req, res, provider, purpose, auth);
   });

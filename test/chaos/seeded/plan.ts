@@ -63,13 +63,14 @@ const GROUPS: RateGroup[] = ['Heavy', 'Medium', 'Light'];
 
 /** Each class at least once, the common ones a few times more. */
 const EXTRA: Partial<Record<FaultClass, number>> = {
-  'rc-5xx': 5,
-  'rc-429': 5,
-  'rc-account-429': 2,
-  'rc-cut': 3,
-  'rc-delete': 3,
-  'dbx-5xx': 4,
-  'dbx-429': 2,
+  'rc-5xx': 6,
+  'rc-429': 12,
+  'rc-account-429': 4,
+  'rc-cut': 8,
+  'rc-delete': 6,
+  'dbx-5xx': 10,
+  'dbx-429': 8,
+  'dbx-write-ops': 2,
   'kill-9': 2,
   sigterm: 2,
   'db-outage': 1,
@@ -92,7 +93,16 @@ function params(fault: FaultClass, rng: Prng): { durationMs: number; params: Fau
     case 'rc-cut':
       return { durationMs: 0, params: { count: rng.int(2, 5) } };
     case 'rc-delete':
-      return { durationMs: 0, params: { count: rng.int(1, 3), pick: rng.int(0, 1_000_000) } };
+      // Either items a run has listed and not yet downloaded, chosen by the driver, or the next
+      // downloads' own items, deleted by the simulator as each download begins.
+      return {
+        durationMs: 0,
+        params: {
+          count: rng.int(1, 3),
+          pick: rng.int(0, 1_000_000),
+          when: rng.pick(['listed', 'at-download']),
+        },
+      };
     case 'rc-revoke':
       return { durationMs: ms(2, 6), params: {} };
     case 'dbx-5xx':

@@ -32,6 +32,8 @@ export interface SeedResult {
 
 const EMAIL = 'chaos-archive@example.com';
 const QUIET_TIMEOUT_MS = 150_000;
+/** How long the admin gives a reconnect to settle before answering the same alert again. */
+const ADMIN_PATIENCE_MS = 10_000;
 const BIG_QUOTA = 10 * 1024 * 1024 * 1024;
 /** Late recordings of the account's day appear 5 to 30 minutes after their call. */
 const LATE_RECORDINGS_MS = 31 * 60_000;
@@ -156,9 +158,39 @@ export async function runSeed(
     let cutsCounted = 0;
     const max = (values: number[]) => values.reduce((a, b) => Math.max(a, b), 0);
     const usedBytes = async () => (await stack.dbx.stats(EMAIL)).accounts[0]?.usedBytes ?? 0;
-    const reconnect = async () => {
-      const res = await browser.signInWithRingCentral(adminLogin);
-      if (res.status !== 303) notes.push(`reconnect answered ${res.status}`);
+    // The admin reconnects as a person does: through the sign-in pages, waiting out the app's
+    // sign-in limit when it refuses them (Retry-After), and once per alert: an alert answered less
+    // than ADMIN_PATIENCE_MS ago is left for the moment (the reconnect may still be settling).
+    let lastReconnectAt = 0;
+    const reconnect = async (): Promise<boolean> => {
+      lastReconnectAt = Date.now();
+      for (let attempt = 1; attempt <= 3; attempt += 1) {
+        let res = await browser.agent.get('/connect/ringcentral');
+        if (res.status === 302) {
+          const authorize = new URL(res.headers.location as string);
+          res = await browser.callback(
+            await browser.consent(authorize, { login: adminLogin, decision: 'allow' }),
+          );
+        }
+        if (res.status === 303) return true;
+        // 429: the app's sign-in limit; 503: RingCentral busy or down. Either says when to come back.
+        if (res.status !== 429 && res.status !== 503) {
+          const said = res.text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').slice(-300);
+          notes.push(`reconnect answered ${res.status}: ${said}`);
+          return false;
+        }
+        const seconds = Number(res.headers['retry-after'] ?? 60);
+        notes.push(`a reconnect was answered ${res.status}; the admin waited ${seconds} s`);
+        await sleep(seconds * 1000 + 500);
+      }
+      return false;
+    };
+    const answerAlert = async (): Promise<boolean> => {
+      if (Date.now() - lastReconnectAt < ADMIN_PATIENCE_MS) return false;
+      return reconnect().catch((error: unknown) => {
+        notes.push(`reconnect failed: ${String(error).slice(0, 200)}`);
+        return false;
+      });
     };
     const pending = new Set<Promise<unknown>>();
     const detach = (work: Promise<unknown>) => {
@@ -198,7 +230,10 @@ export async function runSeed(
           return;
         }
         case 'rc-delete':
-          await deleteListed(stack, tenantId, Number(p.count), Number(p.pick), deleted);
+          if (p.when === 'at-download') {
+            const armed = stack.rc.faults().deleteOnDownload.remainingCount;
+            stack.rc.setFaults({ deleteOnDownload: { count: armed + Number(p.count) } });
+          } else await deleteListed(stack, tenantId, Number(p.count), Number(p.pick), deleted);
           return;
         case 'rc-revoke':
           active.revoked += 1;
@@ -331,8 +366,7 @@ export async function runSeed(
         if (active.revoked > 0 || scheduleDone) continue;
         const tenant = await stack.services.store.getTenant(tenantId).catch(() => null);
         if (tenant?.status !== 'needs_reconnect') continue;
-        alertReconnects += 1;
-        await reconnect().catch((error: unknown) => notes.push(`reconnect failed: ${String(error)}`));
+        if (await answerAlert()) alertReconnects += 1;
       }
     })();
     for (const step of steps) {
@@ -378,8 +412,7 @@ export async function runSeed(
       const tenant = await stack.services.store.getTenant(tenantId);
       if (tenant?.status === 'needs_reconnect') {
         // The alert asks the admin to reconnect; they do.
-        reconnects += 1;
-        await reconnect();
+        if (await answerAlert()) reconnects += 1;
         quietPolls = 0;
         continue;
       }
@@ -412,6 +445,8 @@ export async function runSeed(
 
     // --- Fault counts, from the simulators where they count them ------------------------------
     const rcStats = stack.rc.stats(tenantId);
+    const listedDeletes = deleted.length;
+    deleted.push(...rcStats.deletedOnDownload);
     const dbx = (await stack.dbx.stats(EMAIL)).accounts[0];
     const responses = dbx?.responses ?? {};
     counts['rc-5xx'] = rcStats.injectedErrors;
@@ -451,7 +486,8 @@ export async function runSeed(
       facts.outstanding.some((o) => o.sourceId === d.id && o.status === 'skipped'),
     ).length;
     notes.push(
-      `${runs.length} runs; ${deleted.length} items deleted at RingCentral (${archivedDeleted} archived before, ` +
+      `${runs.length} runs; ${deleted.length} items deleted at RingCentral (${listedDeletes} by the driver, ` +
+        `${deleted.length - listedDeletes} as their download began; ${archivedDeleted} archived before, ` +
         `${skippedDeleted} logged as skipped with the reason, ${deleted.length - archivedDeleted - skippedDeleted} never listed)`,
     );
     return {

@@ -120,6 +120,30 @@ describe('OAuth callbacks, sessions and CSRF', () => {
     expect(await stack.services.store.getTenant(inventory.accountId)).toBeNull();
   });
 
+  it('waits out a short RingCentral rate limit during sign-in, and says to try again when RingCentral is down, storing nothing', async () => {
+    const [first, second] = stack.rc.accounts();
+    const limitedBefore = stack.rc.stats(first!.accountId).rateLimited.Light;
+    stack.rc.setFaults({ rateLimitStorm: { group: 'Light', count: 2, retryAfterSeconds: 1 } });
+    const patient = new BrowserFlow(stack);
+    expect((await patient.signInWithRingCentral(first!.adminLogin)).status).toBe(303);
+    expect(stack.rc.stats(first!.accountId).rateLimited.Light - limitedBefore).toBe(2);
+
+    stack.rc.setFaults({ errorRate: 1, errorStatus: 503 });
+    try {
+      const before = await tenantCount();
+      const refused = await new BrowserFlow(stack).signInWithRingCentral(second!.adminLogin);
+      expect(refused.status).toBe(503);
+      // RingCentral's own Retry-After on its 503 (1 s in the simulator) is passed on to the browser.
+      expect(refused.headers['retry-after']).toBe('1');
+      expect(refused.text).toContain('RingCentral is busy or not answering right now. Nothing was changed');
+      expect(refused.text).not.toContain('did not accept the authorization');
+      expect(await tenantCount()).toBe(before);
+      expect(await stack.services.store.getTenant(second!.accountId)).toBeNull();
+    } finally {
+      stack.rc.setFaults({ reset: true });
+    }
+  });
+
   it('changes the session id at sign-in and removes the session from Redis at sign-out', async () => {
     const browser = new BrowserFlow(stack);
     const start = await browser.agent.get('/connect/ringcentral').expect(302);

@@ -183,7 +183,7 @@ describe('/__sim', () => {
     expect(after.messages.find((m) => m.id === msg.id)).toBeUndefined();
   });
 
-  it('deletes the next downloads\' items as they begin (deleteOnDownload): 404, gone from the inventory, listed in stats', async () => {
+  it("deletes the next downloads' items as they begin (deleteOnDownload): 404, gone from the inventory, listed in stats", async () => {
     const platform: Platform = await signIn(sim, '101');
     const accountId = sim.accounts()[0]!.accountId;
     await post('/__sim/stats/reset', {});
