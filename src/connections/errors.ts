@@ -60,7 +60,7 @@ function retryAfterOf(e: {
     fromResponse ??
     (typeof headers?.get === 'function'
       ? (headers.get as (n: string) => string | null)('retry-after')
-      : (headers as Record<string, unknown> | undefined)?.['retry-after']);
+      : (headers)?.['retry-after']);
   const seconds = Number(raw);
   return raw !== null && raw !== undefined && raw !== '' && Number.isFinite(seconds) && seconds >= 0
     ? seconds
