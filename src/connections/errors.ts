@@ -54,15 +54,11 @@ function retryAfterOf(e: {
   headers?: unknown;
   response?: { headers?: { get?: (name: string) => string | null } };
 }): number | null {
-  const fromResponse = e.response?.headers?.get?.('retry-after');
-  const headers = e.headers as { get?: (n: string) => string | null } | Record<string, unknown> | undefined;
-  const raw =
-    fromResponse ??
-    (typeof headers?.get === 'function'
-      ? (headers.get as (n: string) => string | null)('retry-after')
-      : (headers)?.['retry-after']);
+  let raw: unknown = e.response?.headers?.get?.('retry-after');
+  if (raw === undefined && e.headers instanceof Headers) raw = e.headers.get('retry-after');
+  else if (raw === undefined && typeof e.headers === 'object' && e.headers !== null)
+    raw = (e.headers as Record<string, unknown>)['retry-after'];
+  if (typeof raw !== 'string' && typeof raw !== 'number') return null;
   const seconds = Number(raw);
-  return raw !== null && raw !== undefined && raw !== '' && Number.isFinite(seconds) && seconds >= 0
-    ? seconds
-    : null;
+  return raw !== '' && Number.isFinite(seconds) && seconds >= 0 ? seconds : null;
 }

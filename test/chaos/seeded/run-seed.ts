@@ -175,7 +175,10 @@ export async function runSeed(
         if (res.status === 303) return true;
         // 429: the app's sign-in limit; 503: RingCentral busy or down. Either says when to come back.
         if (res.status !== 429 && res.status !== 503) {
-          const said = res.text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').slice(-300);
+          const said = res.text
+            .replace(/<[^>]*>/g, ' ')
+            .replace(/\s+/g, ' ')
+            .slice(-300);
           notes.push(`reconnect answered ${res.status}: ${said}`);
           return false;
         }
