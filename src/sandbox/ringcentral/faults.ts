@@ -27,6 +27,7 @@ export const faultsInputSchema = z
     faultSeed: z.number().int().optional(),
     latencyMs: z.number().min(0).optional(),
     errorRate: z.number().min(0).max(1).optional(),
+    errorNext: z.number().int().min(0).optional(),
     errorStatus: z.union([z.literal(500), z.literal(503)]).optional(),
     rateLimitStorm: z.union([stormSchema, z.array(stormSchema)]).optional(),
     truncateBodies: z
@@ -49,6 +50,7 @@ export type FaultsInput = z.infer<typeof faultsInputSchema>;
 export interface FaultsView {
   latencyMs: number;
   errorRate: number;
+  errorNext: number;
   errorStatus: 500 | 503 | null;
   rateLimitStorm: Partial<Record<RateGroup, { remaining: number; retryAfterSeconds: number | null }>>;
   truncateBodies: { share: number; remainingCount: number };
@@ -72,6 +74,8 @@ interface AccountLimit {
 export class Faults {
   latencyMs = 0;
   errorRate = 0;
+  /** The next N REST and media requests fail, whatever `errorRate` says. */
+  errorNext = 0;
   errorStatus: 500 | 503 | null = null;
   storms = new Map<RateGroup, { remaining: number; retryAfterSeconds: number | null }>();
   truncateShare = 0;
@@ -106,6 +110,7 @@ export class Faults {
   reset(): void {
     this.latencyMs = 0;
     this.errorRate = 0;
+    this.errorNext = 0;
     this.errorStatus = null;
     this.storms.clear();
     this.truncateShare = 0;
@@ -127,6 +132,7 @@ export class Faults {
     if (input.faultSeed !== undefined) this.rng = createRng(`faults:${input.faultSeed}`);
     if (input.latencyMs !== undefined) this.latencyMs = input.latencyMs;
     if (input.errorRate !== undefined) this.errorRate = input.errorRate;
+    if (input.errorNext !== undefined) this.errorNext = input.errorNext;
     if (input.errorStatus !== undefined) this.errorStatus = input.errorStatus;
     if (input.rateLimitStorm !== undefined) {
       const storms = Array.isArray(input.rateLimitStorm) ? input.rateLimitStorm : [input.rateLimitStorm];
@@ -187,7 +193,8 @@ export class Faults {
 
   /** Whether this API request should fail with an injected 5xx, and with which status. */
   injectError(): 500 | 503 | null {
-    if (this.errorRate <= 0 || this.rng.next() >= this.errorRate) return null;
+    if (this.errorNext > 0) this.errorNext--;
+    else if (this.errorRate <= 0 || this.rng.next() >= this.errorRate) return null;
     return this.errorStatus ?? (this.rng.chance(0.5) ? 500 : 503);
   }
 
@@ -225,6 +232,7 @@ export class Faults {
     return {
       latencyMs: this.latencyMs,
       errorRate: this.errorRate,
+      errorNext: this.errorNext,
       errorStatus: this.errorStatus,
       rateLimitStorm: Object.fromEntries(this.storms),
       truncateBodies: { share: this.truncateShare, remainingCount: this.truncateCount },

@@ -80,7 +80,10 @@ function params(fault: FaultClass, rng: Prng): { durationMs: number; params: Fau
   const ms = (min: number, max: number) => rng.int(min, max) * 1000;
   switch (fault) {
     case 'rc-5xx':
-      return { durationMs: ms(2, 6), params: { errorRate: rng.pick([0.3, 0.6, 1]) } };
+      // A window of time (which may find the workers between requests), or a burst of requests.
+      return rng.chance(0.5)
+        ? { durationMs: ms(2, 6), params: { errorRate: rng.pick([0.3, 0.6, 1]) } }
+        : { durationMs: 0, params: { errorNext: rng.int(3, 10) } };
     case 'rc-429':
       return {
         durationMs: 0,

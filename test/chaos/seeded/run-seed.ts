@@ -206,6 +206,10 @@ export async function runSeed(
       const p = event.params;
       switch (event.fault) {
         case 'rc-5xx':
+          if (p.errorNext !== undefined) {
+            stack.rc.setFaults({ errorNext: stack.rc.faults().errorNext + Number(p.errorNext) });
+            return;
+          }
           active.rc5xx.push(Number(p.errorRate));
           stack.rc.setFaults({ errorRate: max(active.rc5xx) });
           return;

@@ -260,7 +260,13 @@ describe('/__sim', () => {
     expect(failed.body.errors[0]!.errorCode).toBe('CMN-201');
     expect(failed.error.message).toBe('Service Temporary Unavailable');
 
-    await post('/__sim/faults', { errorRate: 0, truncateBodies: { count: 1 } });
+    // A burst counted in requests: the next two fail, the third passes.
+    await post('/__sim/faults', { errorRate: 0, errorNext: 2, errorStatus: 500 });
+    expect((await apiError(platform.get('/restapi/v1.0/account/~'))).status).toBe(500);
+    expect((await apiError(platform.get('/restapi/v1.0/account/~'))).status).toBe(500);
+    expect((await platform.get('/restapi/v1.0/account/~')).status).toBe(200);
+
+    await post('/__sim/faults', { truncateBodies: { count: 1 } });
     const inv = await get<Inventory>('/__sim/inventory?sha256=false');
     const rec = inv.callLog.find((c) => c.recording && c.recording.size > 10_000)!.recording!;
     const uri = `${sim.mediaUrl}/restapi/v1.0/account/~/recording/${rec.id}/content`;
@@ -274,9 +280,9 @@ describe('/__sim', () => {
     const stats = await get<{ requests: Record<string, number>; injectedErrors: number; mediaBytes: number }>(
       `/__sim/stats?accountId=${accountId}`,
     );
-    expect(stats.requests.Light).toBe(2);
+    expect(stats.requests.Light).toBe(5);
     expect(stats.requests.Heavy).toBe(2);
-    expect(stats.injectedErrors).toBe(1);
+    expect(stats.injectedErrors).toBe(3);
     expect(stats.mediaBytes).toBeGreaterThanOrEqual(rec.size);
 
     const reset = await post<{
