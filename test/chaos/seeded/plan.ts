@@ -149,12 +149,14 @@ export function planFor(seed: number, chaosMs = CHAOS_MS): SeedPlan {
     at: rng.int(0, chaosMs - 5_000),
     extensionIndex: rng.int(0, extensions - 1),
     calls: rng.int(0, 2),
-    recordedCalls: rng.int(0, 2),
+    // Media through the whole schedule, not only the opening backlog: downloads for the cut
+    // bodies, the deletions at download and the upload faults to meet.
+    recordedCalls: rng.int(1, 3),
     lateRecordingDelaySeconds: rng.chance(0.4) ? rng.int(5, 20) : 0,
     voicemails: rng.int(0, 1),
     faxes: rng.chance(0.3) ? 1 : 0,
     sms: rng.int(0, 2),
-    mms: rng.int(0, 1),
+    mms: rng.int(0, 2),
   }));
   const faults: FaultEvent[] = [];
   for (const fault of FAULT_CLASSES) {
