@@ -3,6 +3,7 @@
  * against the simulators, prints a table and writes bench/results.json. See the README's
  * Performance section for what each scenario measures and how time is compressed.
  */
+import { bigFleet } from './scenarios/big-fleet.ts';
 import { ceiling } from './scenarios/ceiling.ts';
 import { manyExtensions } from './scenarios/many-extensions.ts';
 import { idleRun } from './scenarios/idle-run.ts';
@@ -24,6 +25,7 @@ const SCENARIOS: Scenario[] = [
   manyExtensions,
   manyTenants,
   scaleOut,
+  bigFleet,
   idleRun,
   timeToArchive,
   search,

@@ -1,10 +1,5 @@
 import { addHourlyDelta, fleet, FLEET_LATENCY_MS, FLEET_TENANTS, oneWorkerCycle } from '../support/fleet.ts';
-import {
-  BIG_FLEET_COMPANIES,
-  BIG_FLEET_LATENCY_MS,
-  BIG_FLEET_POLL_SECONDS,
-  bigFleetCycle,
-} from '../support/big-fleet.ts';
+import { BIG_FLEET_POLL_SECONDS } from '../support/big-fleet.ts';
 import { runDailyVerification } from '../support/daily-verify.ts';
 import { figure } from '../support/figures.ts';
 import { costOfRuns, spread } from '../support/sample-runs.ts';
@@ -16,7 +11,7 @@ import type { Scenario } from '../support/scenario.ts';
  * one worker process: one hourly cycle must take well under an hour. The database cost of a
  * tenant-run is counted exactly on a sample run in this process (the store's query counter).
  * Then past one worker: the daily verification of those 1,000 fanned out over two workers (each
- * must do at least 40 %), and 10,000 companies' runs on two workers (big-fleet.ts).
+ * must do at least 40 %). The 10,000 companies on two workers are their own scenario (big-fleet).
  */
 const SAMPLE = 20;
 
@@ -56,29 +51,7 @@ export const manyTenants: Scenario = {
       `${verification.perWorker.join(' and ')} companies, ${verification.runs} verification runs ` +
       `(${verification.unsuccessful} not succeeded) in ${seconds(verification.wallMs)}`;
 
-    const big = await bigFleetCycle();
-    const bigNote =
-      `${BIG_FLEET_COMPANIES} companies (2 extensions each, installed through the OAuth flows in ` +
-      `${minutes(big.onboardingMs)}), each with an hour's delta of a recorded call and an SMS; ` +
-      `${BIG_FLEET_LATENCY_MS} ms latency on every API call; all runs due at once, two worker processes ` +
-      `(WORKER_CONCURRENCY 20, JOB_POLL_SECONDS ${BIG_FLEET_POLL_SECONDS}); each company's first run ` +
-      `(extensions, the weekly mailbox check and the delta: at least an hourly run's work); cycle ` +
-      `${seconds(big.cycle.wallMs)}, ${big.cycle.runs} runs (${big.cycle.unsuccessful} not succeeded) of ` +
-      `${seconds(big.cycle.meanRunMs)} on average, items ${JSON.stringify(big.cycle.kinds)}; workers peaked at ` +
-      `${big.cycle.workerPeaksBytes.map((b) => (b / 1e6).toFixed(0)).join(' and ')} MB and used ` +
-      `${big.cycle.workerCpuSeconds.map((c) => ((c / big.cycle.wallMs) * 100_000).toFixed(0)).join('% and ')}% of a core; ` +
-      `database transactions per run ${(big.cycle.transactions / big.cycle.runs).toFixed(1)}; ` +
-      `the workers, the simulators and PostgreSQL share this machine's cores`;
     return [
-      figure('many-tenants', {
-        metric: `hourly cycle time, ${BIG_FLEET_COMPANIES} companies, two workers`,
-        value: big.cycle.wallMs / 60_000,
-        unit: 'min',
-        target: 'well under 60 min',
-        ceiling: { value: 60, what: 'the hour' },
-        pass: big.cycle.wallMs < HOUR_MS / 2 && big.cycle.unsuccessful === 0,
-        note: bigNote,
-      }),
       figure('many-tenants', {
         metric: `daily verification of ${FLEET_TENANTS} companies, smaller share of one of two workers`,
         value: least,

@@ -9,6 +9,7 @@ export const SCENARIO_NAMES = [
   'memory',
   'many-extensions',
   'many-tenants',
+  'big-fleet',
   'idle-run',
   'time-to-archive',
   'scale-out',
