@@ -1,3 +1,5 @@
+import { isUnreachable } from '../lib/patiently.ts';
+import { retryAfterMs } from '../lib/rate-limiter.ts';
 import { providerName } from './registry.ts';
 
 /**
@@ -35,18 +37,15 @@ export function passingFailure(error: unknown): { retryAfterSeconds: number | nu
     status?: unknown;
     headers?: unknown;
     response?: { status?: unknown; headers?: { get?: (name: string) => string | null } };
-    cause?: { code?: unknown };
-    message?: unknown;
   };
   const status = typeof e.response?.status === 'number' ? e.response.status : e.status;
   if (typeof status === 'number') {
     if (status !== 429 && status < 500) return null;
     return { retryAfterSeconds: retryAfterOf(e) };
   }
-  const code = typeof e.cause?.code === 'string' ? e.cause.code : '';
+  // undici's fetch fails with "fetch failed" whatever broke; the cause says what, when it can.
   const networkDown =
-    /^(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|UND_ERR_\w+)$/.test(code) ||
-    e.message === 'fetch failed';
+    isUnreachable(error) || (error instanceof TypeError && error.message === 'fetch failed');
   return networkDown ? { retryAfterSeconds: null } : null;
 }
 
@@ -59,6 +58,6 @@ function retryAfterOf(e: {
   else if (raw === undefined && typeof e.headers === 'object' && e.headers !== null)
     raw = (e.headers as Record<string, unknown>)['retry-after'];
   if (typeof raw !== 'string' && typeof raw !== 'number') return null;
-  const seconds = Number(raw);
-  return raw !== '' && Number.isFinite(seconds) && seconds >= 0 ? seconds : null;
+  const ms = retryAfterMs(String(raw), Date.now());
+  return ms === null ? null : ms / 1000;
 }

@@ -23,8 +23,13 @@ describe('passingFailure', () => {
   });
 
   it('calls a lost connection passing', () => {
-    const reset = Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } });
+    const reset = new TypeError('fetch failed', {
+      cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }),
+    });
     expect(passingFailure(reset)).toEqual({ retryAfterSeconds: null });
+    expect(passingFailure(Object.assign(new Error('connect refused'), { code: 'ECONNREFUSED' }))).toEqual({
+      retryAfterSeconds: null,
+    });
   });
 
   it('does not call a refusal passing: 400, 401, 403, or an error without a status', () => {
