@@ -92,7 +92,9 @@ export async function finishRingCentralAuthorization(
 /**
  * The code is spent once exchanged, so a read that meets a passing failure (a 429, a 5xx, a network
  * error) is tried again rather than sending the admin back to the start: up to three attempts,
- * each after RingCentral's Retry-After, at most 5 s, while the admin's page waits.
+ * each after RingCentral's Retry-After (1 s without one), while the admin's page waits. A longer
+ * Retry-After is not waited out here, nor cut short (a request during a penalty restarts it): the
+ * page passes it on and asks the admin to come back then.
  */
 async function readPatiently<T>(read: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
@@ -100,8 +102,9 @@ async function readPatiently<T>(read: () => Promise<T>): Promise<T> {
       return await read();
     } catch (error) {
       const passing = passingFailure(error);
-      if (!passing || attempt >= 3) throw error;
-      await sleep(Math.min(5, passing.retryAfterSeconds ?? 1) * 1000);
+      const waitSeconds = passing?.retryAfterSeconds ?? 1;
+      if (!passing || attempt >= 3 || waitSeconds > 5) throw error;
+      await sleep(waitSeconds * 1000);
     }
   }
 }
