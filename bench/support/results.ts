@@ -4,13 +4,15 @@ import { SCENARIO_NAMES, type Figure, type ScenarioName } from './figures.ts';
 
 /**
  * `bench/results.json`: the machine and one entry per figure. A run of a few scenarios replaces
- * those scenarios' entries and keeps the others from the previous run, each entry dated, so the
- * file always holds the latest figure of every scenario.
+ * those scenarios' entries and keeps the others from the previous run, each entry dated and naming
+ * the machine it was measured on (a kept entry may come from another machine than this run's), so
+ * the file always holds the latest figure of every scenario.
  */
 export const RESULTS_PATH = new URL('../results.json', import.meta.url);
 
 export interface ResultEntry extends Figure {
   measuredAt: string;
+  machine: string;
 }
 
 export interface Results {
@@ -29,7 +31,9 @@ export function machineDescription(): string {
 async function previous(): Promise<ResultEntry[]> {
   try {
     const parsed = JSON.parse(await readFile(RESULTS_PATH, 'utf8')) as Partial<Results>;
-    return Array.isArray(parsed.scenarios) ? parsed.scenarios : [];
+    const entries = Array.isArray(parsed.scenarios) ? parsed.scenarios : [];
+    // Entries written before each named its machine were measured on the file's machine.
+    return entries.map((e) => ({ ...e, machine: e.machine ?? parsed.machine ?? 'unknown' }));
   } catch {
     return [];
   }
@@ -41,10 +45,11 @@ export async function writeResults(
 ): Promise<Results> {
   const now = new Date().toISOString();
   const kept = (await previous()).filter((entry) => !ran.includes(entry.name));
-  const fresh = figures.map((f) => ({ ...f, measuredAt: now }));
+  const machine = machineDescription();
+  const fresh = figures.map((f) => ({ ...f, measuredAt: now, machine }));
   const order = (name: ScenarioName) => SCENARIO_NAMES.indexOf(name);
   const results: Results = {
-    machine: machineDescription(),
+    machine,
     node: process.version,
     generatedAt: now,
     // Stable order (the issue's), so successive files diff cleanly.
